@@ -1,0 +1,255 @@
+// Entries of an object: create, update and find, one transaction per call, every value validated by its field's
+// type and every field change recorded (entry, field, old, new, at, by).
+import { closest } from 'fastest-levenshtein';
+import type { Row, Sql } from './database';
+import { ValidationError, errorMessage } from './errors';
+import type { Filter } from './filter';
+import { compileFilter, compileSort, SqlParameters } from './filter-compiler';
+import {
+  type FieldDefinition,
+  type ObjectDefinition,
+  findField,
+  quoteIdentifier,
+  tableName,
+  viewName,
+} from './object-schema';
+import { matchOption, parseBoolean, parseDate, parseNumber, type ValueContext } from './values';
+import type { EntryChange, Workspace } from './workspace';
+
+export type FieldValues = Record<string, unknown>;
+
+export interface WriteOptions {
+  /** Who made the change: "cli", "chat:telegram:123", "job:support-escalation", "webhook:zendesk". */
+  by: string;
+}
+
+/** Creates entries in one transaction and returns their ids, in order. */
+export async function createEntries(workspace: Workspace, objectName: string, records: readonly FieldValues[], options: WriteOptions): Promise<string[]> {
+  const definition = workspace.object(objectName);
+  const context = workspace.valueContext();
+  const now = context.now;
+  return workspace.db.transaction(async (sql) => {
+    const rows: unknown[][] = [];
+    const changes: EntryChange[] = [];
+    const ids: string[] = [];
+    const valueFields = definition.fields.filter((field) => field.type !== 'action');
+    for (const [index, record] of records.entries()) {
+      const where = records.length > 1 ? `entry ${index + 1}: ` : '';
+      try {
+        const id = record.id === undefined || record.id === null || record.id === '' ? workspace.ids() : String(record.id);
+        const createdAt = record.created_at === undefined ? now : parseDate(record.created_at, context, 'created_at');
+        const values = await coerceRecord(sql, workspace, definition, record, context);
+        for (const field of valueFields) {
+          if (field.required && (values.get(field) ?? null) === null) throw new ValidationError(`${field.name} is required`);
+        }
+        rows.push([id, createdAt, createdAt, ...valueFields.map((field) => values.get(field) ?? null)]);
+        ids.push(id);
+        for (const [field, value] of values) {
+          if (value !== null) changes.push({ object: definition.name, entryId: id, field: field.name, oldValue: null, newValue: asText(value), by: options.by });
+        }
+      } catch (error) {
+        if (error instanceof ValidationError) throw new ValidationError(`${definition.name} ${where}${errorMessage(error)}`, { cause: error });
+        throw error;
+      }
+    }
+    const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (duplicate) throw new ValidationError(`${definition.name}: id "${duplicate}" given twice`);
+    await insertRows(sql, tableName(definition.name), ['id', 'created_at', 'updated_at', ...valueFields.map((field) => field.column)],
+      ['', '::TIMESTAMPTZ', '::TIMESTAMPTZ', ...valueFields.map(castOf)], rows);
+    await recordChanges(sql, changes, now);
+    workspace.announce(changes);
+    return ids;
+  });
+}
+
+/** Updates entries in one transaction; returns the field changes made (unchanged values are not changes). */
+export async function updateEntries(
+  workspace: Workspace,
+  objectName: string,
+  updates: readonly { id: string; values: FieldValues }[],
+  options: WriteOptions,
+): Promise<EntryChange[]> {
+  const definition = workspace.object(objectName);
+  const context = workspace.valueContext();
+  return workspace.db.transaction(async (sql) => {
+    const changes: EntryChange[] = [];
+    for (const update of updates) {
+      const current = (await sql.query(`SELECT * FROM ${tableName(definition.name)} WHERE id = $1`, [update.id]))[0];
+      if (!current) throw new ValidationError(`${definition.name} has no entry with id "${update.id}"`);
+      let values: Map<FieldDefinition, unknown>;
+      try {
+        values = await coerceRecord(sql, workspace, definition, update.values, context);
+      } catch (error) {
+        if (error instanceof ValidationError) throw new ValidationError(`${definition.name} ${update.id}: ${errorMessage(error)}`, { cause: error });
+        throw error;
+      }
+      const assignments: string[] = [];
+      const parameters = new SqlParameters();
+      for (const [field, value] of values) {
+        const oldText = asText(current[field.column]);
+        const newText = asText(value);
+        if (oldText === newText) continue;
+        if (field.required && value === null) throw new ValidationError(`${definition.name} ${update.id}: ${field.name} is required`);
+        assignments.push(`${quoteIdentifier(field.column)} = ${parameters.add(value)}${castOf(field)}`);
+        changes.push({ object: definition.name, entryId: update.id, field: field.name, oldValue: oldText, newValue: newText, by: options.by });
+      }
+      if (assignments.length === 0) continue;
+      assignments.push(`updated_at = ${parameters.time(context.now)}`);
+      await sql.run(`UPDATE ${tableName(definition.name)} SET ${assignments.join(', ')} WHERE id = ${parameters.add(update.id)}`, parameters.values);
+    }
+    await recordChanges(sql, changes, context.now);
+    workspace.announce(changes);
+    return changes;
+  });
+}
+
+export interface FindQuery {
+  filter?: Filter;
+  sort?: { field: string; direction: 'asc' | 'desc' }[];
+  /** A saved view of the object: its filter and sort apply (and `filter` narrows it further). */
+  view?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Entries matching a filter, as rows of the v_ view (display names, related entries by name). */
+export async function findEntries(workspace: Workspace, objectName: string, query: FindQuery = {}): Promise<Row[]> {
+  const { sql, params } = buildFindQuery(workspace, objectName, query);
+  return workspace.db.query(sql, params);
+}
+
+/** Counts entries matching a filter. */
+export async function countEntries(workspace: Workspace, objectName: string, filter?: Filter): Promise<number> {
+  const definition = workspace.object(objectName);
+  const parameters = new SqlParameters();
+  const compiled = compileFilter(definition, filter, workspace.compileContext(), parameters);
+  const rows = await workspace.db.query<{ count: number }>(
+    `SELECT count(*) AS count FROM ${tableName(definition.name)} AS e ${compiled.joins.join(' ')} WHERE ${compiled.where}`,
+    parameters.values,
+  );
+  return rows[0]?.count ?? 0;
+}
+
+export function buildFindQuery(workspace: Workspace, objectName: string, query: FindQuery): { sql: string; params: unknown[] } {
+  const definition = workspace.object(objectName);
+  const context = workspace.compileContext();
+  let filter = query.filter;
+  let sort = query.sort ?? [];
+  if (query.view) {
+    const view = definition.views.find((candidate) => candidate.name.toLowerCase() === query.view!.toLowerCase());
+    if (!view) {
+      const names = definition.views.map((candidate) => candidate.name);
+      throw new ValidationError(`${definition.name} has no view "${query.view}"${names.length ? ` (views: ${names.join(', ')})` : ''}`);
+    }
+    filter = view.filter && filter ? { all: [view.filter, filter] } : (view.filter ?? filter);
+    if (!query.sort) sort = view.sort;
+  }
+  const parameters = new SqlParameters();
+  const compiled = compileFilter(definition, filter, context, parameters);
+  const joins = new Map(compiled.joins.map((clause) => [clause.split(' ')[4]!, clause]));
+  const order = compileSort(definition, sort, context, parameters, joins);
+  order.push('e.created_at ASC', 'e.id ASC');
+  let text = `SELECT v.* FROM ${tableName(definition.name)} AS e ${[...joins.values()].join(' ')} JOIN ${viewName(definition.name)} AS v ON v.id = e.id WHERE ${compiled.where} ORDER BY ${order.join(', ')}`;
+  if (query.limit !== undefined) text += ` LIMIT ${Math.max(0, Math.floor(query.limit))}`;
+  if (query.offset !== undefined) text += ` OFFSET ${Math.max(0, Math.floor(query.offset))}`;
+  return { sql: text, params: parameters.values };
+}
+
+/** One entry as a v_ view row, or undefined. */
+export async function getEntry(workspace: Workspace, objectName: string, id: string): Promise<Row | undefined> {
+  const definition = workspace.object(objectName);
+  return (await workspace.db.query(`SELECT * FROM ${viewName(definition.name)} WHERE id = $1`, [id]))[0];
+}
+
+/**
+ * The id of the entry that `reference` names: its id, or its display name (case-insensitive). No match and
+ * several matches are errors that say what there is.
+ */
+export async function resolveEntryId(sql: Sql, definition: ObjectDefinition, reference: string): Promise<string> {
+  const display = findField(definition, definition.displayField);
+  const displayColumn = display && display.type !== 'action' ? quoteIdentifier(display.column) : 'id';
+  const text = reference.trim();
+  const byId = await sql.query<{ id: string }>(`SELECT id FROM ${tableName(definition.name)} WHERE id = $1`, [text]);
+  if (byId[0]) return byId[0].id;
+  const matches = await sql.query<{ id: string; name: string }>(
+    `SELECT id, ${displayColumn} AS name FROM ${tableName(definition.name)} WHERE lower(${displayColumn}) = lower($1) ORDER BY created_at LIMIT 10`,
+    [text],
+  );
+  if (matches.length === 1) return matches[0]!.id;
+  if (matches.length > 1) {
+    throw new ValidationError(
+      `"${text}" matches ${matches.length} ${definition.name} entries: ${matches.map((match) => `${match.name} (id ${match.id})`).join(', ')}; use the id`,
+    );
+  }
+  const names = (await sql.query<{ name: string }>(`SELECT ${displayColumn} AS name FROM ${tableName(definition.name)} WHERE ${displayColumn} IS NOT NULL LIMIT 5000`)).map((row) => String(row.name));
+  const nearest = names.length ? closest(text, names) : undefined;
+  throw new ValidationError(`no ${definition.name} entry is named or has id "${text}"${nearest ? `; did you mean "${nearest}"?` : ''}`);
+}
+
+async function coerceRecord(sql: Sql, workspace: Workspace, definition: ObjectDefinition, record: FieldValues, context: ValueContext): Promise<Map<FieldDefinition, unknown>> {
+  const values = new Map<FieldDefinition, unknown>();
+  for (const [key, raw] of Object.entries(record)) {
+    if (key === 'id' || key === 'created_at') continue;
+    const field = findField(definition, key);
+    if (!field) {
+      const names = definition.fields.map((candidate) => candidate.name);
+      throw new ValidationError(`unknown field "${key}"; did you mean "${closest(key, names)}"? (fields: ${names.join(', ')})`);
+    }
+    if (field.type === 'action') throw new ValidationError(`${field.name} is an action field; it runs a script and holds no value`);
+    values.set(field, await coerceValue(sql, workspace, field, raw, context));
+  }
+  return values;
+}
+
+/** A field's stored value from what a person or a system gave: null for empty. */
+export async function coerceValue(sql: Sql, workspace: Workspace, field: FieldDefinition, raw: unknown, context: ValueContext): Promise<unknown> {
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return null;
+  switch (field.type) {
+    case 'enum':
+      return matchOption(field, raw);
+    case 'number':
+      return parseNumber(raw, field.name);
+    case 'boolean':
+      return parseBoolean(raw, field.name);
+    case 'date':
+      return parseDate(raw, context, field.name);
+    case 'relation':
+      return resolveEntryId(sql, workspace.object(field.relatedObject!), String(raw));
+    default:
+      if (typeof raw === 'object') throw new ValidationError(`${field.name}: expected text, got ${JSON.stringify(raw)}`);
+      return String(raw);
+  }
+}
+
+/** The cast a parameter needs for a field's column. */
+function castOf(field: FieldDefinition): string {
+  return field.type === 'date' ? '::TIMESTAMPTZ' : field.type === 'number' ? '::DOUBLE' : field.type === 'boolean' ? '::BOOLEAN' : '';
+}
+
+/** A stored value as text, the way field_changes keeps it. */
+export function asText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** Inserts many rows with multi-row VALUES statements (a few hundred rows each). */
+export async function insertRows(sql: Sql, table: string, columns: readonly string[], casts: readonly string[], rows: readonly unknown[][]): Promise<void> {
+  const perStatement = Math.max(1, Math.floor(1000 / Math.max(1, columns.length)));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const parameters = new SqlParameters();
+    const tuples = chunk.map((row) => `(${row.map((value, index) => `${parameters.add(value)}${casts[index] ?? ''}`).join(', ')})`);
+    await sql.run(`INSERT INTO ${table} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${tuples.join(', ')}`, parameters.values);
+  }
+}
+
+async function recordChanges(sql: Sql, changes: readonly EntryChange[], at: Date): Promise<void> {
+  await insertRows(
+    sql,
+    'field_changes',
+    ['object', 'entry_id', 'field', 'old_value', 'new_value', 'changed_at', 'changed_by'],
+    ['', '', '', '', '', '::TIMESTAMPTZ', ''],
+    changes.map((change) => [change.object, change.entryId, change.field, change.oldValue, change.newValue, at, change.by]),
+  );
+}

@@ -1,0 +1,129 @@
+// The one filter language of views, queries and job rules: conditions and all/any/not groups, with the seed's
+// `{field, operator: in, values}` and DenchClaw's `{conjunction, rules}` accepted as aliases.
+import { z } from 'zod';
+
+export const operators = [
+  'is', 'is_not', 'is_any_of', 'is_none_of', 'is_empty', 'is_not_empty',
+  'contains', 'not_contains', 'starts_with', 'ends_with',
+  'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between',
+  'before', 'after', 'on', 'on_or_before', 'on_or_after', 'relative_past', 'relative_next',
+  'older_than', 'newer_than',
+  'is_true', 'is_false',
+] as const;
+export type Operator = (typeof operators)[number];
+
+const operatorAliases: Record<string, Operator> = {
+  in: 'is_any_of',
+  not_in: 'is_none_of',
+  any_of: 'is_any_of',
+  none_of: 'is_none_of',
+  equals: 'is',
+  '=': 'is',
+  '==': 'is',
+  '!=': 'is_not',
+  '<>': 'is_not',
+  not_equals: 'is_not',
+  '>': 'gt',
+  '>=': 'gte',
+  '<': 'lt',
+  '<=': 'lte',
+  greater_than: 'gt',
+  less_than: 'lt',
+  does_not_contain: 'not_contains',
+  empty: 'is_empty',
+  is_null: 'is_empty',
+  not_empty: 'is_not_empty',
+  is_not_null: 'is_not_empty',
+  is_before: 'before',
+  is_after: 'after',
+  is_on: 'on',
+  within_last: 'relative_past',
+  within_next: 'relative_next',
+};
+
+/** One test on one field. `field` may go one hop through a relation: "Customer.Account Tier". */
+export interface Condition {
+  field: string;
+  operator: Operator;
+  value?: unknown;
+  /** older_than / newer_than: count the duration in the workspace's business hours. */
+  business?: boolean;
+}
+export type Filter = Condition | { all: Filter[] } | { any: Filter[] } | { not: Filter };
+
+export function isCondition(filter: Filter): filter is Condition {
+  return 'field' in filter;
+}
+
+/** Reads any accepted spelling of a filter into the canonical form, or throws an Error naming the path. */
+export function normalizeFilter(input: unknown, path = 'filter'): Filter {
+  if (Array.isArray(input)) return { all: input.map((item, index) => normalizeFilter(item, `${path}.${index}`)) };
+  if (input === null || typeof input !== 'object') throw new Error(`${path}: expected a condition or a group, got ${JSON.stringify(input)}`);
+  const record = input as Record<string, unknown>;
+  for (const key of ['all', 'and', 'any', 'or'] as const) {
+    if (key in record) {
+      const list = record[key];
+      if (!Array.isArray(list)) throw new Error(`${path}.${key}: expected a list of conditions`);
+      const items = list.map((item, index) => normalizeFilter(item, `${path}.${key}.${index}`));
+      return key === 'all' || key === 'and' ? { all: items } : { any: items };
+    }
+  }
+  if ('not' in record) return { not: normalizeFilter(record.not, `${path}.not`) };
+  if ('rules' in record || 'conjunction' in record) {
+    const rules = record.rules;
+    if (!Array.isArray(rules)) throw new Error(`${path}.rules: expected a list of conditions`);
+    const conjunction = String(record.conjunction ?? 'and').toLowerCase();
+    if (conjunction !== 'and' && conjunction !== 'or') throw new Error(`${path}.conjunction: expected "and" or "or", got "${conjunction}"`);
+    const items = rules.map((item, index) => normalizeFilter(item, `${path}.rules.${index}`));
+    return conjunction === 'and' ? { all: items } : { any: items };
+  }
+  if (!('field' in record)) throw new Error(`${path}: a condition needs field and operator (or a group: all / any / not)`);
+  if (typeof record.field !== 'string' || record.field.trim() === '') throw new Error(`${path}.field: expected a field name`);
+  const rawOperator = String(record.operator ?? (record.values !== undefined ? 'in' : 'is')).trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const operator = (operators as readonly string[]).includes(rawOperator) ? (rawOperator as Operator) : operatorAliases[rawOperator];
+  if (!operator) throw new Error(`${path}.operator: unknown operator "${String(record.operator)}"; expected one of ${operators.join(', ')}`);
+  const condition: Condition = { field: record.field.trim(), operator };
+  const value = record.values ?? record.value;
+  if (value !== undefined) condition.value = value;
+  if (record.business === true || record.business_hours === true) condition.business = true;
+  return condition;
+}
+
+/** The lenient schema used when reading files: any accepted spelling, normalized. */
+export const filterSchema: z.ZodType<Filter, unknown> = z.unknown().transform((value, context) => {
+  try {
+    return normalizeFilter(value, '');
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message.replace(/^\.?/, '').replace(/^: /, '') });
+    return z.NEVER;
+  }
+});
+
+/** The canonical form as a strict schema with descriptions: what tools show the model. */
+export const conditionSchema = z.object({
+  field: z.string().describe('Field display name, or one hop through a relation such as "Customer.Account Tier"'),
+  operator: z.enum(operators).describe('Test to apply; older_than/newer_than take a duration like "30m", "4h", "2d"'),
+  value: z
+    .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))])
+    .optional()
+    .describe('Value to compare with: an option, a number, a date, a duration, or a list for is_any_of/between'),
+  business: z.boolean().optional().describe('older_than/newer_than only: count business hours instead of calendar time'),
+});
+
+export type CanonicalFilter = z.infer<typeof conditionSchema> | { all: CanonicalFilter[] } | { any: CanonicalFilter[] } | { not: CanonicalFilter };
+export const canonicalFilterSchema: z.ZodType<CanonicalFilter> = z.lazy(() =>
+  z.union([
+    conditionSchema,
+    z.object({ all: z.array(canonicalFilterSchema).describe('Every condition must hold') }),
+    z.object({ any: z.array(canonicalFilterSchema).describe('At least one condition must hold') }),
+    z.object({ not: canonicalFilterSchema.describe('The condition must not hold') }),
+  ]),
+);
+
+/** Every condition in a filter, depth-first. */
+export function conditionsOf(filter: Filter): Condition[] {
+  if (isCondition(filter)) return [filter];
+  if ('all' in filter) return filter.all.flatMap(conditionsOf);
+  if ('any' in filter) return filter.any.flatMap(conditionsOf);
+  return conditionsOf(filter.not);
+}

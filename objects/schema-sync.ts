@@ -1,0 +1,116 @@
+// Reconciles object definitions into DuckDB: a typed table per object (columns added, never dropped) and a
+// v_<object> view with display-named columns.
+import type { Sql } from './database';
+import { DefinitionError } from './errors';
+import {
+  type FieldDefinition,
+  type FieldType,
+  type ObjectDefinition,
+  type ObjectRegistry,
+  findField,
+  quoteIdentifier,
+  tableName,
+  viewName,
+} from './object-schema';
+
+const sqlTypes: Record<Exclude<FieldType, 'action'>, string> = {
+  text: 'VARCHAR',
+  richtext: 'VARCHAR',
+  email: 'VARCHAR',
+  url: 'VARCHAR',
+  phone: 'VARCHAR',
+  enum: 'VARCHAR',
+  relation: 'VARCHAR',
+  number: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'TIMESTAMP WITH TIME ZONE',
+};
+
+/** The DuckDB column type of a field, or undefined for fields that hold no value (actions). */
+export function sqlType(field: FieldDefinition): string | undefined {
+  return field.type === 'action' ? undefined : sqlTypes[field.type];
+}
+
+/** Tables that belong to the objects layer. */
+export async function ensureObjectSystemTables(sql: Sql): Promise<void> {
+  await sql.run(`CREATE TABLE IF NOT EXISTS field_changes (
+    object VARCHAR NOT NULL,
+    entry_id VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    old_value VARCHAR,
+    new_value VARCHAR,
+    changed_at TIMESTAMPTZ NOT NULL,
+    changed_by VARCHAR NOT NULL
+  )`);
+}
+
+/**
+ * Brings the database in line with `objects` (call inside a transaction): creates missing tables, adds
+ * missing columns, converts a column whose field changed type when every value converts, and rebuilds the
+ * views. A field removed from its file keeps its column, out of the view.
+ */
+export async function reconcileObjects(sql: Sql, objects: ObjectRegistry, fileOf: (name: string) => string): Promise<void> {
+  await ensureObjectSystemTables(sql);
+  const existingViews = await sql.query<{ view_name: string }>(
+    `SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name LIKE 'v\\_%' ESCAPE '\\'`,
+  );
+  for (const { view_name } of existingViews) await sql.run(`DROP VIEW IF EXISTS ${quoteIdentifier(view_name)}`);
+
+  for (const definition of objects.values()) {
+    const table = tableName(definition.name);
+    await sql.run(`CREATE TABLE IF NOT EXISTS ${table} (
+      id VARCHAR PRIMARY KEY,
+      created_at TIMESTAMPTZ NOT NULL,
+      updated_at TIMESTAMPTZ NOT NULL
+    )`);
+    const columns = new Map(
+      (
+        await sql.query<{ column_name: string; data_type: string }>(
+          `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1`,
+          [table],
+        )
+      ).map((row) => [row.column_name, row.data_type]),
+    );
+    for (const field of definition.fields) {
+      const type = sqlType(field);
+      if (!type) continue;
+      const existing = columns.get(field.column);
+      if (existing === undefined) {
+        await sql.run(`ALTER TABLE ${table} ADD COLUMN ${quoteIdentifier(field.column)} ${type}`);
+      } else if (existing !== type) {
+        try {
+          await sql.run(
+            `ALTER TABLE ${table} ALTER COLUMN ${quoteIdentifier(field.column)} SET DATA TYPE ${type} USING CAST(${quoteIdentifier(field.column)} AS ${type})`,
+          );
+        } catch (error) {
+          throw new DefinitionError(
+            fileOf(definition.name),
+            `field "${field.name}" changed type to ${field.type}, but stored values (${existing}) do not all convert; keep its type or use a new field name`,
+            { cause: error },
+          );
+        }
+      }
+    }
+  }
+  for (const definition of objects.values()) await sql.run(viewSql(definition, objects));
+}
+
+/** CREATE VIEW v_<object>: id, created_at, updated_at, then each field under its display name. */
+export function viewSql(definition: ObjectDefinition, objects: ObjectRegistry): string {
+  const select = ['e.id', 'e.created_at', 'e.updated_at'];
+  const joins: string[] = [];
+  for (const field of definition.fields) {
+    if (field.type === 'action') continue;
+    const column = `e.${quoteIdentifier(field.column)}`;
+    const related = field.type === 'relation' ? objects.get(field.relatedObject ?? '') : undefined;
+    const display = related ? findField(related, related.displayField) : undefined;
+    if (related && display && display.type !== 'relation' && display.type !== 'action') {
+      const alias = `r_${field.column}`;
+      joins.push(`LEFT JOIN ${tableName(related.name)} AS ${alias} ON ${alias}.id = ${column}`);
+      select.push(`${alias}.${quoteIdentifier(display.column)} AS ${quoteIdentifier(field.name)}`);
+    } else {
+      select.push(`${column} AS ${quoteIdentifier(field.name)}`);
+    }
+  }
+  return `CREATE OR REPLACE VIEW ${viewName(definition.name)} AS SELECT ${select.join(', ')} FROM ${tableName(definition.name)} AS e ${joins.join(' ')}`;
+}

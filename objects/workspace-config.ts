@@ -1,0 +1,36 @@
+// workspace.yaml: the workspace's name, time zone, and who gets alerts. Later layers add their sections
+// (SLA policy, business hours, webhook mapping); unknown keys are kept.
+import { z } from 'zod';
+
+export const recipientSchema = z
+  .object({
+    name: z.string().min(1),
+    telegram: z.union([z.number(), z.string()]).optional().describe('Telegram chat id'),
+    email: z.string().optional(),
+  })
+  .loose();
+
+export const workspaceConfigSchema = z
+  .object({
+    name: z.string().default('escalator workspace'),
+    timezone: z
+      .string()
+      .default('UTC')
+      .refine(isTimeZone, { error: (issue) => `unknown time zone "${String(issue.input)}"; use an IANA name like Europe/London` }),
+    /** People who receive alerts, with their channels. */
+    people: z.array(recipientSchema).default([]),
+    /** Role name → the people (names from `people`) who hold it: role:support_lead in a rule. */
+    roles: z.record(z.string(), z.array(z.string())).default({}),
+  })
+  .loose();
+
+export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
+
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,209 @@
+// A workspace: workspace.yaml, object definitions on disk and the DuckDB file, opened together.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dump } from 'js-yaml';
+import { type Clock, type IdGenerator, randomIds, systemClock } from './clock';
+import { Database } from './database';
+import { DefinitionError, EscalatorError } from './errors';
+import type { BusinessCalendar, CompileContext } from './filter-compiler';
+import { stageFile, packageRoot } from './files';
+import { definitionFrom, dumpObjectFile, loadObjects, parseYaml, validateRegistry } from './object-files';
+import type { ObjectDefinition } from './object-schema';
+import { reconcileObjects } from './schema-sync';
+import type { ValueContext } from './values';
+import { type WorkspaceConfig, workspaceConfigSchema } from './workspace-config';
+
+export interface WorkspaceOptions {
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+/** One field change, as recorded in field_changes and told to listeners once committed. */
+export interface EntryChange {
+  object: string;
+  entryId: string;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  by: string;
+}
+
+export type EntryListener = (changes: readonly EntryChange[]) => void;
+
+/** The built-in objects every workspace starts with. */
+export const templateObjects = ['company', 'people', 'support_tickets'] as const;
+
+export class Workspace {
+  /** Business-hours arithmetic; set by the SLA layer when workspace.yaml defines a calendar. */
+  calendar: BusinessCalendar | undefined;
+  private readonly listeners = new Set<EntryListener>();
+
+  private constructor(
+    readonly dir: string,
+    public config: WorkspaceConfig,
+    public objects: Map<string, ObjectDefinition>,
+    readonly db: Database,
+    readonly clock: Clock,
+    readonly ids: IdGenerator,
+  ) {}
+
+  /** Opens an existing workspace and brings its database in line with its object files. */
+  static async open(dir: string, options: WorkspaceOptions = {}): Promise<Workspace> {
+    const root = resolve(dir);
+    if (!existsSync(join(root, 'workspace.yaml'))) {
+      throw new EscalatorError(`no workspace at ${root} (workspace.yaml missing); run "escalator init" there first`);
+    }
+    const config = readConfig(root);
+    const objects = loadObjects(root);
+    const clock = options.clock ?? systemClock;
+    validateRegistry(objects, (name) => objectFileLabel(name), { now: clock.now(), timeZone: config.timezone });
+    mkdirSync(join(root, 'exports'), { recursive: true });
+    const db = await Database.open(join(root, 'workspace.duckdb'), { allowedDirectory: join(root, 'exports') });
+    try {
+      await db.transaction((sql) => reconcileObjects(sql, objects, objectFileLabel));
+    } catch (error) {
+      db.close();
+      await Database.release(db.path);
+      throw error;
+    }
+    return new Workspace(root, config, objects, db, clock, options.ids ?? randomIds);
+  }
+
+  /**
+   * Creates a workspace with the built-in objects. The workspace is built in a folder beside the target and
+   * moved into place at the end, so a failure leaves nothing half-made.
+   */
+  static async init(
+    dir: string,
+    options: WorkspaceOptions & { timezone?: string; name?: string; populate?: (workspace: Workspace) => Promise<void> } = {},
+  ): Promise<Workspace> {
+    const root = resolve(dir);
+    if (existsSync(join(root, 'workspace.yaml'))) throw new EscalatorError(`${root} is already a workspace (workspace.yaml exists)`);
+    if (existsSync(root) && readdirSync(root).length > 0) throw new EscalatorError(`${root} is not empty; init needs a new or empty folder`);
+    const staging = join(dirname(root), `.${basename(root)}.init-${process.pid}`);
+    rmSync(staging, { recursive: true, force: true });
+    try {
+      mkdirSync(staging, { recursive: true });
+      for (const folder of ['objects', 'jobs', 'actions', 'exports']) mkdirSync(join(staging, folder), { recursive: true });
+      const config = workspaceConfigSchema.parse({
+        name: options.name ?? 'escalator workspace',
+        timezone: options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+      });
+      stageFile(join(staging, 'workspace.yaml'), dump(config, { lineWidth: 120 })).commit();
+      for (const name of templateObjects) {
+        mkdirSync(join(staging, 'objects', name), { recursive: true });
+        copyFileSync(join(packageRoot(), 'objects', 'templates', `${name}.object.yaml`), join(staging, 'objects', name, '.object.yaml'));
+      }
+      const staged = await Workspace.open(staging, options);
+      try {
+        if (options.populate) await options.populate(staged);
+      } finally {
+        await staged.close();
+      }
+      if (existsSync(root)) rmSync(root, { recursive: true });
+      mkdirSync(dirname(root), { recursive: true });
+      renameSync(staging, root);
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      throw error;
+    }
+    return Workspace.open(root, options);
+  }
+
+  get timeZone(): string {
+    return this.config.timezone;
+  }
+
+  /** What parsing a value needs: the time zone and now. */
+  valueContext(): ValueContext {
+    return { timeZone: this.config.timezone, now: this.clock.now() };
+  }
+
+  /** What compiling a filter needs, at the current time. */
+  compileContext(now: Date = this.clock.now()): CompileContext {
+    const context: CompileContext = { objects: this.objects, now, timeZone: this.config.timezone };
+    if (this.calendar) context.calendar = this.calendar;
+    return context;
+  }
+
+  object(name: string): ObjectDefinition {
+    const definition = this.objects.get(name) ?? this.objects.get(name.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+    if (!definition) throw new EscalatorError(`unknown object "${name}" (objects: ${[...this.objects.keys()].join(', ')})`);
+    return definition;
+  }
+
+  objectFile(name: string): string {
+    return join(this.dir, 'objects', name, '.object.yaml');
+  }
+
+  docsDir(name: string): string {
+    return join(this.dir, 'objects', name, 'docs');
+  }
+
+  path(...parts: string[]): string {
+    return join(this.dir, ...parts);
+  }
+
+  /**
+   * Replaces (or creates) one object's definition from its file data: validated with every other object,
+   * reconciled into DuckDB in one transaction, then the file moved into place. Nothing changes on failure.
+   */
+  async saveObject(data: Record<string, unknown>): Promise<ObjectDefinition> {
+    const label = objectFileLabel(String(data.name ?? 'object'));
+    const definition = definitionFrom(data, label);
+    const objects = new Map(this.objects);
+    objects.set(definition.name, definition);
+    validateRegistry(objects, objectFileLabel, { now: this.clock.now(), timeZone: this.timeZone });
+    const staged = stageFile(this.objectFile(definition.name), dumpObjectFile(definition.raw));
+    try {
+      await this.db.transaction((sql) => reconcileObjects(sql, objects, objectFileLabel));
+    } catch (error) {
+      staged.discard();
+      throw error;
+    }
+    staged.commit();
+    this.objects = objects;
+    return definition;
+  }
+
+  /** Writes workspace.yaml back (atomically) after validating it. */
+  saveConfig(config: Record<string, unknown>): void {
+    const parsed = workspaceConfigSchema.safeParse(config);
+    if (!parsed.success) throw new DefinitionError('workspace.yaml', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+    stageFile(join(this.dir, 'workspace.yaml'), dump(parsed.data, { lineWidth: 120 })).commit();
+    this.config = parsed.data;
+  }
+
+  /** Subscribes to committed entry changes (jobs evaluate changed entries at once). Returns the unsubscriber. */
+  onEntriesChanged(listener: EntryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells listeners about changes once the current transaction commits. */
+  announce(changes: readonly EntryChange[]): void {
+    if (changes.length === 0) return;
+    this.db.afterCommit(() => {
+      for (const listener of this.listeners) listener(changes);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+    await Database.release(this.db.path);
+  }
+}
+
+function objectFileLabel(name: string): string {
+  return `objects/${name}/.object.yaml`;
+}
+
+function readConfig(root: string): WorkspaceConfig {
+  const data = parseYaml(readFileSync(join(root, 'workspace.yaml'), 'utf8'), 'workspace.yaml') ?? {};
+  const parsed = workspaceConfigSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DefinitionError(relative(process.cwd(), join(root, 'workspace.yaml')) || 'workspace.yaml', `${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
