@@ -21,6 +21,10 @@ export type FieldValues = Record<string, unknown>;
 export interface WriteOptions {
   /** Who made the change: "cli", "chat:telegram:123", "job:support-escalation", "webhook:zendesk". */
   by: string;
+  /** When the change happened, for backfills and demo history; defaults to the workspace clock. */
+  at?: Date;
+  /** false for bulk loads that write their own field history (the demo); default true. */
+  recordHistory?: boolean;
 }
 
 /** Creates entries in one transaction and returns their ids, in order. */
@@ -31,21 +35,26 @@ export async function createEntries(workspace: Workspace, objectName: string, re
   return workspace.db.transaction(async (sql) => {
     const rows: unknown[][] = [];
     const changes: EntryChange[] = [];
+    const changedAt: Date[] = [];
     const ids: string[] = [];
     const valueFields = definition.fields.filter((field) => field.type !== 'action');
+    const resolved = new Map<string, string>();
     for (const [index, record] of records.entries()) {
       const where = records.length > 1 ? `entry ${index + 1}: ` : '';
       try {
         const id = record.id === undefined || record.id === null || record.id === '' ? workspace.ids() : String(record.id);
-        const createdAt = record.created_at === undefined ? now : parseDate(record.created_at, context, 'created_at');
-        const values = await coerceRecord(sql, workspace, definition, record, context);
+        const createdAt = record.created_at === undefined ? (options.at ?? now) : parseDate(record.created_at, context, 'created_at');
+        const updatedAt = record.updated_at === undefined ? createdAt : parseDate(record.updated_at, context, 'updated_at');
+        const values = await coerceRecord(sql, workspace, definition, record, context, resolved);
         for (const field of valueFields) {
           if (field.required && (values.get(field) ?? null) === null) throw new ValidationError(`${field.name} is required`);
         }
-        rows.push([id, createdAt, createdAt, ...valueFields.map((field) => values.get(field) ?? null)]);
+        rows.push([id, createdAt, updatedAt, ...valueFields.map((field) => values.get(field) ?? null)]);
         ids.push(id);
         for (const [field, value] of values) {
-          if (value !== null) changes.push({ object: definition.name, entryId: id, field: field.name, oldValue: null, newValue: asText(value), by: options.by });
+          if (value === null) continue;
+          changes.push({ object: definition.name, entryId: id, field: field.name, oldValue: null, newValue: asText(value), by: options.by });
+          changedAt.push(createdAt);
         }
       } catch (error) {
         if (error instanceof ValidationError) throw new ValidationError(`${definition.name} ${where}${errorMessage(error)}`, { cause: error });
@@ -56,7 +65,7 @@ export async function createEntries(workspace: Workspace, objectName: string, re
     if (duplicate) throw new ValidationError(`${definition.name}: id "${duplicate}" given twice`);
     await insertRows(sql, tableName(definition.name), ['id', 'created_at', 'updated_at', ...valueFields.map((field) => field.column)],
       ['', '::TIMESTAMPTZ', '::TIMESTAMPTZ', ...valueFields.map(castOf)], rows);
-    await recordChanges(sql, changes, now);
+    if (options.recordHistory !== false) await recordChanges(sql, changes, changedAt);
     workspace.announce(changes);
     return ids;
   });
@@ -71,14 +80,16 @@ export async function updateEntries(
 ): Promise<EntryChange[]> {
   const definition = workspace.object(objectName);
   const context = workspace.valueContext();
+  const at = options.at ?? context.now;
   return workspace.db.transaction(async (sql) => {
     const changes: EntryChange[] = [];
+    const resolved = new Map<string, string>();
     for (const update of updates) {
       const current = (await sql.query(`SELECT * FROM ${tableName(definition.name)} WHERE id = $1`, [update.id]))[0];
       if (!current) throw new ValidationError(`${definition.name} has no entry with id "${update.id}"`);
       let values: Map<FieldDefinition, unknown>;
       try {
-        values = await coerceRecord(sql, workspace, definition, update.values, context);
+        values = await coerceRecord(sql, workspace, definition, update.values, context, resolved);
       } catch (error) {
         if (error instanceof ValidationError) throw new ValidationError(`${definition.name} ${update.id}: ${errorMessage(error)}`, { cause: error });
         throw error;
@@ -94,10 +105,10 @@ export async function updateEntries(
         changes.push({ object: definition.name, entryId: update.id, field: field.name, oldValue: oldText, newValue: newText, by: options.by });
       }
       if (assignments.length === 0) continue;
-      assignments.push(`updated_at = ${parameters.time(context.now)}`);
+      assignments.push(`updated_at = ${parameters.time(at)}`);
       await sql.run(`UPDATE ${tableName(definition.name)} SET ${assignments.join(', ')} WHERE id = ${parameters.add(update.id)}`, parameters.values);
     }
-    await recordChanges(sql, changes, context.now);
+    await recordChanges(sql, changes, changes.map(() => at));
     workspace.announce(changes);
     return changes;
   });
@@ -186,17 +197,28 @@ export async function resolveEntryId(sql: Sql, definition: ObjectDefinition, ref
   throw new ValidationError(`no ${definition.name} entry is named or has id "${text}"${nearest ? `; did you mean "${nearest}"?` : ''}`);
 }
 
-async function coerceRecord(sql: Sql, workspace: Workspace, definition: ObjectDefinition, record: FieldValues, context: ValueContext): Promise<Map<FieldDefinition, unknown>> {
+async function coerceRecord(
+  sql: Sql,
+  workspace: Workspace,
+  definition: ObjectDefinition,
+  record: FieldValues,
+  context: ValueContext,
+  resolved: Map<string, string>,
+): Promise<Map<FieldDefinition, unknown>> {
   const values = new Map<FieldDefinition, unknown>();
   for (const [key, raw] of Object.entries(record)) {
-    if (key === 'id' || key === 'created_at') continue;
+    if (key === 'id' || key === 'created_at' || key === 'updated_at') continue;
     const field = findField(definition, key);
     if (!field) {
       const names = definition.fields.map((candidate) => candidate.name);
       throw new ValidationError(`unknown field "${key}"; did you mean "${closest(key, names)}"? (fields: ${names.join(', ')})`);
     }
     if (field.type === 'action') throw new ValidationError(`${field.name} is an action field; it runs a script and holds no value`);
-    values.set(field, await coerceValue(sql, workspace, field, raw, context));
+    const cacheKey = field.type === 'relation' && raw !== null && raw !== undefined ? `${field.relatedObject}\u0000${String(raw)}` : undefined;
+    const cached = cacheKey === undefined ? undefined : resolved.get(cacheKey);
+    const value = cached ?? (await coerceValue(sql, workspace, field, raw, context));
+    if (cacheKey !== undefined && typeof value === 'string') resolved.set(cacheKey, value);
+    values.set(field, value);
   }
   return values;
 }
@@ -233,23 +255,29 @@ export function asText(value: unknown): string | null {
   return String(value);
 }
 
-/** Inserts many rows with multi-row VALUES statements (a few hundred rows each). */
+/**
+ * Inserts many rows with one statement per few thousand rows: the rows travel as one JSON parameter, which
+ * DuckDB binds far faster than thousands of separate parameters (3,000 rows: ~50 ms against ~650 ms).
+ */
 export async function insertRows(sql: Sql, table: string, columns: readonly string[], casts: readonly string[], rows: readonly unknown[][]): Promise<void> {
-  const perStatement = Math.max(1, Math.floor(1000 / Math.max(1, columns.length)));
+  const perStatement = 5000;
+  const select = columns.map((_, index) => `r[${index + 1}]${casts[index] ?? ''}`).join(', ');
   for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const parameters = new SqlParameters();
-    const tuples = chunk.map((row) => `(${row.map((value, index) => `${parameters.add(value)}${casts[index] ?? ''}`).join(', ')})`);
-    await sql.run(`INSERT INTO ${table} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${tuples.join(', ')}`, parameters.values);
+    const chunk = rows.slice(start, start + perStatement).map((row) => row.map(asText));
+    await sql.run(
+      `INSERT INTO ${table} (${columns.map(quoteIdentifier).join(', ')}) SELECT ${select} FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r)`,
+      [JSON.stringify(chunk)],
+    );
   }
 }
 
-async function recordChanges(sql: Sql, changes: readonly EntryChange[], at: Date): Promise<void> {
+/** Writes field_changes rows: one per change, at the matching time. */
+export async function recordChanges(sql: Sql, changes: readonly EntryChange[], at: readonly Date[]): Promise<void> {
   await insertRows(
     sql,
     'field_changes',
     ['object', 'entry_id', 'field', 'old_value', 'new_value', 'changed_at', 'changed_by'],
     ['', '', '', '', '', '::TIMESTAMPTZ', ''],
-    changes.map((change) => [change.object, change.entryId, change.field, change.oldValue, change.newValue, at, change.by]),
+    changes.map((change, index) => [change.object, change.entryId, change.field, change.oldValue, change.newValue, at[index], change.by]),
   );
 }

@@ -1,0 +1,95 @@
+// The command line: global flags, dispatch to one command, exit codes (0 success, 1 failure, 2 bad usage),
+// each failure reported on one line.
+import { resolve } from 'node:path';
+import { FixedClock, systemClock, type Clock } from '../objects/clock';
+import { EscalatorError, UsageError, errorMessage } from '../objects/errors';
+import { Workspace } from '../objects/workspace';
+import type { CliIo, Command, CommandContext } from './command';
+import { commands } from './commands';
+import { readEnv } from './env';
+
+export interface CliOptions {
+  io: CliIo;
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Overrides ESCALATOR_NOW and the system clock (tests). */
+  clock?: Clock;
+}
+
+/** Runs one command line; returns its exit code. */
+export async function runCli(argv: readonly string[], options: CliOptions): Promise<number> {
+  const { io } = options;
+  let workspace: Workspace | undefined;
+  try {
+    const env = readEnv(options.env);
+    const { rest, workspaceFlag, help } = extractGlobalFlags(argv);
+    const [name, ...commandArgs] = rest;
+    if (!name || name === 'help' || (help && !name)) {
+      io.stdout(helpText());
+      return name || help ? 0 : 2;
+    }
+    const command = commands.find((candidate) => candidate.name === name);
+    if (!command) throw new UsageError(`unknown command "${name}"\n${helpText()}`);
+    if (help) {
+      io.stdout(`${command.summary}\nusage: ${command.usage}`);
+      return 0;
+    }
+    const clock = options.clock ?? (env.ESCALATOR_NOW ? new FixedClock(env.ESCALATOR_NOW) : systemClock);
+    const workspaceDir = resolve(options.cwd ?? process.cwd(), workspaceFlag ?? env.ESCALATOR_WORKSPACE ?? 'workspace');
+    const context: CommandContext = {
+      argv: commandArgs,
+      env,
+      io,
+      workspaceDir,
+      clock,
+      openWorkspace: async () => {
+        workspace ??= await Workspace.open(workspaceDir, { clock });
+        return workspace;
+      },
+    };
+    return (await command.run(context)) ?? 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`escalator: ${error.message}`);
+      return 2;
+    }
+    io.stderr(`escalator: ${error instanceof EscalatorError ? error.message : errorMessage(error)}`);
+    if (!(error instanceof EscalatorError) && process.env.ESCALATOR_DEBUG) io.stderr(String((error as Error).stack));
+    return 1;
+  } finally {
+    await workspace?.close();
+  }
+}
+
+function extractGlobalFlags(argv: readonly string[]): { rest: string[]; workspaceFlag?: string; help: boolean } {
+  const rest: string[] = [];
+  let workspaceFlag: string | undefined;
+  let help = false;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--workspace' || arg === '-w') {
+      workspaceFlag = argv[++index];
+      if (workspaceFlag === undefined) throw new UsageError('--workspace needs a folder');
+    } else if (arg.startsWith('--workspace=')) {
+      workspaceFlag = arg.slice('--workspace='.length);
+    } else if ((arg === '--help' || arg === '-h') && rest.length <= 1) {
+      help = true;
+    } else {
+      rest.push(arg);
+    }
+  }
+  return workspaceFlag === undefined ? { rest, help } : { rest, workspaceFlag, help };
+}
+
+function helpText(): string {
+  const width = Math.max(...commands.map((command: Command) => command.name.length));
+  return [
+    'escalator — a conversational CRM agent for support escalations',
+    '',
+    'usage: escalator <command> [options] [--workspace DIR]',
+    '',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Every listing takes --json. "escalator <command> --help" shows a command\'s options.',
+  ].join('\n');
+}

@@ -1,0 +1,37 @@
+// The environment, read once and validated: only bin/ reads process.env.
+import { z } from 'zod';
+import { DefinitionError } from '../objects/errors';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+export const envSchema = z.object({
+  ESCALATOR_WORKSPACE: optionalText,
+  ESCALATOR_NOW: optionalText.refine((value) => value === undefined || !Number.isNaN(new Date(value).getTime()), {
+    error: 'ESCALATOR_NOW must be an ISO time such as 2026-04-14T10:00:00Z',
+  }),
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: optionalText,
+  ESCALATOR_MODEL: optionalText,
+  TELEGRAM_BOT_TOKEN: optionalText,
+  TELEGRAM_API_ROOT: optionalText,
+  TELEGRAM_ALLOWED_CHATS: optionalText.refine((value) => value === undefined || /^\s*-?\d+(\s*,\s*-?\d+)*\s*$/.test(value), {
+    error: 'TELEGRAM_ALLOWED_CHATS must be numeric chat ids separated by commas',
+  }),
+  ZENDESK_WEBHOOK_SECRET: optionalText,
+  INTERCOM_CLIENT_SECRET: optionalText,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Validates the environment; a bad variable is named with what it should be. */
+export function readEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DefinitionError('environment', `${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The escalator executable: wires the real process (argv, env, stdio) to the command line.
+import { runCli } from './cli';
+
+void runCli(process.argv.slice(2), {
+  env: process.env,
+  io: {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+    stdin: process.stdin,
+    interactive: Boolean(process.stdin.isTTY),
+  },
+}).then((code) => {
+  process.exitCode = code;
+});
