@@ -1,0 +1,66 @@
+// First-time setup of ticket ingestion in a workspace: the fields it needs on support_tickets and company, the
+// default mapping in workspace.yaml, and the table of received deliveries. Running it again changes nothing.
+import { DefinitionError } from '../../objects/errors';
+import { findField } from '../../objects/object-schema';
+import type { Workspace } from '../../objects/workspace';
+import { ticketSources } from './incoming-ticket';
+import { defaultIngestionConfig, readIngestionMapping, type IngestionMapping } from './mapping';
+
+/** Fields ingestion reads and writes on support_tickets (the seed's template has all but the last two). */
+export const ticketFields = {
+  title: 'Title',
+  description: 'Description',
+  customer: 'Customer',
+  contact: 'Contact',
+  priority: 'Priority',
+  status: 'Status',
+  assignedTo: 'Assigned To',
+  openedDate: 'Opened Date',
+  firstResponseDate: 'First Response Date',
+  resolvedDate: 'Resolved Date',
+  escalated: 'Escalated',
+  escalationTier: 'Escalation Tier',
+  accountTier: 'Account Tier',
+  externalId: 'External Id',
+  source: 'Source',
+} as const;
+
+/** The company field that marks a company created by ingestion for a person to check. */
+export const needsReviewField = 'Needs Review';
+
+/**
+ * Adds what ingestion needs to a workspace, each step only when missing: `External Id` (text) and `Source`
+ * (enum) on support_tickets, `Needs Review` (boolean) on company — through saveObject, so the files and DuckDB
+ * change together — the default `ingestion:` mapping in workspace.yaml, and the ingest_deliveries table that
+ * remembers every accepted delivery id so replays are refused. Returns the mapping in force.
+ */
+export async function prepareIngestion(workspace: Workspace): Promise<IngestionMapping> {
+  const tickets = workspace.object('support_tickets');
+  const missing = Object.values(ticketFields).filter((name) => name !== ticketFields.externalId && name !== ticketFields.source && !findField(tickets, name));
+  if (missing.length > 0) {
+    throw new DefinitionError('objects/support_tickets/.object.yaml', `ticket ingestion needs the field(s) ${missing.join(', ')}; add them back`);
+  }
+  const additions: Record<string, unknown>[] = [];
+  if (!findField(tickets, ticketFields.externalId)) additions.push({ name: ticketFields.externalId, type: 'text', description: 'the ticket id in the help desk it came from' });
+  if (!findField(tickets, ticketFields.source)) additions.push({ name: ticketFields.source, type: 'enum', options: [...ticketSources], description: 'where the ticket came from' });
+  if (additions.length > 0) await addFields(workspace, 'support_tickets', additions);
+  if (!findField(workspace.object('company'), needsReviewField)) {
+    await addFields(workspace, 'company', [{ name: needsReviewField, type: 'boolean', description: 'created by ticket ingestion; check the name, domain and tier' }]);
+  }
+  if (workspace.config.ingestion === undefined) workspace.saveConfig({ ...workspace.config, ingestion: defaultIngestionConfig });
+  await workspace.db.run(`CREATE TABLE IF NOT EXISTS ingest_deliveries (
+    channel VARCHAR NOT NULL,
+    delivery_id VARCHAR NOT NULL,
+    signature VARCHAR,
+    received_at TIMESTAMPTZ NOT NULL,
+    entry_id VARCHAR,
+    PRIMARY KEY (channel, delivery_id)
+  )`);
+  return readIngestionMapping(workspace);
+}
+
+async function addFields(workspace: Workspace, objectName: string, fields: Record<string, unknown>[]): Promise<void> {
+  // A shallow copy: structuredClone would make objects of another realm under jest, which js-yaml refuses to dump.
+  const raw = workspace.object(objectName).raw;
+  await workspace.saveObject({ ...raw, fields: [...(Array.isArray(raw.fields) ? raw.fields : []), ...fields] });
+}

@@ -1,0 +1,179 @@
+// Writes a batch of prepared tickets in one transaction: replays refused, each ticket created or updated by
+// (Source, External Id), linked to its company and contact, and every accepted delivery remembered.
+import { createEntries, insertRows, updateEntries, type FieldValues } from '../../objects/entries';
+import { findField, quoteIdentifier, tableName } from '../../objects/object-schema';
+import type { Workspace } from '../../objects/workspace';
+import { groupBy, linkAccounts } from './accounts';
+import type { PreparedTicket } from './prepare';
+import { ticketFields } from './setup';
+
+export type UpsertOutcome =
+  | { kind: 'created'; id: string; companyCreated: boolean }
+  | { kind: 'updated'; id: string; changed: number }
+  | { kind: 'replay'; deliveryId: string; receivedAt: Date };
+
+export interface UpsertOptions {
+  /** Who the changes are recorded as, per ticket ("webhook:zendesk", "import:tickets.csv"). */
+  by: (ticket: PreparedTicket) => string;
+  createUnknownCompanies: boolean;
+}
+
+/** The ticket's state as this batch knows it: from the database, then after each earlier ticket of the batch. */
+interface Known {
+  id: string;
+  status: string | null;
+  openedDate: unknown;
+  firstResponseDate: unknown;
+  resolvedDate: unknown;
+}
+
+const finished = new Set(['Resolved', 'Closed']);
+const working = new Set(['Open', 'In Progress']);
+
+/**
+ * Upserts `tickets` in one transaction (or joins the caller's). Outcomes come back in order; on any error the
+ * whole batch rolls back and the error is thrown (the caller may retry tickets one by one to find the bad one).
+ */
+export async function upsertTickets(workspace: Workspace, tickets: readonly PreparedTicket[], options: UpsertOptions): Promise<UpsertOutcome[]> {
+  const now = workspace.clock.now();
+  return workspace.db.transaction(async (sql) => {
+    const seen = await seenDeliveries(workspace, tickets);
+    const outcomes: (UpsertOutcome | undefined)[] = tickets.map(() => undefined);
+    const accepted: { ticket: PreparedTicket; index: number }[] = [];
+    const batchDeliveries = new Set<string>();
+    tickets.forEach((ticket, index) => {
+      const delivery = ticket.delivery;
+      if (delivery) {
+        const keys = [`${delivery.channel}\u0000${delivery.deliveryId}`, ...(delivery.signature ? [`sig\u0000${delivery.signature}`] : [])];
+        const earlier = keys.map((key) => seen.get(key)).find(Boolean);
+        if (earlier || keys.some((key) => batchDeliveries.has(key))) {
+          outcomes[index] = { kind: 'replay', deliveryId: delivery.deliveryId, receivedAt: earlier ?? now };
+          return;
+        }
+        for (const key of keys) batchDeliveries.add(key);
+      }
+      accepted.push({ ticket, index });
+    });
+
+    const known = await existingTickets(workspace, accepted.map(({ ticket }) => ticket));
+    const links = await linkAccounts(sql, workspace, accepted.map(({ ticket }) => ticket), { createUnknown: options.createUnknownCompanies, by: options.by });
+    const creates: { ticket: PreparedTicket; record: FieldValues }[] = [];
+    const updates: { ticket: PreparedTicket; id: string; values: FieldValues; index: number }[] = [];
+    accepted.forEach(({ ticket, index }, position) => {
+      const company = links.companies[position];
+      const contact = links.contacts[position];
+      const key = upsertKey(ticket);
+      const current = known.get(key);
+      const values: FieldValues = { ...ticket.values };
+      if (company) {
+        values[ticketFields.customer] = company.id;
+        if (company.accountTier) values[ticketFields.accountTier] = company.accountTier;
+      }
+      if (contact) values[ticketFields.contact] = contact;
+      const status = values[ticketFields.status] as string | undefined;
+      if (!current) {
+        const id = workspace.ids();
+        values.id = id;
+        values[ticketFields.title] ??= `${ticket.source} ticket ${ticket.externalId}`;
+        values[ticketFields.status] ??= 'Open';
+        values[ticketFields.openedDate] ??= now;
+        if (status && finished.has(status)) values[ticketFields.resolvedDate] ??= now;
+        values[ticketFields.escalated] = false;
+        values[ticketFields.escalationTier] = 'None';
+        values[ticketFields.source] = ticket.source;
+        values[ticketFields.externalId] = ticket.externalId;
+        creates.push({ ticket, record: values });
+        known.set(key, { id, status: values[ticketFields.status] as string, openedDate: values[ticketFields.openedDate], firstResponseDate: values[ticketFields.firstResponseDate] ?? null, resolvedDate: values[ticketFields.resolvedDate] ?? null });
+        outcomes[index] = { kind: 'created', id, companyCreated: company?.created ?? false };
+        return;
+      }
+      // A ticket we escalated stays Escalated while the help desk merely says it is open or being worked on.
+      if (status && current.status === 'Escalated' && working.has(status)) delete values[ticketFields.status];
+      if (current.openedDate !== null) delete values[ticketFields.openedDate];
+      if (current.firstResponseDate !== null) delete values[ticketFields.firstResponseDate];
+      if (status && finished.has(status) && current.resolvedDate === null) values[ticketFields.resolvedDate] ??= now;
+      current.status = (values[ticketFields.status] as string | undefined) ?? current.status;
+      current.openedDate = values[ticketFields.openedDate] ?? current.openedDate;
+      current.firstResponseDate = values[ticketFields.firstResponseDate] ?? current.firstResponseDate;
+      current.resolvedDate = values[ticketFields.resolvedDate] ?? current.resolvedDate;
+      updates.push({ ticket, id: current.id, values, index });
+      outcomes[index] = { kind: 'updated', id: current.id, changed: 0 };
+    });
+
+    for (const [by, group] of groupBy(creates, (create) => options.by(create.ticket))) {
+      await createEntries(workspace, 'support_tickets', group.map((create) => create.record), { by });
+    }
+    for (const run of consecutiveRuns(updates, (update) => options.by(update.ticket))) {
+      const changes = await updateEntries(workspace, 'support_tickets', run.items.map(({ id, values }) => ({ id, values })), { by: run.key });
+      for (const update of run.items) {
+        const outcome = outcomes[update.index];
+        if (outcome?.kind === 'updated') outcome.changed = changes.filter((change) => change.entryId === update.id).length;
+      }
+    }
+    const rows = accepted
+      .filter(({ ticket }) => ticket.delivery)
+      .map(({ ticket, index }) => {
+        const outcome = outcomes[index]!;
+        return [ticket.delivery!.channel, ticket.delivery!.deliveryId, ticket.delivery!.signature ?? null, now, outcome.kind === 'replay' ? null : outcome.id];
+      });
+    if (rows.length > 0) {
+      await insertRows(sql, 'ingest_deliveries', ['channel', 'delivery_id', 'signature', 'received_at', 'entry_id'], ['', '', '', '::TIMESTAMPTZ', ''], rows);
+    }
+    return outcomes.map((outcome) => outcome!);
+  });
+}
+
+function upsertKey(ticket: PreparedTicket): string {
+  return `${ticket.source}\u0000${ticket.externalId}`;
+}
+
+/** Deliveries of this batch already received, by channel + id and by signature, with when they came. */
+async function seenDeliveries(workspace: Workspace, tickets: readonly PreparedTicket[]): Promise<Map<string, Date>> {
+  const ids = [...new Set(tickets.flatMap((ticket) => (ticket.delivery ? [ticket.delivery.deliveryId] : [])))];
+  const signatures = [...new Set(tickets.flatMap((ticket) => (ticket.delivery?.signature ? [ticket.delivery.signature] : [])))];
+  const seen = new Map<string, Date>();
+  if (ids.length === 0) return seen;
+  const rows = await workspace.db.query<{ channel: string; delivery_id: string; signature: string | null; received_at: Date }>(
+    `SELECT channel, delivery_id, signature, received_at FROM ingest_deliveries
+     WHERE delivery_id IN (SELECT unnest(from_json($1, '["VARCHAR"]'))) OR signature IN (SELECT unnest(from_json($2, '["VARCHAR"]')))`,
+    [JSON.stringify(ids), JSON.stringify(signatures)],
+  );
+  for (const row of rows) {
+    seen.set(`${row.channel}\u0000${row.delivery_id}`, row.received_at);
+    if (row.signature) seen.set(`sig\u0000${row.signature}`, row.received_at);
+  }
+  return seen;
+}
+
+/** The tickets of this batch that exist already, by (Source, External Id). */
+async function existingTickets(workspace: Workspace, tickets: readonly PreparedTicket[]): Promise<Map<string, Known>> {
+  const known = new Map<string, Known>();
+  const externalIds = [...new Set(tickets.map((ticket) => ticket.externalId))];
+  if (externalIds.length === 0) return known;
+  const definition = workspace.object('support_tickets');
+  const column = (name: string) => quoteIdentifier(findField(definition, name)!.column);
+  const rows = await workspace.db.query<{ id: string; source: string | null; external_id: string; status: string | null; opened: unknown; first_response: unknown; resolved: unknown }>(
+    `SELECT id, ${column(ticketFields.source)} AS source, ${column(ticketFields.externalId)} AS external_id, ${column(ticketFields.status)} AS status,
+       ${column(ticketFields.openedDate)} AS opened, ${column(ticketFields.firstResponseDate)} AS first_response, ${column(ticketFields.resolvedDate)} AS resolved
+     FROM ${tableName('support_tickets')} WHERE ${column(ticketFields.externalId)} IN (SELECT unnest(from_json($1, '["VARCHAR"]')))
+     ORDER BY created_at, id`,
+    [JSON.stringify(externalIds)],
+  );
+  for (const row of rows) {
+    const key = `${row.source}\u0000${row.external_id}`;
+    if (!known.has(key)) known.set(key, { id: row.id, status: row.status, openedDate: row.opened, firstResponseDate: row.first_response, resolvedDate: row.resolved });
+  }
+  return known;
+}
+
+/** Splits items into runs of the same key, keeping order (updates must apply in the order they arrived). */
+function consecutiveRuns<T>(items: readonly T[], key: (item: T) => string): { key: string; items: T[] }[] {
+  const runs: { key: string; items: T[] }[] = [];
+  for (const item of items) {
+    const name = key(item);
+    const last = runs[runs.length - 1];
+    if (last && last.key === name) last.items.push(item);
+    else runs.push({ key: name, items: [item] });
+  }
+  return runs;
+}
