@@ -9,6 +9,7 @@ import type { DeliveryKey, IncomingTicket } from '../ingest/incoming-ticket';
 import type { IngestQueue } from '../ingest/ingest-queue';
 import type { IngestionMapping } from '../ingest/mapping';
 import { prepareTicket } from '../ingest/prepare';
+import { wellFormedJson } from '../ingest/well-formed';
 import { parseOr422, ticketBodySchema } from './payload-schema';
 import { parseIntercomBody } from './intercom';
 import { verifyBearer, verifyIntercomSignature, verifyZendeskSignature } from './signatures';
@@ -157,7 +158,7 @@ function header(c: Context, name: string): string {
 
 function parseJson(raw: Buffer): unknown {
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return wellFormedJson(JSON.parse(raw.toString('utf8')));
   } catch (error) {
     throw new WebhookError(400, `malformed JSON: ${errorMessage(error)}`);
   }
