@@ -1,0 +1,151 @@
+// npm run bench:ingest — concurrent signed Zendesk deliveries over loopback against the webhook server on a demo
+// workspace; prints throughput and latency, ending with "ingest: R deliveries/s, p50 A ms, p99 B ms".
+// The load generator runs in a worker thread so it does not share the server's event loop.
+import { Agent, request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
+import { zendeskSignature } from '../channels/webhooks/signatures';
+import { startWebhookServer } from '../channels/webhooks/server';
+import { systemClock } from '../objects/clock';
+import { loadDemo } from '../objects/demo';
+import { Workspace } from '../objects/workspace';
+
+interface LoadPlan {
+  port: number;
+  secret: string;
+  total: number;
+  warmup: number;
+  concurrency: number;
+}
+
+interface LoadResult {
+  latencies: number[];
+  statuses: Record<string, number>;
+  seconds: number;
+}
+
+const secret = 'bench-secret';
+const organizations = ['Acme Corp', 'Initech', 'Globex Industries', 'Umbrella Health', 'Stark Logistics', 'Wayne Analytics', 'Pied Piper', 'Bluth Foods'];
+const priorities = ['Urgent', 'High', 'Normal', 'Low'];
+const statuses = ['New', 'Open', 'Pending', 'Solved'];
+
+/** One delivery body: mostly new tickets, a quarter updates of earlier ones, some from unknown companies. */
+function deliveryBody(index: number): string {
+  const update = index > 100 && index % 4 === 0;
+  const id = update ? 100_000 + Math.floor(index / 2) : 100_000 + index;
+  const organization = index % 50 === 0 ? `Newco ${index % 7}` : organizations[index % organizations.length]!;
+  return JSON.stringify({
+    ticket: {
+      id: String(id),
+      title: `Benchmark ticket ${id}`,
+      description: 'Customers report that exports time out after the latest release.',
+      priority: priorities[index % priorities.length],
+      status: update ? statuses[index % statuses.length] : 'New',
+      organization,
+      requester_email: `user${index % 97}@${organization.toLowerCase().replace(/[^a-z]+/g, '')}.example`,
+      created_at: new Date(Date.now() - 60_000).toISOString(),
+      updated_at: new Date().toISOString(),
+    },
+  });
+}
+
+function send(agent: Agent, plan: LoadPlan, index: number): Promise<number> {
+  const body = deliveryBody(index);
+  const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port: plan.port,
+        method: 'POST',
+        path: '/webhooks/zendesk',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-zendesk-webhook-invocation-id': randomUUID(),
+          'x-zendesk-webhook-signature-timestamp': timestamp,
+          'x-zendesk-webhook-signature': zendeskSignature(plan.secret, timestamp, body),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/** The worker: `concurrency` loops sending deliveries until `total` are done. */
+async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency });
+  let next = 0;
+  const latencies: number[] = [];
+  const counts: Record<string, number> = {};
+  let started = 0;
+  const loop = async () => {
+    for (;;) {
+      const index = next++;
+      if (index >= plan.total) return;
+      if (index === plan.warmup) started = performance.now();
+      const before = performance.now();
+      const status = await send(agent, plan, index);
+      if (index >= plan.warmup) latencies.push(performance.now() - before);
+      counts[status] = (counts[status] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: plan.concurrency }, loop));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { latencies, statuses: counts, seconds };
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const total = Number(process.env.BENCH_DELIVERIES ?? 20_000);
+  const warmup = Math.min(1_000, Math.floor(total / 10));
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+  const dir = mkdtempSync(join(tmpdir(), 'escalator-bench-'));
+  let logged = 0;
+  try {
+    const workspace = await Workspace.init(join(dir, 'workspace'), { timezone: 'UTC', populate: async (staged) => void (await loadDemo(staged)) });
+    const server = await startWebhookServer({ workspace, port: 0, secrets: { zendesk: secret }, log: () => logged++, clock: systemClock });
+    console.log(`${total} signed Zendesk deliveries (${warmup} warm-up), ${concurrency} concurrent connections, demo workspace, loopback`);
+    const plan: LoadPlan = { port: server.port, secret, total, warmup, concurrency };
+    const result = await new Promise<LoadResult>((resolve, reject) => {
+      const worker = new Worker(__filename, { workerData: plan });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await server.close();
+    const [row] = await workspace.db.query<{ tickets: number; deliveries: number }>(
+      `SELECT (SELECT count(*)::INTEGER FROM obj_support_tickets WHERE source = 'Zendesk') AS tickets, (SELECT count(*)::INTEGER FROM ingest_deliveries) AS deliveries`,
+    );
+    await workspace.close();
+    const sorted = [...result.latencies].sort((a, b) => a - b);
+    const rate = Math.round(result.latencies.length / result.seconds);
+    console.log(`statuses: ${Object.entries(result.statuses).map(([status, count]) => `${status}×${count}`).join(', ')}`);
+    console.log(`stored: ${row!.tickets} Zendesk tickets, ${row!.deliveries} deliveries remembered; ${logged} log lines`);
+    console.log(`latency: p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p90 ${percentile(sorted, 0.9).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`);
+    console.log(`ingest: ${rate} deliveries/s, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (isMainThread) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+} else {
+  void generateLoad(workerData as LoadPlan).then((result) => parentPort!.postMessage(result));
+}
