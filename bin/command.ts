@@ -11,6 +11,8 @@ export interface CliIo {
   stdin: NodeJS.ReadableStream;
   /** Whether stdin is an interactive terminal. */
   interactive: boolean;
+  /** stderr, when it is a terminal that progress bars may draw on; absent for pipes, files and tests. */
+  stderrTerminal?: NodeJS.WritableStream;
 }
 
 export interface CommandContext {

@@ -9,6 +9,7 @@ void runCli(process.argv.slice(2), {
     stderr: (text) => process.stderr.write(`${text}\n`),
     stdin: process.stdin,
     interactive: Boolean(process.stdin.isTTY),
+    ...(process.stderr.isTTY ? { stderrTerminal: process.stderr } : {}),
   },
 }).then((code) => {
   process.exitCode = code;

@@ -2,9 +2,10 @@
 import type { Command } from '../command';
 import { boardCommand } from './board';
 import { entriesCommand } from './entries';
+import { importCommand } from './import';
 import { initCommand } from './init';
 import { objectsCommand } from './objects';
 import { queryCommand } from './query';
 import { startCommand } from './start';
 
-export const commands: Command[] = [initCommand, startCommand, queryCommand, objectsCommand, entriesCommand, boardCommand];
+export const commands: Command[] = [initCommand, startCommand, queryCommand, objectsCommand, entriesCommand, boardCommand, importCommand];
