@@ -22,6 +22,8 @@ export const envSchema = z.object({
   }),
   ZENDESK_WEBHOOK_SECRET: optionalText,
   INTERCOM_CLIENT_SECRET: optionalText,
+  /** Bearer token of POST /webhooks/generic. */
+  ESCALATOR_WEBHOOK_TOKEN: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
