@@ -61,9 +61,9 @@ export function prepareTicket(workspace: Workspace, mapping: IngestionMapping, i
   ];
   for (const [name, raw, label] of dates) {
     if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) continue;
-    values[name] = parseDate(raw, context, label);
+    values[name] = dateOf(raw, context, label);
   }
-  if (incoming.updatedAt !== undefined && incoming.updatedAt !== '') parseDate(incoming.updatedAt, context, 'updated_at');
+  if (incoming.updatedAt !== undefined && incoming.updatedAt !== '') dateOf(incoming.updatedAt, context, 'updated_at');
 
   const requesterEmail = text(incoming.requesterEmail)?.toLowerCase();
   if (requesterEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(requesterEmail)) {
@@ -79,6 +79,17 @@ export function prepareTicket(workspace: Workspace, mapping: IngestionMapping, i
     emailDomain: domain && !mapping.ignoreDomains.has(domain) ? domain : undefined,
     delivery,
   };
+}
+
+const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A help desk's time: ISO 8601 with a zone (what Zendesk and Intercom send) directly, anything else as people write it. */
+function dateOf(raw: string | number | Date, context: ReturnType<Workspace['valueContext']>, label: string): Date {
+  if (typeof raw === 'string' && isoWithZone.test(raw.trim())) {
+    const date = new Date(raw.trim());
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  return parseDate(raw, context, label);
 }
 
 function mappingOf(mapping: IngestionMapping, source: TicketSource): SourceMapping {

@@ -1,9 +1,9 @@
 // Writes a batch of prepared tickets in one transaction: replays refused, each ticket created or updated by
 // (Source, External Id), linked to its company and contact, and every accepted delivery remembered.
 import { createEntries, insertRows, updateEntries, type FieldValues } from '../../objects/entries';
-import { findField, quoteIdentifier, tableName } from '../../objects/object-schema';
 import type { Workspace } from '../../objects/workspace';
-import { groupBy, linkAccounts } from './accounts';
+import { accountKeys, groupBy, linkAccounts } from './accounts';
+import { lookUpBatch } from './batch-lookup';
 import type { PreparedTicket } from './prepare';
 import { ticketFields } from './setup';
 
@@ -37,7 +37,18 @@ const working = new Set(['Open', 'In Progress']);
 export async function upsertTickets(workspace: Workspace, tickets: readonly PreparedTicket[], options: UpsertOptions): Promise<UpsertOutcome[]> {
   const now = workspace.clock.now();
   return workspace.db.transaction(async (sql) => {
-    const seen = await seenDeliveries(workspace, tickets);
+    const keys = accountKeys(tickets);
+    const found = await lookUpBatch(sql, workspace, {
+      deliveryIds: unique(tickets.map((ticket) => ticket.delivery?.deliveryId)),
+      signatures: unique(tickets.map((ticket) => ticket.delivery?.signature)),
+      externalIds: unique(tickets.map((ticket) => ticket.externalId)),
+      ...keys,
+    });
+    const seen = new Map<string, Date>();
+    for (const row of found.deliveries) {
+      seen.set(`${row.channel}\u0000${row.delivery_id}`, row.received_at);
+      if (row.signature) seen.set(`sig\u0000${row.signature}`, row.received_at);
+    }
     const outcomes: (UpsertOutcome | undefined)[] = tickets.map(() => undefined);
     const accepted: { ticket: PreparedTicket; index: number }[] = [];
     const batchDeliveries = new Set<string>();
@@ -55,8 +66,12 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
       accepted.push({ ticket, index });
     });
 
-    const known = await existingTickets(workspace, accepted.map(({ ticket }) => ticket));
-    const links = await linkAccounts(sql, workspace, accepted.map(({ ticket }) => ticket), { createUnknown: options.createUnknownCompanies, by: options.by });
+    const known = new Map<string, Known>();
+    for (const row of found.tickets) {
+      const key = `${row.source}\u0000${row.external_id}`;
+      if (!known.has(key)) known.set(key, { id: row.id, status: row.status, openedDate: row.opened, firstResponseDate: row.first_response, resolvedDate: row.resolved });
+    }
+    const links = await linkAccounts(workspace, accepted.map(({ ticket }) => ticket), found, { createUnknown: options.createUnknownCompanies, by: options.by });
     const creates: { ticket: PreparedTicket; record: FieldValues }[] = [];
     const updates: { ticket: PreparedTicket; id: string; values: FieldValues; index: number }[] = [];
     accepted.forEach(({ ticket, index }, position) => {
@@ -127,43 +142,8 @@ function upsertKey(ticket: PreparedTicket): string {
   return `${ticket.source}\u0000${ticket.externalId}`;
 }
 
-/** Deliveries of this batch already received, by channel + id and by signature, with when they came. */
-async function seenDeliveries(workspace: Workspace, tickets: readonly PreparedTicket[]): Promise<Map<string, Date>> {
-  const ids = [...new Set(tickets.flatMap((ticket) => (ticket.delivery ? [ticket.delivery.deliveryId] : [])))];
-  const signatures = [...new Set(tickets.flatMap((ticket) => (ticket.delivery?.signature ? [ticket.delivery.signature] : [])))];
-  const seen = new Map<string, Date>();
-  if (ids.length === 0) return seen;
-  const rows = await workspace.db.query<{ channel: string; delivery_id: string; signature: string | null; received_at: Date }>(
-    `SELECT channel, delivery_id, signature, received_at FROM ingest_deliveries
-     WHERE delivery_id IN (SELECT unnest(from_json($1, '["VARCHAR"]'))) OR signature IN (SELECT unnest(from_json($2, '["VARCHAR"]')))`,
-    [JSON.stringify(ids), JSON.stringify(signatures)],
-  );
-  for (const row of rows) {
-    seen.set(`${row.channel}\u0000${row.delivery_id}`, row.received_at);
-    if (row.signature) seen.set(`sig\u0000${row.signature}`, row.received_at);
-  }
-  return seen;
-}
-
-/** The tickets of this batch that exist already, by (Source, External Id). */
-async function existingTickets(workspace: Workspace, tickets: readonly PreparedTicket[]): Promise<Map<string, Known>> {
-  const known = new Map<string, Known>();
-  const externalIds = [...new Set(tickets.map((ticket) => ticket.externalId))];
-  if (externalIds.length === 0) return known;
-  const definition = workspace.object('support_tickets');
-  const column = (name: string) => quoteIdentifier(findField(definition, name)!.column);
-  const rows = await workspace.db.query<{ id: string; source: string | null; external_id: string; status: string | null; opened: unknown; first_response: unknown; resolved: unknown }>(
-    `SELECT id, ${column(ticketFields.source)} AS source, ${column(ticketFields.externalId)} AS external_id, ${column(ticketFields.status)} AS status,
-       ${column(ticketFields.openedDate)} AS opened, ${column(ticketFields.firstResponseDate)} AS first_response, ${column(ticketFields.resolvedDate)} AS resolved
-     FROM ${tableName('support_tickets')} WHERE ${column(ticketFields.externalId)} IN (SELECT unnest(from_json($1, '["VARCHAR"]')))
-     ORDER BY created_at, id`,
-    [JSON.stringify(externalIds)],
-  );
-  for (const row of rows) {
-    const key = `${row.source}\u0000${row.external_id}`;
-    if (!known.has(key)) known.set(key, { id: row.id, status: row.status, openedDate: row.opened, firstResponseDate: row.first_response, resolvedDate: row.resolved });
-  }
-  return known;
+function unique(values: readonly (string | undefined)[]): string[] {
+  return [...new Set(values.filter((value): value is string => value !== undefined))];
 }
 
 /** Splits items into runs of the same key, keeping order (updates must apply in the order they arrived). */
