@@ -49,11 +49,11 @@ export async function linkAccounts(
   const toCreate = new Map<string, { ticket: PreparedTicket; linked: LinkedCompany; record: Record<string, unknown> }>();
   for (const ticket of tickets) {
     const organization = ticket.organization?.toLowerCase();
-    const found =
+    const match =
       (organization ? byName.get(organization) : undefined) ??
       (ticket.emailDomain ? parentDomains(ticket.emailDomain).map((candidate) => byDomain.get(candidate)).find(Boolean) : undefined);
-    if (found || !options.createUnknown || (!ticket.organization && !ticket.emailDomain)) {
-      companies.push(found);
+    if (match || !options.createUnknown || (!ticket.organization && !ticket.emailDomain)) {
+      companies.push(match);
       continue;
     }
     const key = organization ?? ticket.emailDomain!;

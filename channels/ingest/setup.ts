@@ -60,7 +60,6 @@ export async function prepareIngestion(workspace: Workspace): Promise<IngestionM
 }
 
 async function addFields(workspace: Workspace, objectName: string, fields: Record<string, unknown>[]): Promise<void> {
-  // A shallow copy: structuredClone would make objects of another realm under jest, which js-yaml refuses to dump.
   const raw = workspace.object(objectName).raw;
   await workspace.saveObject({ ...raw, fields: [...(Array.isArray(raw.fields) ? raw.fields : []), ...fields] });
 }

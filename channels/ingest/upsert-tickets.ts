@@ -3,7 +3,7 @@
 import { createEntries, insertRows, updateEntries, type FieldValues } from '../../objects/entries';
 import type { Workspace } from '../../objects/workspace';
 import { accountKeys, groupBy, linkAccounts } from './accounts';
-import { lookUpBatch } from './batch-lookup';
+import { lookUpBatch, type BatchLookup } from './batch-lookup';
 import type { PreparedTicket } from './prepare';
 import { ticketFields } from './setup';
 
@@ -44,28 +44,7 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
       externalIds: unique(tickets.map((ticket) => ticket.externalId)),
       ...keys,
     });
-    const seen = new Map<string, Date>();
-    for (const row of found.deliveries) {
-      seen.set(`${row.channel}\u0000${row.delivery_id}`, row.received_at);
-      if (row.signature) seen.set(`sig\u0000${row.signature}`, row.received_at);
-    }
-    const outcomes: (UpsertOutcome | undefined)[] = tickets.map(() => undefined);
-    const accepted: { ticket: PreparedTicket; index: number }[] = [];
-    const batchDeliveries = new Set<string>();
-    tickets.forEach((ticket, index) => {
-      const delivery = ticket.delivery;
-      if (delivery) {
-        const keys = [`${delivery.channel}\u0000${delivery.deliveryId}`, ...(delivery.signature ? [`sig\u0000${delivery.signature}`] : [])];
-        const earlier = keys.map((key) => seen.get(key)).find(Boolean);
-        if (earlier || keys.some((key) => batchDeliveries.has(key))) {
-          outcomes[index] = { kind: 'replay', deliveryId: delivery.deliveryId, receivedAt: earlier ?? now };
-          return;
-        }
-        for (const key of keys) batchDeliveries.add(key);
-      }
-      accepted.push({ ticket, index });
-    });
-
+    const { accepted, outcomes } = refuseReplays(tickets, found.deliveries, now);
     const known = new Map<string, Known>();
     for (const row of found.tickets) {
       const key = `${row.source}\u0000${row.external_id}`;
@@ -85,34 +64,17 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
         if (company.accountTier) values[ticketFields.accountTier] = company.accountTier;
       }
       if (contact) values[ticketFields.contact] = contact;
-      const status = values[ticketFields.status] as string | undefined;
       if (!current) {
         const id = workspace.ids();
-        values.id = id;
-        values[ticketFields.title] ??= `${ticket.source} ticket ${ticket.externalId}`;
-        values[ticketFields.status] ??= 'Open';
-        values[ticketFields.openedDate] ??= now;
-        if (status && finished.has(status)) values[ticketFields.resolvedDate] ??= now;
-        values[ticketFields.escalated] = false;
-        values[ticketFields.escalationTier] = 'None';
-        values[ticketFields.source] = ticket.source;
-        values[ticketFields.externalId] = ticket.externalId;
+        Object.assign(values, newTicketDefaults(ticket, values, now), { id });
         creates.push({ ticket, record: values });
         known.set(key, { id, status: values[ticketFields.status] as string, openedDate: values[ticketFields.openedDate], firstResponseDate: values[ticketFields.firstResponseDate] ?? null, resolvedDate: values[ticketFields.resolvedDate] ?? null });
         outcomes[index] = { kind: 'created', id, companyCreated: company?.created ?? false };
-        return;
+      } else {
+        keepWhatIsOurs(current, values, now);
+        updates.push({ ticket, id: current.id, values, index });
+        outcomes[index] = { kind: 'updated', id: current.id, changed: 0 };
       }
-      // A ticket we escalated stays Escalated while the help desk merely says it is open or being worked on.
-      if (status && current.status === 'Escalated' && working.has(status)) delete values[ticketFields.status];
-      if (current.openedDate !== null) delete values[ticketFields.openedDate];
-      if (current.firstResponseDate !== null) delete values[ticketFields.firstResponseDate];
-      if (status && finished.has(status) && current.resolvedDate === null) values[ticketFields.resolvedDate] ??= now;
-      current.status = (values[ticketFields.status] as string | undefined) ?? current.status;
-      current.openedDate = values[ticketFields.openedDate] ?? current.openedDate;
-      current.firstResponseDate = values[ticketFields.firstResponseDate] ?? current.firstResponseDate;
-      current.resolvedDate = values[ticketFields.resolvedDate] ?? current.resolvedDate;
-      updates.push({ ticket, id: current.id, values, index });
-      outcomes[index] = { kind: 'updated', id: current.id, changed: 0 };
     });
 
     for (const [by, group] of groupBy(creates, (create) => options.by(create.ticket))) {
@@ -136,6 +98,67 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
     }
     return outcomes.map((outcome) => outcome!);
   });
+}
+
+/** Splits off deliveries already received (before, or earlier in this batch): their outcome is a replay. */
+function refuseReplays(
+  tickets: readonly PreparedTicket[],
+  received: BatchLookup['deliveries'],
+  now: Date,
+): { accepted: { ticket: PreparedTicket; index: number }[]; outcomes: (UpsertOutcome | undefined)[] } {
+  const seen = new Map<string, Date>();
+  for (const row of received) {
+    seen.set(`${row.channel}\u0000${row.delivery_id}`, row.received_at);
+    if (row.signature) seen.set(`sig\u0000${row.signature}`, row.received_at);
+  }
+  const outcomes: (UpsertOutcome | undefined)[] = tickets.map(() => undefined);
+  const accepted: { ticket: PreparedTicket; index: number }[] = [];
+  tickets.forEach((ticket, index) => {
+    const delivery = ticket.delivery;
+    if (delivery) {
+      const keys = [`${delivery.channel}\u0000${delivery.deliveryId}`, ...(delivery.signature ? [`sig\u0000${delivery.signature}`] : [])];
+      const earlier = keys.map((key) => seen.get(key)).find(Boolean);
+      if (earlier) {
+        outcomes[index] = { kind: 'replay', deliveryId: delivery.deliveryId, receivedAt: earlier };
+        return;
+      }
+      for (const key of keys) seen.set(key, now);
+    }
+    accepted.push({ ticket, index });
+  });
+  return { accepted, outcomes };
+}
+
+/** What a new ticket gets besides the help desk's values: defaults, its source and id, no escalation yet. */
+function newTicketDefaults(ticket: PreparedTicket, values: FieldValues, now: Date): FieldValues {
+  const status = (values[ticketFields.status] as string | undefined) ?? 'Open';
+  return {
+    [ticketFields.title]: values[ticketFields.title] ?? `${ticket.source} ticket ${ticket.externalId}`,
+    [ticketFields.status]: status,
+    [ticketFields.openedDate]: values[ticketFields.openedDate] ?? now,
+    ...(finished.has(status) ? { [ticketFields.resolvedDate]: values[ticketFields.resolvedDate] ?? now } : {}),
+    [ticketFields.escalated]: false,
+    [ticketFields.escalationTier]: 'None',
+    [ticketFields.source]: ticket.source,
+    [ticketFields.externalId]: ticket.externalId,
+  };
+}
+
+/**
+ * Drops from an update what is ours to keep: an escalation the help desk only calls open or in progress, and the
+ * opened and first-response times once set; sets the resolved time when the ticket becomes resolved. `current`
+ * follows, so a later delivery of the same ticket in the batch sees this one.
+ */
+function keepWhatIsOurs(current: Known, values: FieldValues, now: Date): void {
+  const status = values[ticketFields.status] as string | undefined;
+  if (status && current.status === 'Escalated' && working.has(status)) delete values[ticketFields.status];
+  if (current.openedDate !== null) delete values[ticketFields.openedDate];
+  if (current.firstResponseDate !== null) delete values[ticketFields.firstResponseDate];
+  if (status && finished.has(status) && current.resolvedDate === null) values[ticketFields.resolvedDate] ??= now;
+  current.status = (values[ticketFields.status] as string | undefined) ?? current.status;
+  current.openedDate = values[ticketFields.openedDate] ?? current.openedDate;
+  current.firstResponseDate = values[ticketFields.firstResponseDate] ?? current.firstResponseDate;
+  current.resolvedDate = values[ticketFields.resolvedDate] ?? current.resolvedDate;
 }
 
 function upsertKey(ticket: PreparedTicket): string {
