@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { CsvError, parse } from 'csv-parse';
 import { errorMessage, EscalatorError, ValidationError } from '../../objects/errors';
 import type { Workspace } from '../../objects/workspace';
+import { AccountDirectory } from '../ingest/account-directory';
 import type { IncomingTicket, TicketSource } from '../ingest/incoming-ticket';
 import { prepareTicket, type PreparedTicket } from '../ingest/prepare';
 import { prepareIngestion } from '../ingest/setup';
@@ -49,6 +50,7 @@ export async function importTickets(options: ImportOptions): Promise<ImportSumma
   }
   const mapping = await prepareIngestion(workspace);
   const by = `import:${basename(file)}`;
+  const accounts = new AccountDirectory(workspace);
   const summary: ImportSummary = { file, rows: 0, created: 0, updated: 0, refused: 0, refusals: [], keyedByContent: false };
   const refuse = (line: number, reason: string) => {
     summary.refused++;
@@ -57,7 +59,7 @@ export async function importTickets(options: ImportOptions): Promise<ImportSumma
   const write = async (rows: Row[]): Promise<void> => {
     if (rows.length === 0) return;
     try {
-      const outcomes = await upsertTickets(workspace, rows.map((row) => row.ticket), { by: () => by, createUnknownCompanies: mapping.createUnknownCompanies });
+      const outcomes = await upsertTickets(workspace, rows.map((row) => row.ticket), { by: () => by, createUnknownCompanies: mapping.createUnknownCompanies, accounts });
       for (const outcome of outcomes) summary[outcome.kind === 'created' ? 'created' : 'updated']++;
     } catch (error) {
       if (rows.length > 1) {
@@ -106,6 +108,7 @@ export async function importTickets(options: ImportOptions): Promise<ImportSumma
     refuse((error as CsvError & { lines?: number }).lines ?? summary.rows + 1, `malformed CSV: ${errorMessage(error)}; the rest of the file was not read`);
   }
   await write(batch);
+  accounts.close();
   progress.update(size, summary);
   progress.stop();
   if (!header) throw new ValidationError(`${file} is empty; expected a header line such as "id,title,priority,status,organization"`);

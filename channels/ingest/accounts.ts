@@ -2,7 +2,7 @@
 // (or a parent domain), else a new company marked Needs Review; the contact by email.
 import { createEntries } from '../../objects/entries';
 import type { Workspace } from '../../objects/workspace';
-import type { BatchLookup } from './batch-lookup';
+import type { Accounts } from './account-directory';
 import type { PreparedTicket } from './prepare';
 import { needsReviewField } from './setup';
 
@@ -19,20 +19,11 @@ export interface AccountLinks {
   contacts: (string | undefined)[];
 }
 
-/** The names, domains and emails a batch looks up (lower case), for lookUpBatch. */
-export function accountKeys(tickets: readonly PreparedTicket[]): { names: string[]; domains: string[]; emails: string[] } {
-  return {
-    names: unique(tickets.map((ticket) => ticket.organization?.toLowerCase())),
-    domains: unique(tickets.flatMap((ticket) => (ticket.emailDomain ? parentDomains(ticket.emailDomain) : []))),
-    emails: unique(tickets.map((ticket) => ticket.requesterEmail)),
-  };
-}
-
 /** Links every ticket of the batch to its company (creating unknown ones when allowed) and contact. */
 export async function linkAccounts(
   workspace: Workspace,
   tickets: readonly PreparedTicket[],
-  found: Pick<BatchLookup, 'companies' | 'people'>,
+  found: Accounts,
   options: { createUnknown: boolean; by: (ticket: PreparedTicket) => string },
 ): Promise<AccountLinks> {
   const byName = new Map<string, LinkedCompany>();
@@ -81,10 +72,6 @@ export function parentDomains(domain: string): string[] {
   const out: string[] = [];
   for (let start = 0; start <= labels.length - 2; start++) out.push(labels.slice(start).join('.'));
   return out;
-}
-
-function unique(values: readonly (string | undefined)[]): string[] {
-  return [...new Set(values.filter((value): value is string => value !== undefined && value !== ''))];
 }
 
 /** Groups items by a key, keeping their order. */

@@ -2,7 +2,8 @@
 // (Source, External Id), linked to its company and contact, and every accepted delivery remembered.
 import { createEntries, insertRows, updateEntries, type FieldValues } from '../../objects/entries';
 import type { Workspace } from '../../objects/workspace';
-import { accountKeys, groupBy, linkAccounts } from './accounts';
+import type { AccountDirectory } from './account-directory';
+import { groupBy, linkAccounts } from './accounts';
 import { lookUpBatch, type BatchLookup } from './batch-lookup';
 import type { PreparedTicket } from './prepare';
 import { ticketFields } from './setup';
@@ -16,6 +17,8 @@ export interface UpsertOptions {
   /** Who the changes are recorded as, per ticket ("webhook:zendesk", "import:tickets.csv"). */
   by: (ticket: PreparedTicket) => string;
   createUnknownCompanies: boolean;
+  /** Companies and contacts to link to (kept in memory between batches). */
+  accounts: AccountDirectory;
 }
 
 /** The ticket's state as this batch knows it: from the database, then after each earlier ticket of the batch. */
@@ -37,12 +40,10 @@ const working = new Set(['Open', 'In Progress']);
 export async function upsertTickets(workspace: Workspace, tickets: readonly PreparedTicket[], options: UpsertOptions): Promise<UpsertOutcome[]> {
   const now = workspace.clock.now();
   return workspace.db.transaction(async (sql) => {
-    const keys = accountKeys(tickets);
     const found = await lookUpBatch(sql, workspace, {
       deliveryIds: unique(tickets.map((ticket) => ticket.delivery?.deliveryId)),
       signatures: unique(tickets.map((ticket) => ticket.delivery?.signature)),
       externalIds: unique(tickets.map((ticket) => ticket.externalId)),
-      ...keys,
     });
     const { accepted, outcomes } = refuseReplays(tickets, found.deliveries, now);
     const known = new Map<string, Known>();
@@ -50,7 +51,8 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
       const key = `${row.source}\u0000${row.external_id}`;
       if (!known.has(key)) known.set(key, { id: row.id, status: row.status, openedDate: row.opened, firstResponseDate: row.first_response, resolvedDate: row.resolved });
     }
-    const links = await linkAccounts(workspace, accepted.map(({ ticket }) => ticket), found, { createUnknown: options.createUnknownCompanies, by: options.by });
+    const accounts = await options.accounts.accounts(sql);
+    const links = await linkAccounts(workspace, accepted.map(({ ticket }) => ticket), accounts, { createUnknown: options.createUnknownCompanies, by: options.by });
     const creates: { ticket: PreparedTicket; record: FieldValues }[] = [];
     const updates: { ticket: PreparedTicket; id: string; values: FieldValues; index: number }[] = [];
     accepted.forEach(({ ticket, index }, position) => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Clock } from '../../objects/clock';
 import type { Workspace } from '../../objects/workspace';
+import { AccountDirectory } from '../ingest/account-directory';
 import { IngestQueue } from '../ingest/ingest-queue';
 import { prepareIngestion } from '../ingest/setup';
 import { createWebhookApp, type WebhookLog, type WebhookSecrets } from './app';
@@ -29,8 +30,10 @@ export interface WebhookServer {
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const { workspace, log } = options;
   const mapping = await prepareIngestion(workspace);
+  const accounts = new AccountDirectory(workspace);
   const queue = new IngestQueue(workspace, {
     createUnknownCompanies: mapping.createUnknownCompanies,
+    accounts,
     by: (ticket) => `webhook:${ticket.delivery?.channel ?? 'generic'}`,
   });
   const appOptions: Parameters<typeof createWebhookApp>[0] = { workspace, mapping, queue, secrets: options.secrets, log, clock: options.clock };
@@ -50,6 +53,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
+      accounts.close();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
     },
