@@ -1,4 +1,4 @@
-import { findEntries, getEntry, updateEntries } from '../objects/entries';
+import { createEntries, findEntries, getEntry, updateEntries } from '../objects/entries';
 import { verifyZendeskSignature, zendeskSignature } from '../channels/webhooks/signatures';
 import { createTestWorkspace, type TestWorkspace } from './helpers';
 import {
@@ -131,6 +131,15 @@ describe('webhook ingestion over HTTP', () => {
     expect(companies[0]).toMatchObject({ Name: 'Wonka Industries', Domain: 'wonka.example' });
     const tickets = await findEntries(test.workspace, 'support_tickets', { sort: [{ field: 'External Id', direction: 'asc' }] });
     expect(tickets.map((ticket) => ticket.Customer)).toEqual(['Wonka Industries', 'Wonka Industries', null]);
+  });
+
+  it('links to a company added while the server runs, instead of creating one to review', async () => {
+    await sendZendesk(running, test.clock, zendeskTrigger({ id: '1', organization: 'Acme Corp' }));
+    await createEntries(test.workspace, 'company', [{ Name: 'Hooli', Domain: 'hooli.example', 'Account Tier': 'SMB' }], { by: 'chat' });
+    const response = await sendZendesk(running, test.clock, zendeskTrigger({ id: '2', organization: 'Hooli', requester_email: 'gavin@hooli.example' }));
+    const { id } = (await response.json()) as { id: string };
+    expect(await getEntry(test.workspace, 'support_tickets', id)).toMatchObject({ Customer: 'Hooli', 'Account Tier': 'SMB' });
+    expect(await findEntries(test.workspace, 'company', { filter: { field: 'Needs Review', operator: 'is_true' } })).toEqual([]);
   });
 
   it('keeps a ticket escalated when the help desk only says it is open', async () => {
