@@ -29,6 +29,11 @@ export class IngestQueue {
     this.maxBatch = options.maxBatch ?? 500;
   }
 
+  /** True once close() was called: new tickets are refused. */
+  get closing(): boolean {
+    return this.closed;
+  }
+
   /** Queues one ticket; resolves with its outcome after its transaction commits, rejects if it could not be written. */
   submit(ticket: PreparedTicket): Promise<UpsertOutcome> {
     if (this.closed) return Promise.reject(new Error('ingestion is shutting down'));

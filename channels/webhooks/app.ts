@@ -135,6 +135,7 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
       if (error instanceof ValidationError) throw new WebhookError(422, `${incoming.source} ticket ${incoming.externalId}: ${errorMessage(error)}`);
       throw error;
     }
+    if (queue.closing) throw new WebhookError(503, 'the server is shutting down; nothing was stored, retry shortly');
     let outcome;
     try {
       outcome = await queue.submit(prepared);
