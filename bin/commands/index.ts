@@ -6,6 +6,7 @@ import { importCommand } from './import';
 import { initCommand } from './init';
 import { objectsCommand } from './objects';
 import { queryCommand } from './query';
+import { serveCommand } from './serve';
 import { startCommand } from './start';
 
-export const commands: Command[] = [initCommand, startCommand, queryCommand, objectsCommand, entriesCommand, boardCommand, importCommand];
+export const commands: Command[] = [initCommand, startCommand, queryCommand, objectsCommand, entriesCommand, boardCommand, importCommand, serveCommand];
