@@ -255,17 +255,18 @@ export class Scheduler {
         this.log(`job ${job.name}: could not record the failure — ${errorMessage(inner)}`);
       }
     }
-    await this.refreshDeadline(scheduled, entryIds);
+    // From the instant the run looked at, not from now: an entry that crossed while the run was busy is due at once.
+    await this.refreshDeadline(scheduled, entryIds, startedAt);
   }
 
   /** After a full run: the job's next crossing. After a change run: the earlier of the known one and the changed entries'. */
-  private async refreshDeadline(scheduled: ScheduledJob, entryIds?: string[]): Promise<void> {
+  private async refreshDeadline(scheduled: ScheduledJob, entryIds?: string[], since: Date = this.clock.now()): Promise<void> {
     try {
       if (!entryIds) {
-        scheduled.deadline = await nextCrossing(this.workspace, scheduled.job, this.clock.now());
+        scheduled.deadline = await nextCrossing(this.workspace, scheduled.job, since);
         return;
       }
-      const crossing = await nextCrossing(this.workspace, scheduled.job, this.clock.now(), entryIds);
+      const crossing = await nextCrossing(this.workspace, scheduled.job, since, entryIds);
       if (crossing && (!scheduled.deadline || crossing < scheduled.deadline)) scheduled.deadline = crossing;
     } catch (error) {
       scheduled.deadline = undefined;
