@@ -39,8 +39,10 @@ export function liveWorkspaceText(summary: WorkspaceSummary, workspace: Workspac
   }
   lines.push('', summary.jobs.length ? 'Monitoring jobs:' : 'Monitoring jobs: none yet.');
   for (const job of summary.jobs) {
-    lines.push(`- ${job.name} on ${job.object}, ${job.schedule}${job.enabled ? '' : ' (disabled)'}: rules ${job.rules.join(', ')}${job.next_run ? `; next run ${job.next_run}` : ''}`);
+    lines.push(`- ${job.name} on ${job.object}, ${job.schedule}${job.enabled ? '' : ' (disabled)'}${job.next_run ? `, next run ${job.next_run}` : ''}:`);
+    for (const rule of job.rules) lines.push(`    ${rule}`);
   }
+  for (const problem of summary.job_problems ?? []) lines.push(`- ${problem.file} does not load: ${problem.message}`);
   if (summary.roles.length) lines.push('', `Roles (notify "role:<name>"): ${summary.roles.map((role) => `${role.name} = ${role.people.join(', ')}`).join('; ')}.`);
   return lines.join('\n');
 }

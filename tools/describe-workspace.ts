@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Filter } from '../objects/filter';
 import { tableName } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
+import { listJobs } from './list-jobs';
 import { defineTool } from './tool';
 
 export interface WorkspaceSummary {
@@ -17,6 +18,8 @@ export interface WorkspaceSummary {
     views: { name: string; filter?: Filter; sort: { field: string; direction: string }[] }[];
   }[];
   jobs: { name: string; object: string; schedule: string; enabled: boolean; rules: string[]; next_run?: string }[];
+  /** Job files that do not validate (they do not run until fixed). */
+  job_problems?: { file: string; message: string }[];
   roles: { name: string; people: string[] }[];
 }
 
@@ -39,11 +42,20 @@ export async function summarizeWorkspace(workspace: Workspace): Promise<Workspac
       views: definition.views.map((view) => ({ name: view.name, ...(view.filter ? { filter: view.filter } : {}), sort: view.sort })),
     });
   }
+  const { jobs, problems } = await listJobs(workspace);
   return {
     name: workspace.config.name,
     timezone: workspace.timeZone,
     objects,
-    jobs: [],
+    jobs: jobs.map((job) => ({
+      name: job.name,
+      object: job.object,
+      schedule: job.schedule,
+      enabled: job.enabled,
+      rules: job.rules.map((rule) => `${rule.name} (${rule.says})`),
+      ...(job.next_run ? { next_run: job.next_run } : {}),
+    })),
+    ...(problems.length ? { job_problems: problems } : {}),
     roles: Object.entries(workspace.config.roles).map(([name, people]) => ({ name, people })),
   };
 }

@@ -4,11 +4,18 @@ import { addFieldsTool } from './add-fields';
 import { createEntriesTool } from './create-entries';
 import { createObjectTool } from './create-object';
 import { createViewTool } from './create-view';
+import { deleteJobTool } from './delete-job';
 import { describeWorkspaceTool } from './describe-workspace';
 import { findEntriesTool } from './find-entries';
+import { listJobsTool } from './list-jobs';
 import { queryTool } from './query';
+import { renderChartTool } from './render-chart';
+import { runJobTool } from './run-job';
+import { scheduleJobTool } from './schedule-job';
+import { sendMessageTool } from './send-message';
 import type { AnyTool } from './tool';
 import { updateEntriesTool } from './update-entries';
+import { updateJobTool } from './update-job';
 import { writeDocumentTool } from './write-document';
 
 export interface ToolDependencies {
@@ -17,7 +24,7 @@ export interface ToolDependencies {
 
 /** The agent's tools, in the order the model sees them. */
 export function createTools(deps: ToolDependencies): AnyTool[] {
-  return [
+  const tools: AnyTool[] = [
     describeWorkspaceTool(deps),
     createObjectTool(deps),
     addFieldsTool(deps),
@@ -26,6 +33,14 @@ export function createTools(deps: ToolDependencies): AnyTool[] {
     updateEntriesTool(deps),
     findEntriesTool(deps),
     queryTool(deps),
+    scheduleJobTool(deps),
+    listJobsTool(deps),
+    updateJobTool(deps),
+    deleteJobTool(deps),
+    runJobTool(deps),
     writeDocumentTool(deps),
-  ] as AnyTool[];
+    sendMessageTool(deps),
+    renderChartTool(deps),
+  ];
+  return tools;
 }
