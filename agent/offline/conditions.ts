@@ -47,11 +47,12 @@ const ageWords = '(?:open(?:ed)?|unresolved|outstanding|pending|waiting|sitting(
 
 /** Parses `text` against the object's vocabulary. */
 export function parseConditions(text: string, vocabulary: Vocabulary, options: ConditionOptions): ParsedConditions {
-  const conditions: Condition[] = [];
+  const found: { condition: Condition; at: number }[] = [];
   let rest = ` ${text.toLowerCase().replace(/[‘’]/g, "'").replace(/[“”"]/g, ' ')} `;
+  let at = 0;
   const add = (condition: Condition) => {
     const key = JSON.stringify(condition);
-    if (!conditions.some((existing) => JSON.stringify(existing) === key)) conditions.push(condition);
+    if (!found.some((existing) => JSON.stringify(existing.condition) === key)) found.push({ condition, at });
   };
   const take = (source: string, handle: (match: RegExpExecArray) => boolean | void) => {
     const regex = new RegExp(source, 'gi');
@@ -62,6 +63,7 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
         regex.lastIndex++;
         continue;
       }
+      at = match.index;
       if (handle(match) !== false) spans.push([match.index, match.index + match[0].length]);
     }
     for (const [start, end] of spans) rest = rest.slice(0, start) + ' '.repeat(end - start) + rest.slice(end);
@@ -166,18 +168,19 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   }
 
   // Own enum options, with lists ("P1 or P2"), ranges ("P2+", "P2 or higher") and negation ("not P4").
-  const found = new Map<string, { phrase: OptionPhrase; negated: boolean; orHigher: boolean }[]>();
+  const mentioned = new Map<string, { phrase: OptionPhrase; negated: boolean; orHigher: boolean; at: number }[]>();
   if (vocabulary.options.length) {
     const phrases = vocabulary.options.map((option) => escapeRegExp(option.phrase)).join('|');
     take(`(\\b(?:not|except|other\\s+than|excluding|but\\s+not)\\s+)?(?<![\\w-])(${phrases})(?:s|'s)?(?![\\w-])(\\s*\\+|\\s+(?:or|and)\\s+(?:higher|above|up|worse|more\\s+severe|more\\s+urgent))?(\\s+priority)?`, (match) => {
       const phrase = vocabulary.options.find((option) => option.phrase === match[2]!.toLowerCase())!;
-      const list = found.get(phrase.path) ?? [];
-      list.push({ phrase, negated: Boolean(match[1]), orHigher: Boolean(match[3]) });
-      found.set(phrase.path, list);
+      const list = mentioned.get(phrase.path) ?? [];
+      list.push({ phrase, negated: Boolean(match[1]), orHigher: Boolean(match[3]), at: match.index });
+      mentioned.set(phrase.path, list);
     });
   }
-  for (const [path, mentions] of found) {
+  for (const [path, mentions] of mentioned) {
     const field = mentions[0]!.phrase.field;
+    at = mentions[0]!.at;
     const all = field.options ?? [];
     const included = new Set<string>();
     const excluded = new Set<string>();
@@ -258,6 +261,7 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     .split(/[^a-z0-9$'+-]+/)
     .map((word) => word.replace(/^'+|'+$/g, '').replace(/'s$/, ''))
     .filter((word) => word !== '' && word !== '-' && !stopwords.has(word) && !objectTerms.has(word));
+  const conditions = found.sort((a, b) => a.at - b.at).map((entry) => entry.condition);
   return { conditions, leftovers };
 
   function addRelated(phrase: string, prefer?: RegExp): boolean {
