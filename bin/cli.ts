@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { FixedClock, systemClock, type Clock } from '../objects/clock';
 import { EscalatorError, UsageError, errorMessage } from '../objects/errors';
 import { Workspace } from '../objects/workspace';
+import { attachCalendar } from '../jobs/sla-config';
 import type { CliIo, Command, CommandContext } from './command';
 import { commands } from './commands';
 import { readEnv } from './env';
@@ -43,7 +44,10 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       workspaceDir,
       clock,
       openWorkspace: async () => {
-        workspace ??= await Workspace.open(workspaceDir, { clock });
+        if (!workspace) {
+          workspace = await Workspace.open(workspaceDir, { clock });
+          attachCalendar(workspace);
+        }
         return workspace;
       },
     };

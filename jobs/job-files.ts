@@ -17,6 +17,7 @@ import { templatePlaceholders } from './alert';
 import { type JobDefinition, jobFileSchema } from './job-schema';
 import { checkRecipient } from './recipients';
 import { parseSchedule } from './schedule';
+import { attachCalendar } from './sla-config';
 
 /** The file of a job, relative to the workspace: what error messages name. */
 export function jobFileLabel(name: string): string {
@@ -59,6 +60,7 @@ export async function validateJob(workspace: Workspace, data: unknown, label?: s
   const file = label ?? jobFileLabel(typeof (data as { name?: unknown })?.name === 'string' ? (data as { name: string }).name : 'job');
   if (!parsed.success) throw new DefinitionError(file, firstIssue(parsed.error));
   const job: JobDefinition = { ...parsed.data, timezone: parsed.data.timezone ?? workspace.timeZone };
+  workspace.calendar ??= attachCalendar(workspace);
   const fail = (path: string, error: unknown): never => {
     throw new DefinitionError(file, `${path}: ${errorMessage(error)}`, { cause: error });
   };

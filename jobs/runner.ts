@@ -10,9 +10,11 @@ import { readJob } from './job-files';
 import type { JobDefinition, JobRule } from './job-schema';
 import { insertMessages, wakeOutbox, type EnqueueInput } from './outbox';
 import { addressKey, resolveRecipients } from './recipients';
+import { attachCalendar } from './sla-config';
 import { ensureJobTables } from './tables';
 
-export type RunTrigger = 'manual' | 'schedule' | 'catch-up' | 'deadline' | 'change';
+/** Why a job ran: by hand, at a slot, a missed slot at start, its first run, a threshold crossed, an entry changed. */
+export type RunTrigger = 'manual' | 'schedule' | 'catch-up' | 'first' | 'deadline' | 'change';
 
 export interface RunOptions {
   /** Evaluate and report, change nothing (the run happens and is rolled back, so it shows exactly what a run would do). */
@@ -58,6 +60,7 @@ export function changedByJob(job: string): string {
 export async function runJob(workspace: Workspace, nameOrJob: string | JobDefinition, options: RunOptions = {}): Promise<JobRunResult> {
   const job = typeof nameOrJob === 'string' ? await readJob(workspace, nameOrJob) : nameOrJob;
   await ensureJobTables(workspace.db);
+  workspace.calendar ??= attachCalendar(workspace);
   const at = workspace.clock.now();
   const result: JobRunResult = {
     job: job.name,
@@ -118,9 +121,8 @@ function rankSql(field: FieldDefinition, column: string, parameters: SqlParamete
 }
 
 /**
- * The WHERE (and joins) that select the entries a rule would fire on now: its filter, below the tier it raises to
- * (escalation never lowers a tier, and a rule that escalates does not fire on entries already at or above it), and
- * not already in the ledger.
+ * The WHERE (and joins) that select the entries a rule would fire on now: its filter, and the rule's own guards
+ * (`ruleGuards`).
  */
 export function ruleCondition(
   workspace: Workspace,
@@ -132,14 +134,23 @@ export function ruleCondition(
   entryIds?: readonly string[],
 ): { where: string; joins: string[] } {
   const compiled = compileFilter(definition, rule.when, workspace.compileContext(now), parameters);
-  const tests = [compiled.where];
+  return { where: [compiled.where, ...ruleGuards(job, definition, rule, parameters, entryIds)].join(' AND '), joins: compiled.joins };
+}
+
+/**
+ * What a rule adds to its filter: the entry is below the tier the rule raises to (escalation never lowers a tier,
+ * and a rule that escalates does not fire on entries already at or above it), it is not in the ledger for this
+ * rule, and (for a change) it is one of the given entries.
+ */
+export function ruleGuards(job: JobDefinition, definition: ObjectDefinition, rule: JobRule, parameters: SqlParameters, entryIds?: readonly string[]): string[] {
+  const tests: string[] = [];
   const raise = escalation(definition, rule);
   if (raise) tests.push(`${rankSql(raise.field, `e.${quoteIdentifier(raise.field.column)}`, parameters)} < ${raise.rank}`);
   tests.push(
     `NOT EXISTS (SELECT 1 FROM job_ledger l WHERE l.job = ${parameters.add(job.name)} AND l.rule = ${parameters.add(rule.name)} AND l.entry_id = e.id)`,
   );
   if (entryIds) tests.push(`e.id IN (SELECT unnest(from_json(${parameters.add(JSON.stringify(entryIds))}, '["VARCHAR"]')))`);
-  return { where: tests.join(' AND '), joins: compiled.joins };
+  return tests;
 }
 
 async function matchRule(
