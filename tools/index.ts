@@ -13,6 +13,7 @@ import { renderChartTool } from './render-chart';
 import { runJobTool } from './run-job';
 import { scheduleJobTool } from './schedule-job';
 import { sendMessageTool } from './send-message';
+import { slaStatusTool } from './sla-status';
 import type { AnyTool } from './tool';
 import { updateEntriesTool } from './update-entries';
 import { updateJobTool } from './update-job';
@@ -39,6 +40,7 @@ export function createTools(deps: ToolDependencies): AnyTool[] {
     deleteJobTool(deps),
     runJobTool(deps),
     writeDocumentTool(deps),
+    slaStatusTool(deps),
     sendMessageTool(deps),
     renderChartTool(deps),
   ];
