@@ -21,7 +21,7 @@ export function looksLikeCreateObject(text: string): boolean {
 export async function createObjectIntent(turn: Turn, text: string): Promise<IntentResult> {
   const match = createPattern.exec(text)!;
   const name = (match[1] ?? match[2])!.trim().toLowerCase().replace(/\s+/g, '_');
-  const body = match[3]!.replace(/^\s*(?:with|having|that\s+has)\s+(?:these\s+|the\s+following\s+)?(?:fields?|columns?)?\s*[:\-]?\s*/i, '').replace(/^\s*[:\-]\s*/, '');
+  const body = match[3]!.replace(/^\s*(?:with|having|that\s+has)\s*(?:these\s+|the\s+following\s+)?(?:fields?|columns?)?\s*[:\-]?\s*/i, '').replace(/^\s*[:\-]\s*/, '');
   const fieldText = body.replace(/^options\s+for\s+.+$/gim, '');
   const items = splitTopLevel(fieldText.replace(/^\s*["']|["']\s*$/g, ''));
   if (items.length === 0) return { kind: 'ask', question: `Which fields should ${name} have? For example "title (text), priority (enum: P1, P2, P3), opened_date (date)".`, resume: (answer) => `Create a ${name} object with these fields: ${answer}` };
@@ -70,7 +70,7 @@ async function extendExisting(turn: Turn, name: string, fields: ParsedField[], n
 }
 
 const addPattern =
-  /\b(?:add|put|create|include)\s+(?:an?\s+|the\s+|new\s+|a\s+new\s+)*(?:fields?\s+(?:called\s+|named\s+)?)?([\s\S]+?)\s+(?:fields?\s+)?(?:to|on|in|into)\s+(?:your\s+|the\s+|my\s+|our\s+)?["'`]?([a-z][a-z0-9_]*(?:\s+[a-z][a-z0-9_]*)?)["'`]?(?:\s+(?:object|table|records?))?\s*(?=[.;!]|$)/im;
+  /\b(?:add|put|create|include)\s+(?:an?\s+|the\s+|new\s+|a\s+new\s+)*(?:fields?\s+(?:called\s+|named\s+)?)?([\s\S]+?)\s+(?:fields?\s+)?(?:to|on|in|into)\s+(?:your\s+|the\s+|my\s+|our\s+)?["'`]?([a-z][a-z0-9_]*(?:\s+(?!object\b|table\b|records?\b)[a-z][a-z0-9_]*)?)["'`]?(?:\s+(?:object|table|records?))?\s*(?=[.;!]|$)/im;
 const needsPattern = /\b([a-z][a-z0-9_]*)\s+(?:object\s+)?(?:needs|should\s+have|gets)\s+(?:an?\s+)?([\s\S]+?)\s+fields?\b/i;
 
 export function looksLikeAddFields(text: string): boolean {
