@@ -33,6 +33,8 @@ export function looksLikeJob(text: string): boolean {
   const lower = text.toLowerCase();
   const verbs = /\b(check|monitor|watch|scan|look\s+for|escalate|alert|notify|message|ping|page)\b/.test(lower);
   if (findSchedule(text) && verbs) return true;
+  if (/\b(check|monitor|watch|scan)\b/.test(lower) && /\b(escalate|notify|alert|message)\b/.test(lower)) return true;
+  if (/:\s*(?:escalate|bump)\s+(?:it\s+|them\s+)?to\b/.test(lower)) return true;
   return /\b(set\s+up|create|add|make)\s+(?:an?\s+)?(escalation\s+)?(monitoring|monitor|job|rule|automation)\b/.test(lower) || /\bescalation\s+monitoring\b/.test(lower);
 }
 
