@@ -28,7 +28,7 @@ export async function entryIntent(turn: Turn, text: string): Promise<IntentResul
   let match = /^(?:please\s+)?(?:mark|set|move|put)\s+(.+?)\s+(?:as\s+|to\s+|in\s+|into\s+)?(resolved|closed|done|fixed|solved|in\s+progress|waiting\s+on\s+(?:the\s+)?customer|open|reopened)\s*[.!]?$/i.exec(text);
   if (match) return changeStatus(turn, definition, vocabulary, match[1]!, match[2]!);
   match = /^(?:please\s+)?(resolve|close|reopen)\s+(.+?)\s*[.!]?$/i.exec(text);
-  if (match) return changeStatus(turn, definition, vocabulary, match[2]!, match[1]!.toLowerCase() === 'reopen' ? 'open' : 'resolved');
+  if (match) return changeStatus(turn, definition, vocabulary, match[2]!, ({ reopen: 'open', close: 'closed' } as Record<string, string>)[match[1]!.toLowerCase()] ?? 'resolved');
   match = /^(.+?)\s+(?:is|was|has\s+been|got)\s+(resolved|closed|fixed|solved)\s*[.!]?$/i.exec(text);
   if (match && !/^(?:which|what|how|show|list)\b/i.test(match[1]!)) return changeStatus(turn, definition, vocabulary, match[1]!, match[2]!);
   match = /^(?:we(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+)?(?:responded|replied|answered|got\s+back|sent\s+(?:a\s+|the\s+)?first\s+response)\s+(?:to\s+)?(.+?)\s*[.!]?$/i.exec(text) ?? /^first\s+response\s+(?:sent\s+|done\s+)?(?:on|for|to)\s+(.+?)\s*[.!]?$/i.exec(text);
@@ -45,7 +45,7 @@ export async function entryIntent(turn: Turn, text: string): Promise<IntentResul
 async function createTicket(turn: Turn, text: string, before: string, after: string, definition: ObjectDefinition, vocabulary: Vocabulary): Promise<IntentResult> {
   const { workspace } = turn;
   const titleMatch = /["“]([^"”]+)["”]/.exec(after) ?? /:\s*([\s\S]+)$/.exec(after) ?? /\b(?:titled|called|about)\s+([\s\S]+)$/i.exec(after);
-  let title = titleMatch?.[1]?.trim().replace(/[.]$/, '');
+  let title = titleMatch?.[1]?.trim().replace(/[.]$/, '').replace(/,?\s*\b(?:opened|assigned\s+to|assign\s+to|priority)\b[\s\S]*$/i, '').trim();
   const head = `${before} ${titleMatch ? after.slice(0, titleMatch.index) : after}`;
   const priorityField = vocabulary.options.find((option) => /priority/i.test(option.path))?.field;
   let priority: string | undefined;
