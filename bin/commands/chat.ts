@@ -9,7 +9,8 @@ import { OfflineBrain } from '../../agent/offline-brain';
 import { Toolbox } from '../../agent/toolbox';
 import { runTerminalChat } from '../../channels/terminal/terminal-chat';
 import { terminalDeliverer } from '../../jobs/outbox';
-import { startJobsRuntime } from '../../jobs/runtime';
+import { jobNames } from '../../jobs/job-files';
+import { startJobsRuntime, type JobsRuntime } from '../../jobs/runtime';
 import { buildSystemPrompt } from '../../prompts/system-prompt';
 import { createTools } from '../../tools';
 import type { Workspace } from '../../objects/workspace';
@@ -31,6 +32,21 @@ export function chooseBrain(workspace: Workspace, env: Env, options: { offline: 
     systemPrompt: () => buildSystemPrompt(workspace),
     log: options.log,
   });
+}
+
+/**
+ * Waits until the scheduler has picked up every job file (a job saved this turn is installed a moment later and
+ * runs at once) and until runs and deliveries are done, so a turn's alerts print before the next turn.
+ */
+async function settleJobs(workspace: Workspace, runtime: JobsRuntime): Promise<void> {
+  for (let round = 0; round < 2000; round++) {
+    const installed = new Set(runtime.scheduler.status().map((job) => job.name));
+    if (jobNames(workspace).every((name) => installed.has(name))) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (let round = 0; round < 3; round++) await new Promise((resolve) => setImmediate(resolve));
+  await runtime.scheduler.idle();
+  await runtime.outbox.idle();
 }
 
 export const chatCommand: Command = {
@@ -58,16 +74,7 @@ export const chatCommand: Command = {
         input: context.io.stdin,
         write: (text) => context.io.stdout(text),
         interactive: context.io.interactive,
-        settle: async () => {
-          // A job saved this turn is picked up by the scheduler a moment later: wait until runs stop appearing.
-          let seen = -1;
-          for (let round = 0; round < 20 && seen !== runtime.scheduler.history.length; round++) {
-            seen = runtime.scheduler.history.length;
-            await new Promise((resolve) => setTimeout(resolve, 15));
-            await runtime.scheduler.idle();
-            await runtime.outbox.idle();
-          }
-        },
+        settle: () => settleJobs(workspace, runtime),
         historyFile: workspace.path('.chat-history'),
       });
     } finally {
