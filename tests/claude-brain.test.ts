@@ -1,10 +1,12 @@
 // The Claude brain over HTTP against a local fake Messages API: tool loop, tool errors, the cap, history, failures.
+import { existsSync } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import { createAgent } from '../agent/agent';
 import type { Agent, ChatRef } from '../agent/brain';
 import { ClaudeBrain, type ClaudeBrainOptions } from '../agent/claude-brain';
 import { ConversationStore } from '../agent/conversation-store';
 import { Toolbox } from '../agent/toolbox';
+import { readJob } from '../jobs/job-files';
 import { loadDemo } from '../objects/demo';
 import { findEntries } from '../objects/entries';
 import { buildSystemPrompt } from '../prompts/system-prompt';
@@ -224,6 +226,34 @@ describe('Claude brain', () => {
     expectWellFormed(messages);
     expect(messages).toHaveLength(5);
     expect(blocks(messages[3]!)[0]!.text).toMatch(/cut short/);
+  });
+
+  it('previews a job without saving it, and saves it only when Claude confirms after the person agreed', async () => {
+    const chat = newChat();
+    const job = {
+      name: 'p1-watch',
+      schedule: 'every 30 minutes',
+      object: 'support_tickets',
+      rules: [
+        {
+          name: 'p1-no-first-response',
+          when: { all: [{ field: 'Priority', operator: 'is', value: 'P1' }, { field: 'First Response Date', operator: 'is_empty' }, { field: 'Opened Date', operator: 'older_than', value: '30m' }] },
+          then: [{ escalate: { tier: 'Tier 2' } }, { notify: { to: ['me'] } }],
+        },
+      ],
+    };
+    const agent = agentWith();
+    api.queue(callsTools({ name: 'schedule_job', input: job }), says('Every 30 minutes … right now this would escalate 2 tickets. Save it?'));
+    await agent.handle({ chat, text: 'escalate P1s without a response after 30 minutes' });
+    const preview = JSON.parse(String(blocks(api.requests[1]!.body.messages.at(-1)!)[0]!.content)) as Record<string, unknown>;
+    expect(preview).toMatchObject({ saved: false, job: 'p1-watch', next_runs: ['2026-04-14 10:30', '2026-04-14 11:00', '2026-04-14 11:30'] });
+    expect((preview.rules as { would_act_on_now: number }[])[0]!.would_act_on_now).toBeGreaterThan(0);
+    expect(existsSync(test.workspace.path('jobs', 'p1-watch.job.yaml'))).toBe(false);
+    api.queue(callsTools({ name: 'schedule_job', input: { ...job, confirm: true } }), says('Saved.'));
+    await agent.handle({ chat, text: 'yes, save it' });
+    const saved = await readJob(test.workspace, 'p1-watch');
+    expect(saved.created_by).toEqual({ channel: 'telegram', chat: Number(chat.id) });
+    expect(saved.rules[0]!.then[0]).toEqual({ escalate: { tier: 'Tier 2 - Engineering' } });
   });
 
   it('stops on a refusal', async () => {

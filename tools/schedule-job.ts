@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { saveJob } from '../jobs/job-files';
 import { jobInputSchema } from '../jobs/job-schema';
+import { describeSchedule, nextRuns } from '../jobs/schedule';
+import { formatTime } from '../objects/values';
+import { ruleWords } from './job-words';
 import type { Workspace } from '../objects/workspace';
 import { previewJob } from './job-preview';
 import { defineTool, type ToolContext } from './tool';
@@ -29,18 +32,30 @@ export function scheduleJobTool(deps: { workspace: Workspace }) {
     async run(input, context) {
       const { confirm, ...job } = input;
       const data = { ...job, created_by: creatorOf(context) };
+      if (confirm) {
+        // The person agreed to the preview: validate and save (the dry run was shown already).
+        const saved = await saveJob(deps.workspace, data);
+        return {
+          saved: true,
+          file: `jobs/${saved.name}.job.yaml`,
+          job: saved.name,
+          object: saved.object,
+          schedule: describeSchedule(saved, deps.workspace.timeZone),
+          next_runs: nextRuns(saved, deps.workspace.clock.now(), 3, deps.workspace.timeZone).map((at) => formatTime(at, saved.timezone ?? deps.workspace.timeZone)),
+          rules: saved.rules.map((rule) => ({ rule: rule.name, says: ruleWords(rule) })),
+        };
+      }
       const preview = await previewJob(deps.workspace, data);
-      const summary = {
+      return {
+        saved: false,
         job: preview.job.name,
         object: preview.job.object,
         schedule: preview.schedule,
         next_runs: preview.next_runs,
         rules: preview.rules.map((rule) => ({ rule: rule.rule, says: rule.says, would_act_on_now: rule.count, examples: rule.entries })),
         ...(preview.replaces_existing ? { replaces_existing_job: true } : {}),
+        next_step: 'Nothing saved yet. Say this back to the person; call again with confirm=true when they agree.',
       };
-      if (!confirm) return { saved: false, ...summary, next_step: 'Nothing saved yet. Say this back to the person; call again with confirm=true when they agree.' };
-      const saved = await saveJob(deps.workspace, data);
-      return { saved: true, file: `jobs/${saved.name}.job.yaml`, ...summary };
     },
   });
 }

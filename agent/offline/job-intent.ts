@@ -27,8 +27,7 @@ export async function jobIntent(turn: Turn, text: string): Promise<IntentResult>
     what: `the job "${data.name}"`,
     text: lines.join('\n'),
     confirm: async () => {
-      const { confirm: _ignored, ...input } = { ...parsed.data, confirm: true };
-      const result = await callTool(turn, 'schedule_job', { ...input, confirm: true });
+      const result = await callTool(turn, 'schedule_job', { ...parsed.data, confirm: true });
       return { text: `Saved. ${previewTextAfterSave(result)}` };
     },
   };
