@@ -34,7 +34,7 @@ describe('offline brain: monitoring jobs', () => {
     const preview = await chat.say(seedStep4);
     expect(existsSync(jobFile('support-escalation'))).toBe(false);
     expect(preview.text).toContain('Next runs: 2026-04-14 10:30, 2026-04-14 11:00, 2026-04-14 11:30.');
-    expect(preview.text).toMatch(/Right now it would act on \d+ entries/);
+    expect(preview.text).toMatch(/Right now it would escalate 7 support tickets:/);
     expect(preview.text).toContain('Unable to export data · Acme Corp · P1 · open 47 minutes');
     expect(await tierOf('Unable to export data', 'Acme Corp')).toBe('None');
 

@@ -70,9 +70,12 @@ export function previewText(preview: JobPreview, options: { saved: boolean }): s
   preview.rules.forEach((rule, index) => lines.push(`${index + 1}. ${rule.rule}: ${rule.says}`));
   lines.push(`Next runs: ${preview.next_runs.join(', ')}.`);
   const total = preview.rules.reduce((sum, rule) => sum + rule.count, 0);
-  if (total === 0) lines.push('Right now it would act on nothing.');
+  const escalating = job.rules.filter((rule) => rule.then.some((action) => 'escalate' in action)).map((rule) => rule.name);
+  const verb = preview.rules.every((rule) => rule.count === 0 || escalating.includes(rule.rule)) ? 'escalate' : 'act on';
+  const noun = job.object.replace(/_/g, ' ');
+  if (total === 0) lines.push(`Right now it would ${verb} nothing.`);
   else {
-    lines.push(`Right now it would act on ${total} ${total === 1 ? 'entry' : 'entries'}:`);
+    lines.push(`Right now it would ${verb} ${total} ${total === 1 ? noun.replace(/s$/, '') : noun}:`);
     for (const rule of preview.rules) {
       if (rule.count === 0) continue;
       lines.push(`  ${rule.rule} (${rule.count}): ${rule.entries.join('; ')}${rule.count > rule.entries.length ? `; … ${rule.count - rule.entries.length} more` : ''}`);

@@ -6,7 +6,7 @@ import type { Condition } from '../../objects/filter';
 import { optionCode } from '../../objects/values';
 import type { Workspace } from '../../objects/workspace';
 import { actionStart, parseActions } from './actions';
-import { type EntityNames, parseConditions } from './conditions';
+import { parseConditions } from './conditions';
 import { entityNames } from './entities';
 import { mentionedObjects } from './object-mention';
 import { findSchedule } from './schedule-phrase';
@@ -262,4 +262,3 @@ function cannotRead(prefix: string, vocabulary: Vocabulary): string {
   return `${prefix}. ${ruleHelp(vocabulary)}`;
 }
 
-export type { EntityNames };

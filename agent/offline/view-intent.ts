@@ -5,6 +5,7 @@ import { load } from 'js-yaml';
 import { normalizeFilter, type Filter } from '../../objects/filter';
 import { findField } from '../../objects/object-schema';
 import { errorMessage } from '../../objects/errors';
+import { filterWords } from '../../tools/job-words';
 import { parseConditions } from './conditions';
 import { entityNames } from './entities';
 import { mentionedObjects } from './object-mention';
@@ -59,7 +60,7 @@ export async function viewIntent(turn: Turn, original: string): Promise<IntentRe
 }
 
 function describeFilter(filter: Filter): string {
-  return JSON.stringify(filter).replace(/"/g, '').replace(/,/g, ', ');
+  return filterWords(filter);
 }
 
 function chooseObject(turn: Turn, intro: string, spec: ViewSpec | undefined): string | undefined {
