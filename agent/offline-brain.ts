@@ -57,6 +57,7 @@ export class OfflineBrain implements Brain {
     } else if (pending?.kind === 'ask' && !startsNewRequest(text)) {
       text = pending.resume(text);
     }
+    if (!pending && (yes.test(text) || no.test(text))) return { text: 'Nothing is waiting for a yes or no right now. Say "help" to see what I can do offline.' };
     let result: IntentResult;
     try {
       result = await this.route(turn, text);

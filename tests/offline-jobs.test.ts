@@ -6,7 +6,7 @@ import { listOutbox } from '../jobs/outbox';
 import { runJob } from '../jobs/runner';
 import { nextRuns } from '../jobs/schedule';
 import type { Row } from '../objects/database';
-import { findEntries } from '../objects/entries';
+import { createEntries, findEntries } from '../objects/entries';
 import { offlineChat, type OfflineChat } from './offline-chat';
 import { seedBackupOwner, seedStep4 } from './fixtures/seed-instructions';
 
@@ -145,6 +145,22 @@ Notify me.`);
     const badTier = await chat.say('Every hour, check for P1 tickets open more than 1 hour: escalate to Tier 7');
     expect(badTier.text).toMatch(/"tier 7" is not an escalation tier/);
     expect(existsSync(jobFile('support-escalation'))).toBe(false);
+  });
+
+  it('watches other objects and fields: a bug_reports job that sets a status and notifies, run on its own data', async () => {
+    await chat.say('Create a bug_reports object with these fields: title (text), severity (enum: Sev1, Sev2, Sev3), reported_date (date), customer (relation to company), status (enum: New, Triaged, Fixed)');
+    await createEntries(chat.workspace, 'bug_reports', [
+      { Title: 'Data loss on save', Severity: 'Sev1', 'Reported Date': '2026-04-14 07:00', Customer: 'Acme Corp', Status: 'New' },
+      { Title: 'Typo in footer', Severity: 'Sev3', 'Reported Date': '2026-04-14 07:00', Customer: 'Acme Corp', Status: 'New' },
+      { Title: 'Crash on login', Severity: 'Sev1', 'Reported Date': '2026-04-14 07:00', Customer: 'Pied Piper', Status: 'New' },
+    ], { by: 'test' });
+    await chat.say('Every hour, check bug reports: - Sev1 bugs from Enterprise accounts open more than 2 hours: set Status to Triaged and notify me');
+    await chat.say('yes');
+    await runJob(chat.workspace, 'bug-monitor');
+    const statuses = Object.fromEntries((await findEntries(chat.workspace, 'bug_reports')).map((row) => [row.Title, row.Status]));
+    expect(statuses).toEqual({ 'Data loss on save': 'Triaged', 'Typo in footer': 'New', 'Crash on login': 'New' });
+    const nothing = await chat.say('yes');
+    expect(nothing.text).toMatch(/Nothing is waiting for a yes/);
   });
 
   it("adds the account owner and backup owner to Tier 3 escalations when told the FAQ's Backup Owner instruction", async () => {

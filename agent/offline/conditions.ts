@@ -256,7 +256,7 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     });
   }
 
-  const objectTerms = new Set(objectWords(vocabulary.definition.name).flatMap((word) => [word, word.replace(/s$/, '')]));
+  const objectTerms = new Set(objectWords(vocabulary.definition.name).flatMap((word) => [word, word.replace(/s$/, ''), `${word.replace(/s$/, '')}s`]));
   const leftovers = rest
     .split(/[^a-z0-9$'+-]+/)
     .map((word) => word.replace(/^'+|'+$/g, '').replace(/'s$/, ''))
