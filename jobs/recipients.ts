@@ -74,8 +74,16 @@ export function addressOfCreator(createdBy: CreatedBy): Address {
 export async function resolveRecipients(
   workspace: Workspace,
   specs: readonly string[],
-  context: { createdBy?: CreatedBy | undefined; values?: Row },
+  context: { createdBy?: CreatedBy | undefined; values?: Row; cache?: Map<string, Address> },
 ): Promise<Address[]> {
+  const person = async (name: string): Promise<Address> => {
+    const key = name.trim().toLowerCase();
+    const cached = context.cache?.get(key);
+    if (cached) return cached;
+    const address = await addressOfPerson(workspace, name);
+    context.cache?.set(key, address);
+    return address;
+  };
   const addresses: Address[] = [];
   const seen = new Set<string>();
   const add = (address: Address) => {
@@ -88,10 +96,10 @@ export async function resolveRecipients(
     if (spec === 'me') {
       if (context.createdBy) add(addressOfCreator(context.createdBy));
     } else if (spec.startsWith('role:')) {
-      for (const person of workspace.config.roles[spec.slice(5).trim()] ?? []) add(await addressOfPerson(workspace, person));
+      for (const name of workspace.config.roles[spec.slice(5).trim()] ?? []) add(await person(name));
     } else {
       const value = context.values?.[spec];
-      for (const name of splitNames(value)) add(await addressOfPerson(workspace, name));
+      for (const name of splitNames(value)) add(await person(name));
     }
   }
   return addresses;

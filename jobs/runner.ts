@@ -9,7 +9,7 @@ import { alertText, valueAtPath } from './alert';
 import { readJob } from './job-files';
 import type { JobDefinition, JobRule } from './job-schema';
 import { insertMessages, wakeOutbox, type EnqueueInput } from './outbox';
-import { addressKey, resolveRecipients } from './recipients';
+import { type Address, addressKey, resolveRecipients } from './recipients';
 import { attachCalendar } from './sla-config';
 import { ensureJobTables } from './tables';
 
@@ -212,6 +212,7 @@ async function applyRule(
   if (notifications.length > 0) {
     const escalated = rule.then.some((action) => 'escalate' in action);
     const { rows, related } = await readEntries(sql, workspace, definition, entries);
+    const people = new Map<string, Address>();
     for (const id of entries) {
       const entry = rows.get(id);
       if (!entry) continue;
@@ -221,7 +222,7 @@ async function applyRule(
       for (const notify of notifications) {
         const fieldValues: Row = {};
         for (const spec of notify.to) if (spec.startsWith('field:')) fieldValues[spec] = valueAtPath(context, spec.slice(6).trim());
-        const addresses = await resolveRecipients(workspace, notify.to, { createdBy: job.created_by, values: fieldValues });
+        const addresses = await resolveRecipients(workspace, notify.to, { createdBy: job.created_by, values: fieldValues, cache: people });
         const text = alertText(notify.template, context);
         for (const address of addresses) {
           const target = `to:${addressKey(address)}`;

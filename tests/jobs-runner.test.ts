@@ -1,5 +1,5 @@
 import { loadDemo } from '../objects/demo';
-import { createEntries, findEntries, getEntry } from '../objects/entries';
+import { createEntries, findEntries, getEntry, updateEntries } from '../objects/entries';
 import { saveJob } from '../jobs/job-files';
 import { listOutbox } from '../jobs/outbox';
 import { runJob } from '../jobs/runner';
@@ -133,5 +133,30 @@ describe('running the seed escalation job on the demo workspace', () => {
     expect(messages.map((message) => message.recipient).sort()).toEqual(['Diego Alvarez', 'Priya Patel', 'Sarah Chen']);
     expect(messages[0]!.text).toBe("🔔 Acme Corp: 'Unable to export data' (P1), open 47 minutes — p1-owners");
     expect(await ticket('Unable to export data')).toMatchObject({ 'Assigned To': 'Priya Patel', Status: 'Open' });
+  });
+});
+
+describe('updating many entries at once (what a job run does)', () => {
+  let test: TestWorkspace;
+  beforeAll(async () => {
+    test = await createTestWorkspace();
+  });
+  afterAll(async () => test.cleanup());
+
+  it('writes each entry its own values, records every change, and applies two updates of one entry in order', async () => {
+    const ids = await createEntries(test.workspace, 'support_tickets', Array.from({ length: 30 }, (_, index) => ({ Title: `t${index}`, Status: 'Open', Priority: index % 2 ? 'P1' : 'P2' })), { by: 'test' });
+    const changes = await updateEntries(test.workspace, 'support_tickets', [
+      ...ids.map((id, index) => ({ id, values: { Status: 'Escalated', 'Assigned To': index < 10 ? 'Priya Patel' : 'Sam Ortiz' } })),
+      { id: ids[0]!, values: { Status: 'Resolved' } },
+      { id: ids[1]!, values: { Status: 'Escalated' } },
+    ], { by: 'job:bulk' });
+    expect(changes).toHaveLength(61);
+    const rows = await findEntries(test.workspace, 'support_tickets', { sort: [{ field: 'Title', direction: 'asc' }] });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(ids[0])).toMatchObject({ Status: 'Resolved', 'Assigned To': 'Priya Patel' });
+    expect(byId.get(ids[1])).toMatchObject({ Status: 'Escalated', 'Assigned To': 'Priya Patel' });
+    expect(byId.get(ids[29])).toMatchObject({ Status: 'Escalated', 'Assigned To': 'Sam Ortiz' });
+    const history = await test.workspace.db.query(`SELECT old_value, new_value FROM field_changes WHERE entry_id = $1 AND field = 'Status' AND changed_by = 'job:bulk'`, [ids[0]]);
+    expect(history).toEqual([{ old_value: 'Open', new_value: 'Escalated' }, { old_value: 'Escalated', new_value: 'Resolved' }]);
   });
 });

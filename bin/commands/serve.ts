@@ -1,5 +1,6 @@
 // escalator serve: the scheduler and the outbox (alerts printed in the terminal), plus the optional services that are
 // configured (Telegram bot, webhook server), running until SIGINT or SIGTERM.
+import { watch } from 'node:fs';
 import { terminalDeliverer } from '../../jobs/outbox';
 import { startJobsRuntime } from '../../jobs/runtime';
 import { formatTime } from '../../objects/values';
@@ -43,6 +44,12 @@ export const serveCommand: Command = {
       log,
     });
     const running: RunningService[] = [];
+    // Hand edits of jobs/*.job.yaml take effect without a restart.
+    let reloadTimer: NodeJS.Timeout | undefined;
+    const watcher = watch(workspace.path('jobs'), () => {
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(() => void runtime.scheduler.reload().catch((error: unknown) => log(`reloading jobs failed: ${String(error)}`)), 300);
+    });
     // Keeps the process alive while nothing else is scheduled.
     const keepAlive = setInterval(() => undefined, 1 << 30);
     try {
@@ -58,6 +65,8 @@ export const serveCommand: Command = {
       log(`${signal}: stopping`);
     } finally {
       clearInterval(keepAlive);
+      watcher.close();
+      clearTimeout(reloadTimer);
       for (const service of running.reverse()) await service.stop().catch((error: unknown) => log(`stopping a service failed: ${String(error)}`));
       await runtime.stop();
     }
