@@ -16,9 +16,6 @@ export interface OfflineChat {
   cleanup(): Promise<void>;
 }
 
-/** Milliseconds each offline turn took, across the test file (printed by the benchmark, not asserted). */
-export const turnTimes: number[] = [];
-
 /** A demo workspace (optionally without some built-in objects) and the offline agent on it. */
 export async function offlineChat(options: { demo?: boolean; without?: string[] } = {}): Promise<OfflineChat> {
   const test = await createTestWorkspace(options.demo === false ? {} : { populate: async (workspace) => void (await loadDemo(workspace)) });
@@ -33,12 +30,7 @@ export async function offlineChat(options: { demo?: boolean; without?: string[] 
   return {
     test,
     workspace,
-    async say(text, on = chat) {
-      const started = performance.now();
-      const reply = await agent.handle({ chat: on, text });
-      turnTimes.push(performance.now() - started);
-      return reply;
-    },
+    say: (text, on = chat) => agent.handle({ chat: on, text }),
     async cleanup() {
       if (workspace !== test.workspace) await workspace.close();
       await test.cleanup();
