@@ -2,6 +2,7 @@
 import type { Command } from '../command';
 import { actionCommand } from './action';
 import { boardCommand } from './board';
+import { chatCommand } from './chat';
 import { entriesCommand } from './entries';
 import { initCommand } from './init';
 import { jobsCommand } from './jobs';
@@ -15,3 +16,5 @@ import { startCommand } from './start';
 export const commands: Command[] = [initCommand, startCommand, queryCommand, objectsCommand, entriesCommand, boardCommand];
 // Jobs, SLA, outbox, action fields, and serve (which other services plug into through bin/services.ts).
 commands.push(jobsCommand, slaCommand, outboxCommand, actionCommand, serveCommand);
+// The agent in the terminal (`escalator start` opens it).
+commands.push(chatCommand);
