@@ -407,7 +407,7 @@ export class FakeBotApi {
     if ('error' in checked) return checked;
     const markup = readMarkup(payload.reply_markup);
     if (markup && 'error' in markup) return markup;
-    const message = this.store(chatId, { from: bot, text: String(payload.text), ...optional('parse_mode', payload.parse_mode), ...optional('reply_markup', markup) });
+    const message = this.store(chatId, { from: bot, text: String(payload.text), ...optional('parse_mode', typeof payload.parse_mode === 'string' ? payload.parse_mode : undefined), ...optional('reply_markup', markup) });
     return { result: wireMessage(message, checked.plain) };
   }
 
@@ -426,7 +426,7 @@ export class FakeBotApi {
     }
     const markup = readMarkup(payload.reply_markup);
     if (markup && 'error' in markup) return markup;
-    const message = this.store(chatId, { from: bot, photo: file, ...optional('caption', caption), ...optional('parse_mode', payload.parse_mode), ...optional('reply_markup', markup) });
+    const message = this.store(chatId, { from: bot, photo: file, ...optional('caption', caption), ...optional('parse_mode', typeof payload.parse_mode === 'string' ? payload.parse_mode : undefined), ...optional('reply_markup', markup) });
     const { history: _history, photo: _photo, ...wire } = message;
     return {
       result: { ...wire, photo: [{ file_id: `photo-${chatId}-${message.message_id}`, file_unique_id: `u${message.message_id}`, width: 800, height: 400, file_size: file.bytes.length }] },
