@@ -40,7 +40,7 @@ export async function createEntries(workspace: Workspace, objectName: string, re
     const valueFields = definition.fields.filter((field) => field.type !== 'action');
     const resolved = new Map<string, string>();
     for (const [index, record] of records.entries()) {
-      const where = records.length > 1 ? `entry ${index + 1}: ` : '';
+      const where = records.length > 1 ? `entry ${index + 1}:` : '';
       try {
         const id = record.id === undefined || record.id === null || record.id === '' ? workspace.ids() : String(record.id);
         const createdAt = record.created_at === undefined ? (options.at ?? now) : parseDate(record.created_at, context, 'created_at');
@@ -57,7 +57,7 @@ export async function createEntries(workspace: Workspace, objectName: string, re
           changedAt.push(createdAt);
         }
       } catch (error) {
-        if (error instanceof ValidationError) throw new ValidationError(`${definition.name} ${where}${errorMessage(error)}`, { cause: error });
+        if (error instanceof ValidationError) throw new ValidationError(`${definition.name}${where ? ` ${where.trim()}` : ':'} ${errorMessage(error)}`, { cause: error });
         throw error;
       }
     }

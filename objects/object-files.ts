@@ -91,7 +91,11 @@ export function validateRegistry(objects: ObjectRegistry, fileOf: (name: string)
   }
 }
 
-/** YAML text for a definition file, keeping the file's own keys and order. */
+/**
+ * YAML text for a definition file, keeping the file's own keys and order. The JSON round trip turns whatever
+ * objects the data is made of (null-prototype objects from the YAML parser, clones from another realm) into the
+ * plain objects js-yaml insists on.
+ */
 export function dumpObjectFile(raw: Record<string, unknown>): string {
-  return dump(raw, { lineWidth: 120, noRefs: true });
+  return dump(JSON.parse(JSON.stringify(raw)), { lineWidth: 120, noRefs: true });
 }

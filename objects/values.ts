@@ -85,8 +85,10 @@ export function parseDate(input: unknown, context: ValueContext, fieldName = 'va
   const sql = DateTime.fromSQL(text, { zone: context.timeZone });
   if (sql.isValid) return sql.toJSDate();
   const offset = DateTime.fromJSDate(context.now).setZone(context.timeZone).offset;
-  const parsed = chrono.parseDate(text, { instant: context.now, timezone: offset }, { forwardDate: false });
-  if (parsed && !Number.isNaN(parsed.getTime())) return parsed;
+  // chrono finds dates inside longer text; only accept a parse that covers the whole value.
+  const [result] = chrono.parse(text, { instant: context.now, timezone: offset }, { forwardDate: false });
+  const rest = result ? (text.slice(0, result.index) + text.slice(result.index + result.text.length)).replace(/\b(on|at)\b|[\s,.]/gi, '') : text;
+  if (result && rest === '') return result.start.date();
   throw new ValidationError(`${fieldName}: "${text}" is not a date (try 2026-03-01, 2026-03-01 14:30 or "March 1, 2026 2pm")`);
 }
 

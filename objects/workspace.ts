@@ -170,7 +170,7 @@ export class Workspace {
   saveConfig(config: Record<string, unknown>): void {
     const parsed = workspaceConfigSchema.safeParse(config);
     if (!parsed.success) throw new DefinitionError('workspace.yaml', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-    stageFile(join(this.dir, 'workspace.yaml'), dump(parsed.data, { lineWidth: 120 })).commit();
+    stageFile(join(this.dir, 'workspace.yaml'), dump(JSON.parse(JSON.stringify(parsed.data)), { lineWidth: 120 })).commit();
     this.config = parsed.data;
   }
 

@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { runCli } from '../bin/cli';
 import { FixedClock, seededIds } from '../objects/clock';
 import { Workspace } from '../objects/workspace';
 
@@ -40,4 +42,23 @@ export async function createTestWorkspace(
       remove();
     },
   };
+}
+
+/** Runs the escalator command line in-process, capturing its output and exit code. */
+export async function runEscalator(
+  argv: string[],
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    env: { ESCALATOR_NOW: testNow, ...options.env },
+    io: {
+      stdout: (text) => out.push(text),
+      stderr: (text) => err.push(text),
+      stdin: Readable.from([options.stdin ?? '']),
+      interactive: false,
+    },
+  });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
