@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { FixedClock, systemClock, type Clock } from '../objects/clock';
 import { EscalatorError, UsageError, errorMessage } from '../objects/errors';
 import { Workspace } from '../objects/workspace';
+import { attachCalendar } from '../jobs/sla-config';
 import type { CliIo, Command, CommandContext } from './command';
 import { commands } from './commands';
 import { envSchema, readEnv } from './env';
@@ -62,7 +63,10 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       insideOwner: host !== undefined,
       openWorkspace: async () => {
         if (host) return host;
-        workspace ??= await Workspace.open(workspaceDir, { clock });
+        if (!workspace) {
+          workspace = await Workspace.open(workspaceDir, { clock });
+          attachCalendar(workspace);
+        }
         if (command.owns && !ownerServer) {
           const owned = workspace;
           ownerServer = await OwnerServer.listen(workspaceDir, {

@@ -296,8 +296,12 @@ export class Outbox {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.running || this.deliverers.size === 0) return;
+    // Only each recipient's oldest pending message can go next; the ones behind it wait for it, not for a timer.
     const rows = await this.workspace.db.query<{ next: Date | null }>(
-      `SELECT min(next_attempt_at) AS next FROM outbox WHERE state = 'pending' AND channel IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`,
+      `SELECT min(next_attempt_at) AS next FROM (
+         SELECT next_attempt_at, row_number() OVER (PARTITION BY channel, recipient ORDER BY sequence) AS position
+         FROM outbox WHERE state = 'pending' AND channel IN (SELECT unnest(from_json($1, '["VARCHAR"]')))
+       ) WHERE position = 1`,
       [JSON.stringify([...this.deliverers.keys()])],
     );
     const next = rows[0]?.next;

@@ -1,11 +1,20 @@
 // Every command of the escalator command line, in the order `escalator help` lists them.
 import type { Command } from '../command';
+import { actionCommand } from './action';
 import { boardCommand } from './board';
 import { entriesCommand } from './entries';
 import { initCommand } from './init';
+import { jobsCommand } from './jobs';
 import { objectsCommand } from './objects';
+import { outboxCommand } from './outbox';
 import { pairCommand } from './pair';
 import { queryCommand } from './query';
+import { serveCommand } from './serve';
+import { slaCommand } from './sla';
 import { startCommand } from './start';
 
-export const commands: Command[] = [initCommand, startCommand, queryCommand, objectsCommand, entriesCommand, boardCommand, pairCommand];
+export const commands: Command[] = [initCommand, startCommand, queryCommand, objectsCommand, entriesCommand, boardCommand];
+// Jobs, SLA, outbox, action fields, and serve (which other services plug into through bin/services.ts).
+commands.push(jobsCommand, slaCommand, outboxCommand, actionCommand, serveCommand);
+// Who may talk to the Telegram bot.
+commands.push(pairCommand);

@@ -1,0 +1,65 @@
+// escalator serve: the scheduler and the outbox (alerts printed in the terminal), plus the optional services that are
+// configured (Telegram bot, webhook server), running until SIGINT or SIGTERM.
+import { terminalDeliverer } from '../../jobs/outbox';
+import { startJobsRuntime } from '../../jobs/runtime';
+import { formatTime } from '../../objects/values';
+import { parseFlags, type Command } from '../command';
+import { serveServices, type RunningService, type ServeService } from '../services';
+
+function usageOf(services: readonly ServeService[]): string {
+  const flags = services.flatMap((service) => Object.entries(service.flags ?? {}).map(([name, flag]) => `[--${name}${flag.type === 'string' ? ' VALUE' : ''}]`));
+  return ['escalator serve', ...flags].join(' ');
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the jobs (scheduler and outbox) and the configured services until stopped',
+  get usage() {
+    return usageOf(serveServices);
+  },
+  async run(context) {
+    const options = Object.fromEntries(serveServices.flatMap((service) => Object.entries(service.flags ?? {}).map(([name, flag]) => [name, { type: flag.type }])));
+    const { values } = parseFlags(context.argv, options, usageOf(serveServices));
+    const workspace = await context.openWorkspace();
+    const stamp = () => formatTime(context.clock.now(), workspace.timeZone);
+    const log = (line: string) => context.io.stderr(`[${stamp()}] ${line}`);
+    const runtime = await startJobsRuntime({
+      workspace,
+      clock: context.clock,
+      deliverers: [terminalDeliverer((text) => context.io.stdout(text))],
+      log,
+    });
+    const running: RunningService[] = [];
+    // Keeps the process alive while nothing else is scheduled.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    try {
+      for (const service of serveServices) {
+        const started = await service.start({ workspace, clock: context.clock, env: context.env, io: context.io, flags: values, runtime, log });
+        if (started) running.push(started);
+      }
+      const jobs = runtime.scheduler.status();
+      log(
+        `serving ${workspace.dir}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} (${jobs.map((job) => `${job.name}${job.enabled ? '' : ' disabled'}`).join(', ') || 'none yet'}); alerts to the terminal${running.map((service) => `; ${service.description}`).join('')}. Ctrl-C stops.`,
+      );
+      const signal = await untilSignal();
+      log(`${signal}: stopping`);
+    } finally {
+      clearInterval(keepAlive);
+      for (const service of running.reverse()) await service.stop().catch((error: unknown) => log(`stopping a service failed: ${String(error)}`));
+      await runtime.stop();
+    }
+  },
+};
