@@ -10,6 +10,8 @@ import { TelegramService } from '../channels/telegram/service';
 import type { TelegramAgent, TelegramAgentReply, TelegramAgentRequest } from '../channels/telegram/agent-port';
 import { loadDemo } from '../objects/demo';
 import { findEntries } from '../objects/entries';
+import { saveJob } from '../jobs/job-files';
+import { seedEscalationJob } from '../jobs/seed-job';
 import type { Workspace } from '../objects/workspace';
 import { FakeBotApi } from './fakes/telegram-bot-api';
 import { createTestWorkspace, type TestWorkspace } from './helpers';
@@ -107,7 +109,7 @@ describe('the Telegram bot', () => {
     expect(plain.join('\n')).toBe(lines.join('\n'));
   });
 
-  it('registers its commands and answers /board, /open and /ticket from the workspace', async () => {
+  it('registers its commands and answers /board, /open, /ticket, /jobs and /sla from the workspace', async () => {
     await startBot();
     expect(fake.commands.map((command) => command.command)).toEqual(['start', 'help', 'board', 'open', 'sla', 'jobs', 'ticket']);
     fake.sendUserMessage(lead, '/board');
@@ -126,6 +128,14 @@ describe('the Telegram bot', () => {
     expect(card).toContain('Open for: 47 minutes | No first response yet');
     expect(card).toMatch(/Account Value: \$180k \| Renewal: 62 days \| Health: Yellow/);
     expect(card).toContain('Assigned to: (unassigned) — ACTION NEEDED');
+
+    await saveJob(test.workspace, seedEscalationJob({ channel: 'telegram', chat: lead }));
+    fake.sendUserMessage(lead, '/jobs');
+    fake.sendUserMessage(lead, '/sla');
+    const [jobs, sla] = await fake.waitFor(() => fake.botMessages(lead).length === 6 && fake.botMessages(lead).slice(4));
+    expect(jobs!.text).toMatch(/^support-escalation — .*3 rules on support_tickets; next 2026-04-14 10:30; last never; fired on 0$/);
+    expect(sla!.text).toMatch(/^SLA of 25 open tickets \(calendar hours\): \d+ breached/);
+    expect(sla!.text).toContain('Unable to export data · Acme Corp');
     expect(agent.requests).toHaveLength(0);
   });
 

@@ -8,6 +8,8 @@ import { jobsCommand } from './jobs';
 import { objectsCommand } from './objects';
 import { outboxCommand } from './outbox';
 import { pairCommand } from './pair';
+import { serveServices } from '../services';
+import { telegramServeService } from '../telegram-serve';
 import { queryCommand } from './query';
 import { serveCommand } from './serve';
 import { slaCommand } from './sla';
@@ -16,5 +18,6 @@ import { startCommand } from './start';
 export const commands: Command[] = [initCommand, startCommand, queryCommand, objectsCommand, entriesCommand, boardCommand];
 // Jobs, SLA, outbox, action fields, and serve (which other services plug into through bin/services.ts).
 commands.push(jobsCommand, slaCommand, outboxCommand, actionCommand, serveCommand);
-// Who may talk to the Telegram bot.
+// Who may talk to the Telegram bot; the bot itself runs inside serve when TELEGRAM_BOT_TOKEN is set.
 commands.push(pairCommand);
+serveServices.push(telegramServeService);

@@ -14,7 +14,8 @@ export interface TelegramBotOptions {
   /** Another Bot API server (TELEGRAM_API_ROOT): a local one, or the fake in tests. */
   apiRoot?: string;
   workspace: Workspace;
-  agent: TelegramAgent;
+  /** The agent free text goes to; without one the bot answers commands and buttons and says chat is unavailable. */
+  agent?: TelegramAgent;
   allowedChats: ReadonlySet<number>;
   pairings: PairingStore;
   /** The alert buttons' composer (channels/telegram/alert-buttons.ts), when alerts are wired. */
@@ -46,10 +47,14 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   bot.use(accessComposer(options.log ? { allowedChats: options.allowedChats, pairings: options.pairings, log: options.log } : options));
   bot.use(commandsComposer(options.extraCommands ? { workspace: options.workspace, extra: options.extraCommands } : { workspace: options.workspace }));
   if (options.alertButtons) bot.use(options.alertButtons);
-  const conversation: Parameters<typeof conversationComposer>[0] = { agent: options.agent, attachmentRoot: options.workspace.dir, track };
-  if (options.typingEveryMs !== undefined) conversation.typingEveryMs = options.typingEveryMs;
-  if (options.log) conversation.log = options.log;
-  bot.use(conversationComposer(conversation));
+  if (options.agent) {
+    const conversation: Parameters<typeof conversationComposer>[0] = { agent: options.agent, attachmentRoot: options.workspace.dir, track };
+    if (options.typingEveryMs !== undefined) conversation.typingEveryMs = options.typingEveryMs;
+    if (options.log) conversation.log = options.log;
+    bot.use(conversationComposer(conversation));
+  } else {
+    bot.on('message:text', (ctx) => ctx.reply('Conversation is not available in this process (no agent is configured); the commands work: /help.'));
+  }
   bot.catch((error) => options.log?.(`telegram: update ${error.ctx.update.update_id} failed: ${error.message}`));
   return {
     bot,

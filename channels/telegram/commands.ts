@@ -7,6 +7,7 @@ import { errorMessage, EscalatorError, ValidationError } from '../../objects/err
 import { findEntries, resolveEntryId } from '../../objects/entries';
 import type { Workspace } from '../../objects/workspace';
 import { escapeHtml, splitPlainText } from './html';
+import { jobsText, slaText } from './status-commands';
 import { loadTicketContext, renderTicketCard } from './ticket-card';
 
 export const botCommands = [
@@ -38,6 +39,8 @@ export function commandsComposer(options: CommandsOptions): Composer<Context> {
     board: async () => board(options.workspace),
     open: async () => openTickets(options.workspace),
     ticket: async (argument) => ticket(options.workspace, argument),
+    sla: async () => ({ plain: await slaText(options.workspace) }),
+    jobs: async () => ({ plain: await jobsText(options.workspace) }),
   };
   for (const [name, answer] of Object.entries(options.extra ?? {})) answers[name] = (argument) => answer(options.workspace, argument);
   composer.command(Object.keys(answers), async (ctx) => {
