@@ -8,6 +8,9 @@ import { initCommand } from './init';
 import { jobsCommand } from './jobs';
 import { objectsCommand } from './objects';
 import { outboxCommand } from './outbox';
+import { pairCommand } from './pair';
+import { serveServices } from '../services';
+import { telegramServeService } from '../telegram-serve';
 import { queryCommand } from './query';
 import { serveCommand } from './serve';
 import { slaCommand } from './sla';
@@ -18,3 +21,6 @@ export const commands: Command[] = [initCommand, startCommand, queryCommand, obj
 commands.push(jobsCommand, slaCommand, outboxCommand, actionCommand, serveCommand);
 // The agent in the terminal (`escalator start` opens it).
 commands.push(chatCommand);
+// Who may talk to the Telegram bot; the bot itself runs inside serve when TELEGRAM_BOT_TOKEN is set.
+commands.push(pairCommand);
+serveServices.push(telegramServeService);

@@ -27,6 +27,8 @@ function untilSignal(): Promise<string> {
 
 export const serveCommand: Command = {
   name: 'serve',
+  // While serve runs it owns the workspace: other commands are routed to it; a second serve is refused.
+  owns: { nested: 'refuse' },
   summary: 'run the jobs (scheduler and outbox) and the configured services until stopped',
   get usage() {
     return usageOf(serveServices);
