@@ -1,7 +1,7 @@
 // The Telegram bot as a service of `escalator serve`, started when TELEGRAM_BOT_TOKEN is set: the bot (long polling,
 // or a webhook when TELEGRAM_WEBHOOK_URL is set), the Telegram deliverer of the outbox, and snooze reminders.
 import { alertButtonsComposer } from '../channels/telegram/alert-buttons';
-import type { TelegramAgent } from '../channels/telegram/agent-port';
+import { buildAgent } from '../agent/build-agent';
 import { createTelegramBot } from '../channels/telegram/bot';
 import { telegramDeliverer } from '../channels/telegram/deliverer';
 import { PairingStore } from '../channels/telegram/pairings';
@@ -9,10 +9,8 @@ import { TelegramService, type TelegramMode } from '../channels/telegram/service
 import { SnoozeReminders } from '../channels/telegram/snooze-reminders';
 import { EscalatorError } from '../objects/errors';
 import type { Env } from './env';
-import type { ServeContext, ServeService } from './services';
-
-/** Makes the agent the bot talks to; set by the agent layer's wiring. Without it the bot serves commands and alerts. */
-export const telegramAgent: { create?: (context: ServeContext) => Promise<TelegramAgent> } = {};
+import { agentSettings } from './commands/chat';
+import type { ServeService } from './services';
 
 /** TELEGRAM_ALLOWED_CHATS as numbers. */
 export function allowedChats(env: Env): Set<number> {
@@ -37,7 +35,9 @@ export const telegramServeService: ServeService = {
     const apiRoot = env.TELEGRAM_API_ROOT?.replace(/\/+$/, '');
     const mode = telegramMode(env);
     const reminders = new SnoozeReminders({ workspace, clock, log });
-    const agent = telegramAgent.create ? await telegramAgent.create(context) : undefined;
+    // The same agent as the terminal chat: Claude with ANTHROPIC_API_KEY, the offline brain without.
+    const built = buildAgent(workspace, agentSettings(env, { offline: false, log }));
+    const agent = built.agent;
     const telegram = createTelegramBot({
       token,
       ...(apiRoot ? { apiRoot } : {}),
@@ -53,7 +53,7 @@ export const telegramServeService: ServeService = {
     runtime.outbox.register(telegramDeliverer({ token, ...(apiRoot ? { apiRoot } : {}) }));
     await reminders.start();
     return {
-      description: `Telegram bot @${telegram.bot.botInfo.username} (${mode.kind === 'webhook' ? `webhook ${mode.url}` : 'long polling'}${agent ? '' : ', commands and alerts only: no agent'})`,
+      description: `Telegram bot @${telegram.bot.botInfo.username} (${mode.kind === 'webhook' ? `webhook ${mode.url}` : 'long polling'}; agent: ${built.description})`,
       async stop() {
         await reminders.stop();
         await service.stop();

@@ -57,7 +57,7 @@ describe('escalator serve with a Telegram bot', () => {
       serve!.stdout!.on('data', collect);
       serve!.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${log}`)));
     });
-    expect(log).toContain('Telegram bot @escalator_test_bot (long polling, commands and alerts only: no agent)');
+    expect(log).toContain('Telegram bot @escalator_test_bot (long polling; agent: offline (no ANTHROPIC_API_KEY))');
     expect(fake.commands.map((command) => command.command)).toContain('ticket');
 
     const run = await escalator('jobs', 'run', 'support-escalation');
