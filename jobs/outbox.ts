@@ -102,7 +102,11 @@ export async function insertMessages(sql: Sql, workspace: Workspace, inputs: rea
       ])
     ).map((row) => row.key),
   );
-  const fresh = rows.filter((row, index) => !existing.has(row.key) && rows.findIndex((other) => other.key === row.key) === index);
+  const fresh = rows.filter((row) => {
+    if (existing.has(row.key)) return false;
+    existing.add(row.key);
+    return true;
+  });
   for (let start = 0; start < fresh.length; start += 5000) {
     const chunk = fresh.slice(start, start + 5000).map((row) => [row.id, row.key, row.channel, row.recipient, row.name, row.text, row.payload]);
     await sql.run(
