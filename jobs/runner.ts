@@ -78,10 +78,8 @@ export async function runJob(workspace: Workspace, nameOrJob: string | JobDefini
   try {
     return await workspace.db.transaction(async (sql) => {
       const changedEntries = new Set<string>();
-      // One scan says whether any rule fires at all: the usual case, when nothing has crossed, costs one query.
-      const idle = job.rules.length > 1 && !(await anyRuleFires(sql, workspace, job, definition, at, options.entryIds));
       for (const rule of job.rules) {
-        const entries = idle ? [] : await matchRule(sql, workspace, job, definition, rule, at, options.entryIds);
+        const entries = await matchRule(sql, workspace, job, definition, rule, at, options.entryIds);
         result.rules.push({ rule: rule.name, entries });
         result.matched += entries.length;
         if (entries.length > 0) {
@@ -153,20 +151,6 @@ export function ruleGuards(job: JobDefinition, definition: ObjectDefinition, rul
   );
   if (entryIds) tests.push(`e.id IN (SELECT unnest(from_json(${parameters.add(JSON.stringify(entryIds))}, '["VARCHAR"]')))`);
   return tests;
-}
-
-/** Whether any rule would fire on the entries as they are (if none does, none will after another's changes either). */
-async function anyRuleFires(sql: Sql, workspace: Workspace, job: JobDefinition, definition: ObjectDefinition, now: Date, entryIds?: readonly string[]): Promise<boolean> {
-  if (entryIds && entryIds.length === 0) return false;
-  const parameters = new SqlParameters();
-  const joins = new Map<string, string>();
-  const conditions = job.rules.map((rule) => {
-    const condition = ruleCondition(workspace, job, definition, rule, now, parameters, entryIds);
-    for (const clause of condition.joins) joins.set(clause.split(' ')[4]!, clause);
-    return `(${condition.where})`;
-  });
-  const rows = await sql.query(`SELECT 1 AS hit FROM ${tableName(definition.name)} AS e ${[...joins.values()].join(' ')} WHERE ${conditions.join(' OR ')} LIMIT 1`, parameters.values);
-  return rows.length > 0;
 }
 
 async function matchRule(
