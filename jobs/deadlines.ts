@@ -73,7 +73,10 @@ async function ruleCrossing(workspace: Workspace, job: JobDefinition, definition
   const timeLeaves = leaves(shape).filter((leaf) => leaf.kind === 'time');
   if (timeLeaves.length === 0) return undefined;
   const guards = ruleGuards(job, definition, rule, parameters, entryIds);
-  const bound = lowerBoundSql(shape);
+  // Tests every part of an `all` needs, and that time does not change, go in the WHERE, where they prune the scan.
+  const required = shape.kind === 'all' ? shape.parts.filter((part): part is Extract<Shape, { kind: 'static' }> => part.kind === 'static') : [];
+  guards.unshift(...required.map((part) => part.sql));
+  const bound = lowerBoundSql(shape.kind === 'all' ? { kind: 'all', parts: shape.parts.filter((part) => part.kind !== 'static') } : shape);
   const from = `FROM ${tableName(definition.name)} AS e ${[...joins.values()].join(' ')} WHERE ${guards.join(' AND ')}`;
   if (!timeLeaves.some((leaf) => leaf.kind === 'time' && leaf.business)) {
     const nowParameter = parameters.add(now.getTime());

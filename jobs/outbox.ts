@@ -102,7 +102,11 @@ export async function insertMessages(sql: Sql, workspace: Workspace, inputs: rea
       ])
     ).map((row) => row.key),
   );
-  const fresh = rows.filter((row, index) => !existing.has(row.key) && rows.findIndex((other) => other.key === row.key) === index);
+  const fresh = rows.filter((row) => {
+    if (existing.has(row.key)) return false;
+    existing.add(row.key);
+    return true;
+  });
   for (let start = 0; start < fresh.length; start += 5000) {
     const chunk = fresh.slice(start, start + 5000).map((row) => [row.id, row.key, row.channel, row.recipient, row.name, row.text, row.payload]);
     await sql.run(
@@ -329,14 +333,22 @@ function rowToMessage(row: Record<string, unknown>): OutboxMessage {
 }
 
 /** The outbox, newest first (the CLI's `escalator outbox`). */
-export async function listOutbox(workspace: Workspace, options: { limit?: number; state?: MessageState } = {}): Promise<OutboxRow[]> {
+export async function listOutbox(
+  workspace: Workspace,
+  options: { limit?: number; state?: MessageState; /** Only messages about this entry (e.g. to edit its alerts in place). */ entryId?: string } = {},
+): Promise<OutboxRow[]> {
   await ensureJobTables(workspace.db);
   const params: unknown[] = [];
-  let where = 'TRUE';
+  const tests = ['TRUE'];
   if (options.state) {
     params.push(options.state);
-    where = `state = $${params.length}`;
+    tests.push(`state = $${params.length}`);
   }
+  if (options.entryId) {
+    params.push(options.entryId);
+    tests.push(`json_extract_string(payload, '$.entryId') = $${params.length}`);
+  }
+  const where = tests.join(' AND ');
   const rows = await workspace.db.query(
     `SELECT * FROM outbox WHERE ${where} ORDER BY sequence DESC LIMIT ${Math.max(1, Math.floor(options.limit ?? 100))}`,
     params,

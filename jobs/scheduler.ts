@@ -145,7 +145,8 @@ export class Scheduler {
     try {
       const job = await readJob(this.workspace, name);
       await this.install(job, (await this.states()).get(name), true);
-    } catch {
+    } catch (error) {
+      if (this.jobs.has(name)) this.log(`job ${name}: not scheduled any more — ${errorMessage(error)}`);
       this.forget(name);
     }
   }

@@ -70,6 +70,13 @@ describe('the outbox', () => {
     expect(attempts.map((attempt) => attempt.text)).toEqual(['a1', 'b1', 'a1', 'a2']);
   });
 
+  it('finds the alerts about one entry with their remote ids (to edit them in place)', async () => {
+    await enqueueMessage(test.workspace, { to: to('42'), text: 'about A', payload: { kind: 'alert', entryId: 'A' } });
+    await enqueueMessage(test.workspace, { to: to('42'), text: 'about B', payload: { kind: 'alert', entryId: 'B' } });
+    await timers.advance(0);
+    expect((await listOutbox(test.workspace, { entryId: 'A' })).map((row) => [row.text, row.remoteId])).toEqual([['about A', 'tg-1']]);
+  });
+
   it('queues a message once per idempotency key', async () => {
     const first = await enqueueMessage(test.workspace, { to: to('42'), text: 'once', idempotencyKey: 'k1' });
     const second = await enqueueMessage(test.workspace, { to: to('42'), text: 'once', idempotencyKey: 'k1' });

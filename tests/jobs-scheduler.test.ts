@@ -95,6 +95,27 @@ describe('the scheduler', () => {
     expect(await getEntry(h.test.workspace, 'support_tickets', id!)).toMatchObject({ 'Escalation Tier': 'Tier 2 - Engineering', Status: 'Escalated' });
   });
 
+  it('handles at once a ticket that crossed its threshold while a run was busy', async () => {
+    h = await harness({ now: '2026-04-14T10:10:00Z' });
+    await saveJob(h.test.workspace, p1Job());
+    const [first, during] = await createEntries(h.test.workspace, 'support_tickets', [
+      { Title: 'Crossed long ago', Priority: 'P1', Status: 'Open', 'Opened Date': '2026-04-14T09:00:00Z' },
+      { Title: 'Crosses at 10:11', Priority: 'P1', Status: 'Open', 'Opened Date': '2026-04-14T09:41:00Z' },
+    ], { by: 'test' });
+    // The first run "takes" two minutes: its commit moves the clock from 10:10 to 10:12.
+    let slow = true;
+    h.test.workspace.onEntriesChanged(() => {
+      if (slow) h.test.clock.set('2026-04-14T10:12:00Z');
+      slow = false;
+    });
+    runtime = await h.start();
+    await h.timers.advanceTo('2026-04-14T10:20:00Z');
+    expect(h.delivered.map((item) => [item.message.payload.entryId, item.at])).toEqual([
+      [first, '2026-04-14T10:12:00.000Z'],
+      [during, '2026-04-14T10:12:00.000Z'],
+    ]);
+  });
+
   it('evaluates a created ticket at once, and a changed one too, without waiting for a slot', async () => {
     h = await harness({ now: '2026-04-14T10:10:00Z' });
     await saveJob(h.test.workspace, p1Job());

@@ -1,6 +1,6 @@
 // escalator serve: the scheduler and the outbox (alerts printed in the terminal), plus the optional services that are
 // configured (Telegram bot, webhook server), running until SIGINT or SIGTERM.
-import { watch } from 'node:fs';
+import { mkdirSync, watch } from 'node:fs';
 import { terminalDeliverer } from '../../jobs/outbox';
 import { startJobsRuntime } from '../../jobs/runtime';
 import { formatTime } from '../../objects/values';
@@ -48,6 +48,7 @@ export const serveCommand: Command = {
     const running: RunningService[] = [];
     // Hand edits of jobs/*.job.yaml take effect without a restart.
     let reloadTimer: NodeJS.Timeout | undefined;
+    mkdirSync(workspace.path('jobs'), { recursive: true });
     const watcher = watch(workspace.path('jobs'), () => {
       clearTimeout(reloadTimer);
       reloadTimer = setTimeout(() => void runtime.scheduler.reload().catch((error: unknown) => log(`reloading jobs failed: ${String(error)}`)), 300);
