@@ -85,20 +85,32 @@ const companyFields: [string, string][] = [
   ['Account Tier', 'account_tier'], ['Account Owner', 'account_owner'], ['Backup Owner', 'backup_owner'], ['Account Executive', 'account_executive'],
 ];
 
-/** DenchClaw's layout: entries + entry_fields (VARCHAR values), a PIVOT view per object with an explicit IN list. */
+/**
+ * DenchClaw's layout, as its workspace creates it: objects, fields, entries, and entry_fields (id, entry_id,
+ * field_id, VARCHAR value, UNIQUE(entry_id, field_id)), with one PIVOT view per object that joins entries,
+ * entry_fields and fields and lists the field names explicitly (DuckDB refuses a dynamic PIVOT in a view).
+ */
 async function buildEav(connection: DuckDBConnection, tickets: number, companies: number): Promise<void> {
-  await connection.run(`CREATE TABLE entries (id VARCHAR PRIMARY KEY, object VARCHAR, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ)`);
-  await connection.run(`CREATE TABLE entry_fields (entry_id VARCHAR, object VARCHAR, field_name VARCHAR, value VARCHAR)`);
+  await connection.run(`CREATE TABLE objects (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL UNIQUE)`);
+  await connection.run(`CREATE TABLE fields (id VARCHAR PRIMARY KEY, object_id VARCHAR NOT NULL REFERENCES objects(id), name VARCHAR NOT NULL, type VARCHAR, UNIQUE(object_id, name))`);
+  await connection.run(`CREATE TABLE entries (id VARCHAR PRIMARY KEY, object_id VARCHAR NOT NULL REFERENCES objects(id), sort_order INTEGER DEFAULT 0, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ)`);
+  await connection.run(`CREATE TABLE entry_fields (id VARCHAR PRIMARY KEY DEFAULT (gen_random_uuid()::VARCHAR), entry_id VARCHAR NOT NULL, field_id VARCHAR NOT NULL, value VARCHAR,
+    created_at TIMESTAMPTZ DEFAULT now(), updated_at TIMESTAMPTZ DEFAULT now(), UNIQUE(entry_id, field_id))`);
   for (const [object, sql, fields] of [['company', companiesSql(companies), companyFields], ['support_tickets', ticketsSql(tickets, companies), ticketFields]] as const) {
+    await connection.run(`INSERT INTO objects VALUES ('o_${object}', '${object}')`);
+    await connection.run(`INSERT INTO fields VALUES ${fields.map(([name, column]) => `('f_${object}_${column}', 'o_${object}', '${name}', 'text')`).join(', ')}`);
     await connection.run(`CREATE TEMP TABLE source AS ${sql}`);
-    await connection.run(`INSERT INTO entries SELECT id, '${object}', created_at, updated_at FROM source`);
+    await connection.run(`INSERT INTO entries (id, object_id, created_at, updated_at) SELECT id, 'o_${object}', created_at, updated_at FROM source`);
     const casts = fields.map(([, column]) => `CAST(${column} AS VARCHAR) AS "${column}"`).join(', ');
-    await connection.run(`INSERT INTO entry_fields SELECT id, '${object}', field_name, value FROM (
+    await connection.run(`INSERT INTO entry_fields (entry_id, field_id, value) SELECT id, 'f_${object}_' || column_name, value FROM (
         UNPIVOT (SELECT id, ${casts} FROM source) ON ${fields.map(([, column]) => `"${column}"`).join(', ')} INTO NAME column_name VALUE value
-      ) u JOIN (VALUES ${fields.map(([name, column]) => `('${column}', '${name}')`).join(', ')}) AS names(column_name, field_name) USING (column_name)`);
+      )`);
     await connection.run('DROP TABLE source');
-    await connection.run(`CREATE VIEW v_${object} AS PIVOT (SELECT entry_id, field_name, value FROM entry_fields WHERE object = '${object}')
-      ON field_name IN (${fields.map(([name]) => `'${name}'`).join(', ')}) USING first(value) GROUP BY entry_id`);
+    await connection.run(`CREATE VIEW v_${object} AS PIVOT (
+        SELECT e.id AS entry_id, e.created_at, e.updated_at, f.name AS field_name, ef.value
+        FROM entries e JOIN entry_fields ef ON ef.entry_id = e.id JOIN fields f ON f.id = ef.field_id
+        WHERE e.object_id = 'o_${object}'
+      ) ON field_name IN (${fields.map(([name]) => `'${name}'`).join(', ')}) USING first(value)`);
   }
   await connection.run('CHECKPOINT');
 }

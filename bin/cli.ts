@@ -4,9 +4,12 @@ import { resolve } from 'node:path';
 import { FixedClock, systemClock, type Clock } from '../objects/clock';
 import { EscalatorError, UsageError, errorMessage } from '../objects/errors';
 import { Workspace } from '../objects/workspace';
+import { attachCalendar } from '../jobs/sla-config';
 import type { CliIo, Command, CommandContext } from './command';
 import { commands } from './commands';
-import { readEnv } from './env';
+import { envSchema, readEnv } from './env';
+import { routeToOwner } from './owner-client';
+import { OwnerServer } from './owner-server';
 
 export interface CliOptions {
   io: CliIo;
@@ -14,12 +17,18 @@ export interface CliOptions {
   cwd?: string;
   /** Overrides ESCALATOR_NOW and the system clock (tests). */
   clock?: Clock;
+  /**
+   * Set when this command line was routed here by another process: this process owns the workspace (serve, chat)
+   * and the command runs on its open workspace instead of opening the file.
+   */
+  host?: { workspace: Workspace };
 }
 
 /** Runs one command line; returns its exit code. */
 export async function runCli(argv: readonly string[], options: CliOptions): Promise<number> {
   const { io } = options;
   let workspace: Workspace | undefined;
+  let ownerServer: OwnerServer | undefined;
   try {
     const env = readEnv(options.env);
     const { rest, workspaceFlag, help } = extractGlobalFlags(argv);
@@ -34,16 +43,37 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       io.stdout(`${command.summary}\nusage: ${command.usage}`);
       return 0;
     }
-    const clock = options.clock ?? (env.ESCALATOR_NOW ? new FixedClock(env.ESCALATOR_NOW) : systemClock);
     const workspaceDir = resolve(options.cwd ?? process.cwd(), workspaceFlag ?? env.ESCALATOR_WORKSPACE ?? 'workspace');
+    const host = options.host && options.host.workspace.dir === workspaceDir ? options.host.workspace : undefined;
+    if (!options.host && command.name !== 'init') {
+      // DuckDB lets one process hold the file: while serve or chat owns this workspace, the command runs there.
+      const routed = await routeToOwner(workspaceDir, { argv: [...argv], cwd: options.cwd ?? process.cwd(), env: escalatorVariables(options.env), interactive: io.interactive }, io);
+      if (routed) return routed.code;
+    }
+    if (host && command.owns?.nested === 'refuse') {
+      throw new EscalatorError(`escalator ${command.name} is already running for ${workspaceDir} (pid ${process.pid}); stop it first`);
+    }
+    const clock = options.clock ?? host?.clock ?? (env.ESCALATOR_NOW ? new FixedClock(env.ESCALATOR_NOW) : systemClock);
     const context: CommandContext = {
       argv: commandArgs,
       env,
       io,
       workspaceDir,
       clock,
+      insideOwner: host !== undefined,
       openWorkspace: async () => {
-        workspace ??= await Workspace.open(workspaceDir, { clock });
+        if (host) return host;
+        if (!workspace) {
+          workspace = await Workspace.open(workspaceDir, { clock });
+          attachCalendar(workspace);
+        }
+        if (command.owns && !ownerServer) {
+          const owned = workspace;
+          ownerServer = await OwnerServer.listen(workspaceDir, {
+            command: command.name,
+            run: (request, routedIo) => runCli(request.argv, { io: routedIo, env: request.env, cwd: request.cwd, host: { workspace: owned } }),
+          });
+        }
         return workspace;
       },
     };
@@ -57,8 +87,17 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
     if (!(error instanceof EscalatorError) && process.env.ESCALATOR_DEBUG) io.stderr(String((error as Error).stack));
     return 1;
   } finally {
+    await ownerServer?.close();
     await workspace?.close();
   }
+}
+
+/** The variables a routed command needs from its caller's environment (the escalator ones, nothing else). */
+function escalatorVariables(source: NodeJS.ProcessEnv): Record<string, string> {
+  const names = new Set([...Object.keys(envSchema.shape), 'ESCALATOR_DEBUG']);
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) if (names.has(name) && value !== undefined) picked[name] = value;
+  return picked;
 }
 
 function extractGlobalFlags(argv: readonly string[]): { rest: string[]; workspaceFlag?: string; help: boolean } {

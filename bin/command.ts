@@ -24,6 +24,11 @@ export interface CommandContext {
   clock: Clock;
   /** Opens the workspace once per command; the CLI closes it at the end. */
   openWorkspace(): Promise<Workspace>;
+  /**
+   * True when this command was routed to a running `serve` or `chat`, which owns the workspace and already runs the
+   * scheduler and the bot: a command that would start them must not start them again.
+   */
+  insideOwner: boolean;
 }
 
 export interface Command {
@@ -34,6 +39,12 @@ export interface Command {
   usage: string;
   /** Returns the exit code (0 when omitted). */
   run(context: CommandContext): Promise<number | void>;
+  /**
+   * Set on long-running commands that own the workspace while they run (serve, chat): once they open it, every
+   * other command on the workspace is routed to them over `<workspace>/.escalator.sock`. `nested` says what a second
+   * one started meanwhile does: 'run' inside the owner (with `insideOwner`), or 'refuse'.
+   */
+  owns?: { nested: 'run' | 'refuse' };
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

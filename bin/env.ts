@@ -20,6 +20,15 @@ export const envSchema = z.object({
   TELEGRAM_ALLOWED_CHATS: optionalText.refine((value) => value === undefined || /^\s*-?\d+(\s*,\s*-?\d+)*\s*$/.test(value), {
     error: 'TELEGRAM_ALLOWED_CHATS must be numeric chat ids separated by commas',
   }),
+  TELEGRAM_WEBHOOK_URL: optionalText.refine((value) => value === undefined || /^https?:\/\/[^/]+\/\S*$/.test(value), {
+    error: 'TELEGRAM_WEBHOOK_URL must be the public URL Telegram posts updates to, such as https://bot.example.com/telegram',
+  }),
+  TELEGRAM_WEBHOOK_SECRET: optionalText.refine((value) => value === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(value), {
+    error: 'TELEGRAM_WEBHOOK_SECRET must be 1–256 characters of A-Z, a-z, 0-9, _ and -',
+  }),
+  TELEGRAM_WEBHOOK_PORT: optionalText.refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) < 65536), {
+    error: 'TELEGRAM_WEBHOOK_PORT must be a port number',
+  }),
   ZENDESK_WEBHOOK_SECRET: optionalText,
   INTERCOM_CLIENT_SECRET: optionalText,
   /** Bearer token of POST /webhooks/generic. */

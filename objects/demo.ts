@@ -262,7 +262,8 @@ export async function loadDemo(workspace: Workspace): Promise<{ companies: numbe
 
 /** The seed's Step 3 view, exactly as written there. */
 async function addSeedView(workspace: Workspace): Promise<void> {
-  const raw = structuredClone(workspace.object('support_tickets').raw);
+  // A JSON copy, not structuredClone: under jest the clone comes from another realm and js-yaml refuses to dump it.
+  const raw = JSON.parse(JSON.stringify(workspace.object('support_tickets').raw)) as Record<string, unknown>;
   raw.views = [
     {
       name: 'Open Tickets with Account Context',

@@ -74,8 +74,9 @@ export async function createEntries(workspace: Workspace, objectName: string, re
 
 /**
  * Updates entries in one transaction; returns the field changes made (unchanged values are not changes). The
- * entries are read in one query and written with one UPDATE per set of changed columns, so a batch of updates
- * costs a few statements, not two per entry; an entry updated twice in one call sees its first update.
+ * entries are read in one query and written with one UPDATE per set of changed columns, so a batch of updates (a
+ * webhook group commit, a job escalating thousands of tickets) costs a few statements, not two per entry; an entry
+ * updated twice in one call sees its first update.
  */
 export async function updateEntries(
   workspace: Workspace,
@@ -121,14 +122,21 @@ export async function updateEntries(
   });
 }
 
-/** The current rows of `ids`, by id: one point lookup for one id, one scan for many. */
+/** The current rows of `ids`, by id: one point lookup for one id, one scan per 5,000 for many. */
 async function readRows(sql: Sql, definition: ObjectDefinition, ids: readonly string[]): Promise<Map<string, Row>> {
   const unique = [...new Set(ids)];
-  const rows =
-    unique.length === 1
-      ? await sql.query(`SELECT * FROM ${tableName(definition.name)} WHERE id = $1`, unique)
-      : await sql.query(`SELECT * FROM ${tableName(definition.name)} WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [JSON.stringify(unique)]);
-  return new Map(rows.map((row) => [String(row.id), row]));
+  if (unique.length === 1) {
+    const rows = await sql.query(`SELECT * FROM ${tableName(definition.name)} WHERE id = $1`, unique);
+    return new Map(rows.map((row) => [String(row.id), row]));
+  }
+  const found = new Map<string, Row>();
+  for (let start = 0; start < unique.length; start += 5000) {
+    const rows = await sql.query(`SELECT * FROM ${tableName(definition.name)} WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [
+      JSON.stringify(unique.slice(start, start + 5000)),
+    ]);
+    for (const row of rows) found.set(String(row.id), row);
+  }
+  return found;
 }
 
 /** Writes each entry's changed fields and updated_at: one UPDATE per set of changed columns. */
@@ -153,11 +161,13 @@ async function writeAssignments(sql: Sql, definition: ObjectDefinition, assigned
     }
     // The new values travel as one JSON parameter, like insertRows: r[1] is the id, r[2…] the fields in order.
     const assignments = fields.map((field, index) => `${quoteIdentifier(field.column)} = u.r[${index + 2}]${castOf(field)}`);
-    const rows = entries.map(([id, values]) => [id, ...fields.map((field) => asText(values.get(field)))]);
-    await sql.run(
-      `UPDATE ${table} SET ${assignments.join(', ')}, updated_at = $2::TIMESTAMPTZ FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r) AS u WHERE ${table}.id = u.r[1]`,
-      [JSON.stringify(rows), at],
-    );
+    for (let start = 0; start < entries.length; start += 5000) {
+      const rows = entries.slice(start, start + 5000).map(([id, values]) => [id, ...fields.map((field) => asText(values.get(field)))]);
+      await sql.run(
+        `UPDATE ${table} SET ${assignments.join(', ')}, updated_at = $2::TIMESTAMPTZ FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r) AS u WHERE ${table}.id = u.r[1]`,
+        [JSON.stringify(rows), at],
+      );
+    }
   }
 }
 

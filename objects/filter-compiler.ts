@@ -47,6 +47,8 @@ export interface ResolvedField {
   /** SQL for its value: `e.priority`, or `j_customer.account_tier` with `join` needed. */
   sql: string;
   join?: { alias: string; clause: string };
+  /** For a path through a relation: the relation field on the entry's object and the related object. */
+  via?: { relation: FieldDefinition; related: ObjectDefinition; alias: string };
   /** The object the field belongs to. */
   owner: ObjectDefinition;
   path: string;
@@ -72,6 +74,7 @@ export function resolveField(definition: ObjectDefinition, path: string, objects
           alias: joinAlias,
           clause: `LEFT JOIN ${tableName(related.name)} AS ${joinAlias} ON ${joinAlias}.id = ${alias}.${quoteIdentifier(relation.column)}`,
         },
+        via: { relation, related, alias },
         owner: related,
         path: `${relation.name}.${target.name}`,
       };
@@ -112,10 +115,16 @@ export function compileFilter(
   // DuckDB's filter pushdown (measured: ~30 % faster on the seed's sweep).
   function compileNode(node: Filter, negated: boolean): string {
     if (isCondition(node)) {
-      const resolved = resolveField(definition, node.field, context.objects);
-      if (resolved.join) joins.set(resolved.join.alias, resolved.join.clause);
+      let resolved = resolveField(definition, node.field, context.objects);
+      const via = resolved.via;
+      const semiJoin = via !== undefined && !matchesEmpty(resolved.field, node);
+      if (semiJoin) resolved = { ...resolved, sql: `r.${quoteIdentifier(resolved.field.column)}` };
+      else if (resolved.join) joins.set(resolved.join.alias, resolved.join.clause);
       try {
-        const sql = compileCondition(resolved, node, context, parameters);
+        let sql = compileCondition(resolved, node, context, parameters);
+        // A condition a missing related entry cannot meet is a semi-join on the related table: DuckDB filters the
+        // (small) related table first instead of joining every entry (the Enterprise rule at 1M tickets).
+        if (semiJoin) sql = `${via.alias}.${quoteIdentifier(via.relation.column)} IN (SELECT r.id FROM ${tableName(via.related.name)} AS r WHERE ${sql})`;
         return negated ? `COALESCE((${sql}), FALSE)` : sql;
       } catch (error) {
         if (error instanceof ValidationError) throw new ValidationError(`${resolved.path} ${node.operator}: ${error.message}`, { cause: error });
@@ -171,6 +180,15 @@ function isText(field: FieldDefinition): boolean {
 
 function unsupported(field: FieldDefinition, operator: string, allowed: string): ValidationError {
   return new ValidationError(`operator ${operator} does not apply to ${field.type} field ${field.name}; use ${allowed}`);
+}
+
+/** Whether a condition holds for an empty value (then a path through a missing related entry must match too). */
+function matchesEmpty(field: FieldDefinition, condition: Condition): boolean {
+  if (['is_empty', 'is_not', 'neq', 'is_none_of', 'not_contains', 'is_false'].includes(condition.operator)) return true;
+  if (field.type === 'boolean' && (condition.operator === 'is' || condition.operator === 'eq')) {
+    return !['true', 'yes', 'y', '1', 'on'].includes(String(condition.value).trim().toLowerCase());
+  }
+  return false;
 }
 
 function compileText(column: string, condition: Condition, parameters: SqlParameters): string {

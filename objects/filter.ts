@@ -111,13 +111,17 @@ export const conditionSchema = z.object({
 });
 
 export type CanonicalFilter = z.infer<typeof conditionSchema> | { all: CanonicalFilter[] } | { any: CanonicalFilter[] } | { not: CanonicalFilter };
-export const canonicalFilterSchema: z.ZodType<CanonicalFilter> = z.lazy(() =>
-  z.union([
-    conditionSchema,
-    z.object({ all: z.array(canonicalFilterSchema).describe('Every condition must hold') }),
-    z.object({ any: z.array(canonicalFilterSchema).describe('At least one condition must hold') }),
-    z.object({ not: canonicalFilterSchema.describe('The condition must not hold') }),
-  ]),
+// The lazy getter returns one union built once: a getter that built a new union per call would make
+// z.toJSONSchema(…, { io: 'input' }) recurse for ever (its cycle check compares schema objects).
+let canonicalFilterUnion: z.ZodType<CanonicalFilter> | undefined;
+export const canonicalFilterSchema: z.ZodType<CanonicalFilter> = z.lazy(
+  () =>
+    (canonicalFilterUnion ??= z.union([
+      conditionSchema,
+      z.object({ all: z.array(canonicalFilterSchema).describe('Every condition must hold') }),
+      z.object({ any: z.array(canonicalFilterSchema).describe('At least one condition must hold') }),
+      z.object({ not: canonicalFilterSchema.describe('The condition must not hold') }),
+    ])),
 );
 
 /** Every condition in a filter, depth-first. */

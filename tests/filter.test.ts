@@ -98,3 +98,32 @@ describe('the filter language on the demo workspace', () => {
     expect(mid.map((row) => row.Name).sort()).toEqual(['Hooli Retail', 'Stark Logistics', 'Wayne Analytics']);
   });
 });
+
+describe('paths through a relation', () => {
+  let test: TestWorkspace;
+  beforeAll(async () => {
+    test = await createTestWorkspace();
+    await createEntries(test.workspace, 'company', [{ Name: 'Big', 'Account Tier': 'Enterprise' }, { Name: 'Small', 'Account Tier': 'SMB' }, { Name: 'Unknown' }], { by: 'test' });
+    await createEntries(test.workspace, 'support_tickets', [
+      { Title: 'big', Customer: 'Big' },
+      { Title: 'small', Customer: 'Small' },
+      { Title: 'unknown tier', Customer: 'Unknown' },
+      { Title: 'no customer' },
+    ], { by: 'test' });
+  });
+  afterAll(async () => test.cleanup());
+
+  const titles = async (filter: unknown) =>
+    (await findEntries(test.workspace, 'support_tickets', { filter: normalizeFilter(filter) })).map((row) => String(row.Title)).sort();
+
+  it('match only entries whose related entry meets the condition', async () => {
+    expect(await titles({ field: 'Customer.Account Tier', operator: 'is', value: 'Enterprise' })).toEqual(['big']);
+    expect(await titles({ field: 'Customer.Account Tier', operator: 'is_any_of', value: ['Enterprise', 'SMB'] })).toEqual(['big', 'small']);
+  });
+
+  it('count a missing related entry as empty', async () => {
+    expect(await titles({ field: 'Customer.Account Tier', operator: 'is_empty' })).toEqual(['no customer', 'unknown tier']);
+    expect(await titles({ field: 'Customer.Account Tier', operator: 'is_not', value: 'Enterprise' })).toEqual(['no customer', 'small', 'unknown tier']);
+    expect(await titles({ not: { field: 'Customer.Account Tier', operator: 'is', value: 'Enterprise' } })).toEqual(['no customer', 'small', 'unknown tier']);
+  });
+});

@@ -1,11 +1,16 @@
-// escalator serve --port N: the webhook server until SIGINT or SIGTERM. A minimal serve for the webhook branch; the
-// jobs runtime's serve (scheduler, outbox, services) replaces it and runs the same webhookService.
+// escalator serve: the scheduler and the outbox (alerts printed in the terminal), plus the optional services that are
+// configured (Telegram bot, webhook server), running until SIGINT or SIGTERM.
+import { mkdirSync, watch } from 'node:fs';
+import { terminalDeliverer } from '../../jobs/outbox';
+import { startJobsRuntime } from '../../jobs/runtime';
 import { formatTime } from '../../objects/values';
-import { UsageError } from '../../objects/errors';
 import { parseFlags, type Command } from '../command';
-import { webhookService } from '../webhook-service';
+import { serveServices, type RunningService, type ServeService } from '../services';
 
-const usage = 'escalator serve --port N [--host ADDRESS]';
+function usageOf(services: readonly ServeService[]): string {
+  const flags = services.flatMap((service) => Object.entries(service.flags ?? {}).map(([name, flag]) => `[--${name}${flag.type === 'string' ? ' VALUE' : ''}]`));
+  return ['escalator serve', ...flags].join(' ');
+}
 
 /** Resolves on the first SIGINT or SIGTERM. */
 function untilSignal(): Promise<string> {
@@ -22,19 +27,51 @@ function untilSignal(): Promise<string> {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the webhook endpoints until stopped',
-  usage,
+  // While serve runs it owns the workspace: other commands are routed to it; a second serve is refused.
+  owns: { nested: 'refuse' },
+  summary: 'run the jobs (scheduler and outbox) and the configured services until stopped',
+  get usage() {
+    return usageOf(serveServices);
+  },
   async run(context) {
-    const { values } = parseFlags(context.argv, { port: { type: 'string' }, host: { type: 'string' } }, usage);
-    if (values.port === undefined) throw new UsageError(`nothing to serve without --port\nusage: ${usage}`);
+    const options = Object.fromEntries(serveServices.flatMap((service) => Object.entries(service.flags ?? {}).map(([name, flag]) => [name, { type: flag.type }])));
+    const { values } = parseFlags(context.argv, options, usageOf(serveServices));
     const workspace = await context.openWorkspace();
-    const log = (line: string) => context.io.stderr(`[${formatTime(context.clock.now(), workspace.timeZone)}] ${line}`);
-    const service = await webhookService.start({ workspace, clock: context.clock, env: context.env, flags: values, log });
+    const stamp = () => formatTime(context.clock.now(), workspace.timeZone);
+    const log = (line: string) => context.io.stderr(`[${stamp()}] ${line}`);
+    const runtime = await startJobsRuntime({
+      workspace,
+      clock: context.clock,
+      deliverers: [terminalDeliverer((text) => context.io.stdout(text))],
+      log,
+    });
+    const running: RunningService[] = [];
+    // Hand edits of jobs/*.job.yaml take effect without a restart.
+    let reloadTimer: NodeJS.Timeout | undefined;
+    mkdirSync(workspace.path('jobs'), { recursive: true });
+    const watcher = watch(workspace.path('jobs'), () => {
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(() => void runtime.scheduler.reload().catch((error: unknown) => log(`reloading jobs failed: ${String(error)}`)), 300);
+    });
+    // Keeps the process alive while nothing else is scheduled.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     try {
-      log(`serving ${workspace.dir}: ${service?.description ?? 'nothing'}. Ctrl-C stops.`);
-      log(`${await untilSignal()}: stopping`);
+      for (const service of serveServices) {
+        const started = await service.start({ workspace, clock: context.clock, env: context.env, io: context.io, flags: values, runtime, log });
+        if (started) running.push(started);
+      }
+      const jobs = runtime.scheduler.status();
+      log(
+        `serving ${workspace.dir}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} (${jobs.map((job) => `${job.name}${job.enabled ? '' : ' disabled'}`).join(', ') || 'none yet'}); alerts to the terminal${running.map((service) => `; ${service.description}`).join('')}. Ctrl-C stops.`,
+      );
+      const signal = await untilSignal();
+      log(`${signal}: stopping`);
     } finally {
-      await service?.stop();
+      clearInterval(keepAlive);
+      watcher.close();
+      clearTimeout(reloadTimer);
+      for (const service of running.reverse()) await service.stop().catch((error: unknown) => log(`stopping a service failed: ${String(error)}`));
+      await runtime.stop();
     }
   },
 };

@@ -1,0 +1,100 @@
+// The offline brain: a deterministic reader of the escalation language (no network, no API key). Each message goes
+// to the first intent that recognises it; what none recognises is said plainly, with what works offline.
+import type { Workspace } from '../objects/workspace';
+import { errorMessage, EscalatorError } from '../objects/errors';
+import type { AgentReply, AgentRequest, Brain } from './brain';
+import { chatKey } from './conversation-store';
+import { addFieldsIntent, createObjectIntent, looksLikeAddFields, looksLikeCreateObject } from './offline/object-intent';
+import { jobIntent } from './offline/job-intent';
+import { looksLikeJob } from './offline/job-instruction';
+import { routeQuestion } from './offline/question-intent';
+import { entryIntent } from './offline/entry-intent';
+import { looksLikeReview, reviewIntent } from './offline/review-intent';
+import type { IntentResult, Turn } from './offline/turn';
+import { looksLikeView, viewIntent } from './offline/view-intent';
+import type { Toolbox } from './toolbox';
+
+type Pending =
+  | { kind: 'confirm'; what: string; confirm: () => Promise<AgentReply> }
+  | { kind: 'ask'; resume: (answer: string) => string };
+
+const yes = /^(?:y|yes|yep|yeah|yup|sure|ok|okay|confirm(?:ed)?|save(?:\s+it)?|do\s+it|go(?:\s+ahead)?|looks\s+good|lgtm|please\s+do|correct|right|approved?)\b[\s.!]*$/i;
+const no = /^(?:n|no|nope|cancel|stop|discard|don'?t|never\s*mind|forget\s+it|abort)\b[\s.!]*$/i;
+
+export const offlineHelp = [
+  'Offline I understand the escalation language:',
+  '- objects: "Create a support_tickets object with these fields: title (text), customer (relation to company), priority (enum) …"; "Add a "Backup Owner" field to company"',
+  '- views: "Build a view that shows open tickets with account context:" with name/filters/sort lines, or "create a view called "Hot P1s" of open P1 tickets sorted by Opened Date"',
+  '- jobs: "Every 30 minutes, check for support tickets … P1 tickets open more than 30 minutes without a first response date: escalate to Tier 2 … message me"',
+  '- tickets: "new P1 ticket from Acme Corp: Unable to export data", "mark <ticket> resolved", "we responded to <ticket>", "assign <ticket> to Priya"',
+  '- questions: "how many open P1 tickets", "escalated tickets for Acme Corp", "which tickets breach SLA", "show the board", "list jobs",',
+  '  "Show me all Enterprise accounts that had more than 2 escalated tickets in Q1 and their current health tier", "monthly escalation report"',
+  '- reviews: "Log a post-escalation review for Acme Corp\'s export issue: root cause was … Resolved by … Prevention: … Follow-up: …"',
+  'With ANTHROPIC_API_KEY set (and no --offline) I take free-form requests too.',
+].join('\n');
+
+export class OfflineBrain implements Brain {
+  readonly kind = 'offline' as const;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly options: { workspace: Workspace; toolbox: Toolbox }) {}
+
+  async reply(request: AgentRequest): Promise<AgentReply> {
+    const key = chatKey(request.chat);
+    const pending = this.pending.get(key);
+    this.pending.delete(key);
+    const turn: Turn = {
+      workspace: this.options.workspace,
+      toolbox: this.options.toolbox,
+      context: request.user === undefined ? { chat: request.chat } : { chat: request.chat, user: request.user },
+    };
+    let text = request.text.trim();
+    let preface = '';
+    if (pending?.kind === 'confirm') {
+      if (yes.test(text)) return pending.confirm();
+      if (no.test(text)) return { text: `OK, I did not save ${pending.what}.` };
+      preface = `(I did not save ${pending.what}.)\n`;
+    } else if (pending?.kind === 'ask' && !startsNewRequest(text)) {
+      text = pending.resume(text);
+    }
+    if (!pending && (yes.test(text) || no.test(text))) return { text: 'Nothing is waiting for a yes or no right now. Say "help" to see what I can do offline.' };
+    let result: IntentResult;
+    try {
+      result = await this.route(turn, text);
+    } catch (error) {
+      if (error instanceof EscalatorError) result = { kind: 'reply', reply: { text: `${errorMessage(error)}. Nothing more was changed.`.replace(/\.\./g, '.') } };
+      else throw error;
+    }
+    if (result.kind === 'ask') {
+      this.pending.set(key, { kind: 'ask', resume: result.resume });
+      return { text: preface + result.question };
+    }
+    if (result.kind === 'confirm') {
+      this.pending.set(key, { kind: 'confirm', what: result.what, confirm: result.confirm });
+      return { text: preface + result.text };
+    }
+    return preface ? { ...result.reply, text: preface + result.reply.text } : result.reply;
+  }
+
+  private async route(turn: Turn, text: string): Promise<IntentResult> {
+    if (/^(?:help|\?|what\s+can\s+you\s+do\??|commands|how\s+do\s+i\s+use\s+(?:this|you)\??)$/i.test(text)) return { kind: 'reply', reply: { text: offlineHelp } };
+    if (looksLikeJob(text)) return jobIntent(turn, text);
+    if (looksLikeView(text)) return viewIntent(turn, text);
+    if (looksLikeCreateObject(text)) return createObjectIntent(turn, text);
+    if (looksLikeReview(text)) return reviewIntent(turn, text);
+    if (looksLikeAddFields(text)) return addFieldsIntent(turn, text);
+    const entry = await entryIntent(turn, text);
+    if (entry) return entry;
+    const question = await routeQuestion(turn, text);
+    if (question) return question;
+    return {
+      kind: 'reply',
+      reply: { text: `I could not read "${text.length > 120 ? `${text.slice(0, 117)}…` : text}" offline, so I did nothing.\n${offlineHelp}` },
+    };
+  }
+}
+
+/** A message that is plainly a new request rather than the answer to a question just asked. */
+function startsNewRequest(text: string): boolean {
+  return /^(?:help|show|list|how\s+many|create|build|make|add|new|log|mark|assign|which|what)\b/i.test(text) && text.split(/\s+/).length > 4;
+}

@@ -1,0 +1,175 @@
+// Reads what should happen when a rule matches — "escalate to Tier 2", "set Status to 'Escalated'", "message me on
+// Telegram with the ticket title, customer name, contract value and how long it's been open", "notify the account
+// owner and backup owner" — into job actions. Unknown words are reported, never dropped.
+import type { JobAction } from '../../jobs/job-schema';
+import { findField } from '../../objects/object-schema';
+import type { Workspace } from '../../objects/workspace';
+import { tierOption, type Vocabulary } from './vocabulary';
+import { splitList } from './words';
+
+export interface ParsedActions {
+  actions: JobAction[];
+  leftovers: string[];
+  /** Problems to tell the person (an unknown tier, a recipient that does not exist). */
+  problems: string[];
+  /** The person asked for a channel ("on Telegram"). */
+  channel?: string;
+}
+
+const stopwords = new Set(
+  'a an the and then also it them this that these those to with on in of for via by through field fields value please immediately right away automatically as well too both its it is be should would will'.split(' '),
+);
+
+/** What the default escalation alert already shows (the seed's message). */
+const alertCovers: [RegExp, string][] = [
+  [/^(?:the\s+)?(?:ticket\s+)?(?:title|subject|name of the ticket|ticket name)$/, 'title'],
+  [/^(?:the\s+)?(?:customer|account|company|client)(?:\s+name)?$/, 'customer'],
+  [/^(?:the\s+)?(?:contract|account|deal|arr|annual)\s*(?:value|size|amount)?$|^(?:the\s+)?arr$/, 'contract value'],
+  [/^(?:how\s+long\s+(?:it'?s|it\s+has|they'?ve|it)\s+been\s+open|(?:the\s+)?time\s+(?:it'?s\s+been\s+)?open|(?:the\s+)?(?:age|time open|open time|duration))$/, 'time open'],
+  [/^(?:the\s+)?priority$/, 'priority'],
+  [/^(?:the\s+)?renewal(?:\s+date)?$/, 'renewal'],
+  [/^(?:the\s+)?(?:account\s+)?health(?:\s+tier|\s+score)?$/, 'health'],
+  [/^(?:the\s+)?(?:escalation\s+|account\s+)?tier$/, 'tier'],
+  [/^(?:the\s+)?(?:assignee|assigned\s+(?:to|engineer|agent)|owner|who\s+it'?s\s+assigned\s+to)$/, 'assignee'],
+  [/^(?:the\s+)?(?:first\s+response(?:\s+state|\s+status)?|response\s+status)$/, 'first response'],
+];
+
+/** Parses the action part of a rule. */
+export function parseActions(text: string, vocabulary: Vocabulary, workspace: Workspace): ParsedActions {
+  const result: ParsedActions = { actions: [], leftovers: [], problems: [] };
+  let rest = ` ${text.toLowerCase().replace(/[“”"]/g, "'")} `;
+  const take = (source: string, handle: (match: RegExpExecArray) => void) => {
+    const regex = new RegExp(source, 'gi');
+    const spans: [number, number][] = [];
+    let match: RegExpExecArray | null;
+    while ((match = regex.exec(rest)) !== null) {
+      handle(match);
+      spans.push([match.index, match.index + match[0].length]);
+    }
+    for (const [start, end] of spans) rest = rest.slice(0, start) + ' '.repeat(end - start) + rest.slice(end);
+  };
+  const stop = "(?=\\s+(?:and|then|when|&|but)\\b|\\s*[,.;:!]|\\s*$)";
+
+  // Escalate: "escalate to Tier 2", "escalate it to engineering", "bump them up to the executive tier".
+  take(`\\b(?:escalate|escalated|bump|raise|route|move|push)\\b(?:\\s+(?:it|them|the\\s+ticket|the\\s+tickets|this|these|those))?(?:\\s+up)?\\s+(?:to\\s+)(?:the\\s+)?([^,.;]+?)${stop}`, (match) => {
+    const tier = tierOption(vocabulary, match[1]!);
+    if (tier) result.actions.push({ escalate: { tier } });
+    else if (!vocabulary.tier) result.problems.push(`${vocabulary.definition.name} has no escalation tier field to escalate`);
+    else result.problems.push(`"${match[1]!.trim()}" is not an escalation tier (tiers: ${(vocabulary.tier.options ?? []).filter((option) => !/^none$/i.test(option)).join(', ')})`);
+  });
+  // "update the Escalation Tier field": what escalate does; named so it is not a leftover.
+  take('\\bupdate\\s+(?:the\\s+)?escalation\\s+tier(?:\\s+field)?\\b', () => {
+    if (!vocabulary.tier) result.problems.push(`${vocabulary.definition.name} has no Escalation Tier field`);
+  });
+  // Set: "set Status to 'Escalated'", "mark it as In Progress".
+  take(`\\bset\\s+(?:the\\s+)?([a-z][a-z ]*?)\\s+(?:field\\s+)?to\\s+'?([^',.;]+?)'?${stop}`, (match) => setField(match[1]!, match[2]!));
+  take(`\\bmark\\s+(?:it|them|the\\s+tickets?)?\\s*(?:as\\s+)?'?([a-z][a-z ]*?)'?${stop}`, (match) => setField(vocabulary.status?.name ?? 'Status', match[1]!));
+  // Notify: "message me on Telegram with …", "notify the account owner and backup owner", "alert the support lead".
+  const notifyStop = "(?=\\s*,?\\s+(?:and\\s+)?(?:then\\s+)?(?:set|mark|escalate|update|bump)\\b|\\s*[.;!](?:\\s|$)|\\s*$)";
+  take(
+    `\\b(?:notify|alert|message|ping|tell|page|text|dm|email|inform|let|send\\s+(?:a\\s+)?(?:message|an?\\s+alert|a\\s+note)\\s+to)\\s+([a-z][a-z' ,&]*?)(?:\\s+know)?(?:\\s+(?:on|via|in|through|by|over)\\s+(telegram|the\\s+terminal|terminal|chat|here|this\\s+chat|email|slack))?(?:\\s+(?:with|including|showing)\\s+([^.;]+?))?${notifyStop}`,
+    (match) => notify(match[1]!, match[2], match[3]),
+  );
+
+  result.leftovers = rest
+    .split(/[^a-z0-9'-]+/)
+    .map((word) => word.replace(/^'+|'+$/g, ''))
+    .filter((word) => word !== '' && !stopwords.has(word));
+  return result;
+
+  function setField(fieldName: string, value: string): void {
+    const field = findField(vocabulary.definition, fieldName.trim());
+    if (!field) {
+      result.problems.push(`${vocabulary.definition.name} has no field "${fieldName.trim()}"`);
+      return;
+    }
+    const wanted = value.trim();
+    if (field.type === 'enum') {
+      const option = (field.options ?? []).find((candidate) => candidate.toLowerCase() === wanted.toLowerCase());
+      if (!option) {
+        result.problems.push(`"${wanted}" is not an option of ${field.name} (options: ${(field.options ?? []).join(', ')})`);
+        return;
+      }
+      // Escalating already sets Status to Escalated; saying so again is not a second action.
+      if (field === vocabulary.status && option === 'Escalated' && result.actions.some((action) => 'escalate' in action)) return;
+      result.actions.push({ set: { [field.name]: option } });
+      return;
+    }
+    result.actions.push({ set: { [field.name]: wanted } });
+  }
+
+  function notify(who: string, channel: string | undefined, items: string | undefined): void {
+    const recipients: string[] = [];
+    for (const phrase of splitList(who.replace(/\s+know$/, ''))) {
+      const specs = recipientSpecs(phrase, vocabulary, workspace);
+      if (typeof specs === 'string') result.problems.push(specs);
+      else for (const spec of specs) if (!recipients.includes(spec)) recipients.push(spec);
+    }
+    if (channel) result.channel = channel.replace(/^the\s+/, '');
+    if (recipients.length === 0) return;
+    let template = 'escalation';
+    if (items) {
+      const unknown = splitList(items.replace(/\s+and\s+how\s+long/, ', how long')).filter((item) => !alertCovers.some(([pattern]) => pattern.test(item.trim())));
+      if (unknown.length) {
+        const custom = customTemplate(unknown, vocabulary);
+        if (typeof custom === 'string') template = custom;
+        else result.problems.push(custom.problem);
+      }
+    }
+    result.actions.push({ notify: { to: recipients, template } });
+  }
+}
+
+/** A template for alerts that must show fields the escalation alert does not: "{Title} — {Customer} | Region: {Customer.Region}". */
+function customTemplate(items: string[], vocabulary: Vocabulary): string | { problem: string } {
+  const parts: string[] = [];
+  for (const item of items) {
+    const name = item.replace(/^(?:the|its|their)\s+/, '').trim();
+    const entry = vocabulary.fields.find((candidate) => candidate.phrase === name.toLowerCase());
+    if (!entry) return { problem: `the alert cannot show "${item}": no field of that name (fields: ${vocabulary.definition.fields.map((field) => field.name).join(', ')})` };
+    parts.push(`${entry.field.name}: {${entry.path}}`);
+  }
+  return `🚨 {Title} — {Customer} ({Priority}), open {time_open}\n${parts.join(' | ')}`;
+}
+
+/**
+ * The recipient specs a phrase names: "me" → me; "the support lead" → role:support_lead; "the account owner" →
+ * field:Customer.Account Owner; "both owners" → the owner and backup owner fields. A string is a problem to report.
+ */
+export function recipientSpecs(phrase: string, vocabulary: Vocabulary, workspace: Workspace): string[] | string {
+  const text = phrase
+    .toLowerCase()
+    .replace(/^(?:the|our|my|its|their|a|an)\s+/, '')
+    .replace(/\bcustomer\s+success\b/g, 'cs')
+    .replace(/\bvp\s+of\s+cs\b|\bcs\s+vp\b|\bvp\s+cs\b/g, 'cs vp')
+    .replace(/'s\b/g, '')
+    .trim();
+  if (/^(?:me|us|myself|here)$/.test(text)) return ['me'];
+  const ownerFields = vocabulary.fields.filter((entry) => entry.field.type === 'text' && /owner|executive|manager|csm|assign/i.test(entry.field.name));
+  const byName = (pattern: RegExp) => ownerFields.find((entry) => pattern.test(entry.field.name));
+  if (/^(?:both(?:\s+owners)?|both\s+the\s+(?:primary\s+)?owner\s+and\s+(?:the\s+)?backup|(?:account\s+)?owners?\s+and\s+backup(?:\s+owner)?)$/.test(text)) {
+    const owner = byName(/^account owner$/i);
+    const backup = byName(/^backup owner$/i);
+    if (owner && backup) return [`field:${owner.path}`, `field:${backup.path}`];
+  }
+  const fieldMatch =
+    (/^(?:primary\s+)?(?:account\s+)?owner$/.test(text) && byName(/^account owner$/i)) ||
+    (/^(?:the\s+)?backup(?:\s+owner)?$/.test(text) && byName(/^backup owner$/i)) ||
+    (/^(?:account\s+executive|ae)$/.test(text) && byName(/^account executive$/i)) ||
+    (/^(?:assignee|assigned\s+(?:engineer|agent|person)|whoever\s+is\s+assigned)$/.test(text) && byName(/assign/i)) ||
+    ownerFields.find((entry) => entry.phrase === text);
+  if (fieldMatch) return [`field:${fieldMatch.path}`];
+  const roles = Object.keys(workspace.config.roles);
+  const words = new Set(text.replace(/s\b/g, '').split(/[\s_-]+/));
+  const role = roles.find((name) => name.replace(/_/g, ' ') === text) ?? roles.find((name) => name.split('_').every((word) => words.has(word.replace(/s$/, ''))));
+  if (role) return [`role:${role}`];
+  const known = [
+    '"me"',
+    ...roles.map((name) => `the ${name.replace(/_/g, ' ')}`),
+    ...ownerFields.map((entry) => `the ${entry.phrase}`),
+  ];
+  return `I don't know who "${phrase.trim()}" is; I can notify ${known.join(', ')}`;
+}
+
+/** Regex source for words that start an action, to split "conditions, escalate to …". */
+export const actionStart = '(?:escalate|bump|raise|route|notify|alert|message|ping|tell|page|text|dm|email|inform|set|mark|send)';

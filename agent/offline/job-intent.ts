@@ -1,0 +1,39 @@
+// Offline: monitoring jobs. Parses the instruction, says the job back with its next runs and a dry-run preview,
+// and saves it through schedule_job only after "yes".
+import { previewJob, previewText } from '../../tools/job-preview';
+import { creatorOf } from '../../tools/schedule-job';
+import { errorMessage } from '../../objects/errors';
+import { parseJobInstruction } from './job-instruction';
+import { callTool, reply, type IntentResult, type Turn } from './turn';
+
+export async function jobIntent(turn: Turn, text: string): Promise<IntentResult> {
+  const parsed = await parseJobInstruction(turn.workspace, text);
+  if (parsed.kind === 'ask') return parsed;
+  if (parsed.kind === 'problem') return reply(parsed.message);
+  const data = { ...parsed.data, created_by: creatorOf(turn.context) };
+  let preview;
+  try {
+    preview = await previewJob(turn.workspace, data);
+  } catch (error) {
+    return reply(`That job would not be valid: ${errorMessage(error)}. Nothing was saved.`);
+  }
+  const lines = [previewText(preview, { saved: false })];
+  if (parsed.notes.includes('telegram') && turn.context.chat.channel !== 'telegram') {
+    lines.push(`Alerts to "me" go to the chat the job was made in (this ${turn.context.chat.channel}); create it from Telegram to get them there.`);
+  }
+  lines.push('Reply "yes" to save it, or tell me what to change.');
+  return {
+    kind: 'confirm',
+    what: `the job "${data.name}"`,
+    text: lines.join('\n'),
+    confirm: async () => {
+      const result = await callTool(turn, 'schedule_job', { ...parsed.data, confirm: true });
+      return { text: `Saved. ${previewTextAfterSave(result)}` };
+    },
+  };
+}
+
+function previewTextAfterSave(result: Record<string, unknown>): string {
+  const nextRuns = (result.next_runs as string[] | undefined) ?? [];
+  return `The job "${String(result.job)}" is in ${String(result.file)} and runs ${String(result.schedule)}; next run ${nextRuns[0] ?? '—'}. It also checks each ticket the moment it is created or changed.`;
+}

@@ -1,0 +1,168 @@
+// Offline: questions. Accounts by their tickets, the monthly escalation report, the board, SLA breaches, jobs,
+// "how many open P1 tickets", "escalated tickets for Acme Corp", saved views, and what the workspace holds.
+import type { Row } from '../../objects/database';
+import { buildBoard, renderBoard } from '../../objects/board';
+import { countEntries, findEntries } from '../../objects/entries';
+import { formatDuration } from '../../objects/duration';
+import type { Filter } from '../../objects/filter';
+import { relative } from 'node:path';
+import { accountsQuestion, looksLikeAccountsQuestion } from './accounts-question';
+import { parseConditions } from './conditions';
+import { entityNames } from './entities';
+import { escalationReport, reportText } from './escalation-report';
+import { mentionedObjects } from './object-mention';
+import { ticketObject } from './ticket-lookup';
+import { callTool, reply, type IntentResult, type Turn } from './turn';
+import { vocabularyOf } from './vocabulary';
+import { countValue } from './words';
+
+export async function routeQuestion(turn: Turn, text: string): Promise<IntentResult | undefined> {
+  const lower = text.toLowerCase();
+  if (looksLikeAccountsQuestion(text)) return accountsQuestion(turn, text);
+  if ((/\b(monthly|per\s+month|by\s+month|each\s+month|month[- ](?:by|over)[- ]month)\b/.test(lower) && /escalat/.test(lower)) || /\bescalation\s+(?:report|trends?|chart)\b/.test(lower)) return monthlyReport(turn, lower);
+  if (/\b(board|kanban)\b/.test(lower)) return board(turn, text);
+  if (/\bsla\b|\bbreach/.test(lower)) return sla(turn, lower);
+  if (/\bjobs?\b/.test(lower) || /^(?:run|dry[- ]run|disable|enable|pause|resume)\s+(?:the\s+)?[a-z0-9_-]+(?:\s+job)?/i.test(text)) {
+    const jobs = await jobQuestion(turn, text);
+    if (jobs) return jobs;
+  }
+  const view = await savedView(turn, text);
+  if (view) return view;
+  const count = /^(?:how\s+many|count(?:\s+the)?|number\s+of)\s+([\s\S]+?)\s*(?:are\s+there|do\s+we\s+have|have\s+we\s+got|are\s+open|exist)?\s*\??$/i.exec(text);
+  if (count) return listOrCount(turn, count[1]!, 'count');
+  const list = /^(?:please\s+)?(?:show|list|find|display|get|give)\s+(?:me\s+)?(?:all\s+|the\s+|any\s+)*([\s\S]+?)\s*\??$/i.exec(text) ?? /^(?:which|what)\s+([\s\S]+?)\s*\??$/i.exec(text) ?? /^(?:are\s+there\s+any\s+)([\s\S]+?)\s*\??$/i.exec(text);
+  if (list && /\b(objects?|fields?|schema)\b/i.test(list[1]!) && !/\btickets?\b/i.test(list[1]!)) return describe(turn, list[1]!);
+  if (list) return listOrCount(turn, list[1]!, 'list');
+  if (/\btickets?\b/i.test(text) && text.split(/\s+/).length <= 12) return listOrCount(turn, text, 'list');
+  if (/^(?:describe|what\s+is\s+in)\b/i.test(text)) return describe(turn, text);
+  return undefined;
+}
+
+async function monthlyReport(turn: Turn, lower: string): Promise<IntentResult> {
+  const objectName = ticketObject(turn.workspace);
+  if (!objectName) return reply('There is no ticket object to report on.');
+  const span = /\b(?:last|past|previous)\s+(\w+)\s+months\b/.exec(lower);
+  let months = span ? (countValue(span[1]!) ?? 12) : 12;
+  if (/\bthis\s+year\b/.test(lower)) months = Number(new Intl.DateTimeFormat('en', { month: 'numeric', timeZone: turn.workspace.timeZone }).format(turn.workspace.clock.now()));
+  const groupBy = /\bby\s+priority\b/.test(lower) ? 'priority' : /\bby\s+escalation\s+tier\b/.test(lower) ? 'escalation tier' : 'tier';
+  const report = await escalationReport(turn.workspace, objectName, { months: Math.max(1, Math.min(36, Math.round(months))), groupBy });
+  const file = relative(turn.workspace.dir, report.chartPath);
+  return reply(
+    `Escalated tickets per month (by the month they were opened) and ${report.groupLabel.toLowerCase()}, last ${report.months.length} months — ${report.total} in all:\n${reportText(report)}\nChart: ${file}`,
+    [{ kind: 'image', path: report.chartPath, caption: `Escalations per month by ${report.groupLabel.toLowerCase()}` }],
+  );
+}
+
+async function board(turn: Turn, text: string): Promise<IntentResult> {
+  const objectName = mentionedObjects(turn.workspace, text).find((name) => turn.workspace.object(name).kanbanField) ?? ticketObject(turn.workspace);
+  if (!objectName) return reply('There is no object with a board.');
+  const built = await buildBoard(turn.workspace, objectName);
+  return reply(renderBoard(built, { now: turn.workspace.clock.now(), perColumn: 5, displayField: turn.workspace.object(objectName).displayField }));
+}
+
+async function sla(turn: Turn, lower: string): Promise<IntentResult> {
+  const show = /\bat\s+risk\b/.test(lower) && !/\bbreach/.test(lower) ? 'at_risk' : /\bbreach/.test(lower) && !/\bat\s+risk\b/.test(lower) ? 'breached' : 'attention';
+  const result = await callTool(turn, 'sla_status', { show, limit: 20 });
+  const tickets = result.tickets as Record<string, unknown>[];
+  const head = `${String(result.open_tickets)} open tickets: ${String(result.breached)} breached, ${String(result.at_risk)} at risk, ${String(result.within)} within SLA.`;
+  if (tickets.length === 0) return reply(`${head} None ${show === 'at_risk' ? 'at risk' : show === 'breached' ? 'breach SLA' : 'need attention'}.`);
+  const lines = tickets.map((ticket) => `- [${String(ticket.state).replace('_', ' ')}] ${String(ticket.title)}${ticket.customer ? ` — ${String(ticket.customer)}` : ''}${ticket.priority ? ` (${String(ticket.priority).split(' - ')[0]}${ticket.account_tier ? `, ${String(ticket.account_tier)}` : ''})` : ''}: first response ${String(ticket.first_response ?? '—')}; resolution ${String(ticket.resolution ?? '—')}`);
+  return reply(`${head}\n${lines.join('\n')}`);
+}
+
+async function jobQuestion(turn: Turn, text: string): Promise<IntentResult | undefined> {
+  const names = (await callTool(turn, 'list_jobs', {})) as { jobs: { name: string; schedule: string; enabled: boolean; next_run?: string; last_run?: string; last_error?: string; rules: { name: string; says: string }[] }[]; problems: { file: string; message: string }[] };
+  const named = names.jobs.find((job) => new RegExp(`\\b${job.name.replace(/[-_]/g, '[-_ ]')}\\b`, 'i').test(text)) ?? (names.jobs.length === 1 && /\bthe\s+(?:escalation\s+)?job\b/i.test(text) ? names.jobs[0] : undefined);
+  if (/^(?:please\s+)?(?:run|dry[- ]run|test|try)\b/i.test(text)) {
+    if (!named) return reply(`Which job? (jobs: ${names.jobs.map((job) => job.name).join(', ') || 'none yet'})`);
+    const forReal = /\b(?:for\s+real|really|now\s+for\s+real|not\s+a\s+dry\s+run)\b/i.test(text);
+    const result = await callTool(turn, 'run_job', { name: named.name, dry_run: !forReal });
+    const rules = result.rules as { rule: string; entries: number; examples: Row[] }[];
+    const lines = rules.map((rule) => `- ${rule.rule}: ${rule.entries}${rule.examples.length ? ` (${rule.examples.slice(0, 5).map((row) => String(row.Title ?? row.id)).join('; ')})` : ''}`);
+    return reply(`${forReal ? 'Ran' : 'Dry run of'} ${named.name}: ${String(result.matched)} match${Number(result.matched) === 1 ? '' : 'es'}${forReal ? `, ${String(result.changed)} changed, ${String(result.notified)} notified` : ', nothing changed'}.\n${lines.join('\n')}`);
+  }
+  const toggle = /^(?:please\s+)?(disable|pause|stop|enable|resume|restart)\b/i.exec(text);
+  if (toggle) {
+    if (!named) return reply(`Which job? (jobs: ${names.jobs.map((job) => job.name).join(', ') || 'none yet'})`);
+    const enabled = /enable|resume|restart/i.test(toggle[1]!);
+    await callTool(turn, 'update_job', { name: named.name, enabled });
+    return reply(`${enabled ? 'Resumed' : 'Paused'} the job ${named.name}.`);
+  }
+  const remove = /^(?:please\s+)?(?:delete|remove)\b/i.test(text);
+  if (remove) {
+    if (!named) return reply(`Which job? (jobs: ${names.jobs.map((job) => job.name).join(', ') || 'none yet'})`);
+    return {
+      kind: 'confirm',
+      what: `the deletion of ${named.name}`,
+      text: `Delete the job ${named.name} (${named.schedule}, ${named.rules.length} rules) for good? Its run log and ledger stay. Reply "yes" to delete it, or "pause it" instead.`,
+      confirm: async () => {
+        await callTool(turn, 'delete_job', { name: named.name });
+        return { text: `Deleted the job ${named.name}.` };
+      },
+    };
+  }
+  if (!/\b(?:list|show|what|which|any|my|all)\b/i.test(text)) return undefined;
+  if (names.jobs.length === 0 && names.problems.length === 0) return reply('There are no monitoring jobs yet. Describe one, e.g. "Every 30 minutes, check for P1 tickets open more than 30 minutes without a first response: escalate to Tier 2 and notify me".');
+  const lines = names.jobs.flatMap((job) => [
+    `${job.name} — ${job.schedule}${job.enabled ? '' : ' (paused)'}${job.next_run ? `; next run ${job.next_run}` : ''}${job.last_run ? `; last run ${job.last_run}` : ''}${job.last_error ? `; last error: ${job.last_error}` : ''}`,
+    ...job.rules.map((rule) => `  ${rule.name}: ${rule.says}`),
+  ]);
+  for (const problem of names.problems) lines.push(`${problem.file} does not load: ${problem.message}`);
+  return reply(lines.join('\n'));
+}
+
+async function savedView(turn: Turn, text: string): Promise<IntentResult | undefined> {
+  for (const definition of turn.workspace.objects.values()) {
+    const view = definition.views.find((candidate) => text.toLowerCase().includes(candidate.name.toLowerCase()));
+    if (!view || !/^(?:show|open|list|display|run|get)\b/i.test(text)) continue;
+    const rows = await findEntries(turn.workspace, definition.name, { view: view.name, limit: 15 });
+    const total = await countEntries(turn.workspace, definition.name, view.filter);
+    return reply(`${view.name}: ${total} ${definition.name.replace(/_/g, ' ')}${total > rows.length ? ` (first ${rows.length})` : ''}\n${rows.map((row) => entryLine(turn, definition.displayField, row)).join('\n')}`);
+  }
+  return undefined;
+}
+
+async function listOrCount(turn: Turn, phrase: string, mode: 'list' | 'count'): Promise<IntentResult | undefined> {
+  const objectName = mentionedObjects(turn.workspace, phrase)[0] ?? ticketObject(turn.workspace);
+  if (!objectName) return undefined;
+  const definition = turn.workspace.object(objectName);
+  const vocabulary = vocabularyOf(definition, turn.workspace.objects);
+  const cleaned = phrase.replace(/\b(?:right\s+now|at\s+the\s+moment|currently|today'?s?)\b/gi, ' ');
+  const parsed = parseConditions(cleaned, vocabulary, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone, entities: await entityNames(turn.workspace, objectName) });
+  const extra = objectName === 'company' ? parsed.leftovers.filter((word) => !/^(accounts?|customers?|companies)$/.test(word)) : parsed.leftovers;
+  if (extra.length) {
+    if (mode === 'list' && !/\btickets?\b|\baccounts?\b|\bcompan/i.test(phrase)) return undefined;
+    return reply(`I did not understand ${extra.map((word) => `"${word}"`).join(', ')}, so I did not guess. I can filter ${objectName.replace(/_/g, ' ')} by priority, status, customer, account tier, "open", "escalated", "without a first response", "open more than 4 hours", "in Q1" and similar.`);
+  }
+  const filter: Filter | undefined = parsed.conditions.length ? { all: parsed.conditions } : undefined;
+  const total = await countEntries(turn.workspace, objectName, filter);
+  const what = phrase.trim().replace(/[?.!]+$/, '');
+  if (mode === 'count') return reply(`${total} ${what}.`);
+  const sort = vocabulary.opened ? [{ field: vocabulary.opened.name, direction: 'desc' as const }] : undefined;
+  const rows = await findEntries(turn.workspace, objectName, { ...(filter ? { filter } : {}), ...(sort ? { sort } : {}), limit: 15 });
+  if (total === 0) return reply(`No ${what}.`);
+  return reply(`${total} ${what}${total > rows.length ? ` (latest ${rows.length})` : ''}:\n${rows.map((row) => entryLine(turn, definition.displayField, row)).join('\n')}`);
+}
+
+function entryLine(turn: Turn, displayField: string, row: Row): string {
+  const parts = [String(row[displayField] ?? row.id)];
+  if (row.Customer) parts.push(String(row.Customer));
+  if (row.Priority) parts.push(String(row.Priority).split(' - ')[0]!);
+  if (row.Status) parts.push(String(row.Status));
+  if (row['Escalation Tier'] && row['Escalation Tier'] !== 'None') parts.push(String(row['Escalation Tier']));
+  const opened = row['Opened Date'];
+  if (opened instanceof Date && !row['Resolved Date']) parts.push(`open ${formatDuration(turn.workspace.clock.now().getTime() - opened.getTime())}`);
+  if (row['Assigned To']) parts.push(`→ ${String(row['Assigned To'])}`);
+  return `- ${parts.join(' · ')} (${String(row.id)})`;
+}
+
+async function describe(turn: Turn, text: string): Promise<IntentResult> {
+  const objectName = mentionedObjects(turn.workspace, text)[0];
+  const result = await callTool(turn, 'describe_workspace', objectName ? { object: objectName } : {});
+  const objects = result.objects as { name: string; entries: number; fields: { name: string; type: string; options?: string[]; related_object?: string }[]; views: { name: string }[] }[];
+  const lines = objects.flatMap((object) => [
+    `${object.name} (${object.entries} entries): ${object.fields.map((field) => `${field.name} ${field.type}${field.options ? ` [${field.options.join(', ')}]` : ''}${field.related_object ? ` → ${field.related_object}` : ''}`).join('; ')}`,
+    ...(object.views.length ? [`  views: ${object.views.map((view) => view.name).join(', ')}`] : []),
+  ]);
+  return reply(lines.join('\n'));
+}

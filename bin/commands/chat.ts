@@ -1,0 +1,64 @@
+// escalator chat [--offline]: the agent in the terminal with the jobs scheduler running in-process; alerts appear
+// in the chat as they happen. Claude when ANTHROPIC_API_KEY is set (and not --offline), the offline brain otherwise.
+import { buildAgent, type AgentSettings } from '../../agent/build-agent';
+import { runTerminalChat } from '../../channels/terminal/terminal-chat';
+import { terminalDeliverer } from '../../jobs/outbox';
+import { jobNames } from '../../jobs/job-files';
+import { startJobsRuntime, type JobsRuntime } from '../../jobs/runtime';
+import type { Workspace } from '../../objects/workspace';
+import type { Env } from '../env';
+import { parseFlags, type Command } from '../command';
+
+const usage = 'escalator chat [--offline] [--workspace DIR]';
+
+/** The agent settings the environment gives (only bin/ reads it). */
+export function agentSettings(env: Env, options: { offline: boolean; log: (line: string) => void }): AgentSettings {
+  return { apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, model: env.ESCALATOR_MODEL, offline: options.offline, log: options.log };
+}
+
+/**
+ * Waits until the scheduler has picked up every job file (a job saved this turn is installed a moment later and
+ * runs at once) and until runs and deliveries are done, so a turn's alerts print before the next turn.
+ */
+async function settleJobs(workspace: Workspace, runtime: JobsRuntime): Promise<void> {
+  for (let round = 0; round < 2000; round++) {
+    const installed = new Set(runtime.scheduler.status().map((job) => job.name));
+    if (jobNames(workspace).every((name) => installed.has(name))) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (let round = 0; round < 3; round++) await new Promise((resolve) => setImmediate(resolve));
+  await runtime.scheduler.idle();
+  await runtime.outbox.idle();
+}
+
+export const chatCommand: Command = {
+  name: 'chat',
+  summary: 'talk to the agent in the terminal (Claude with ANTHROPIC_API_KEY, else offline); jobs run and alert here',
+  usage,
+  async run(context) {
+    const { values } = parseFlags(context.argv, { offline: { type: 'boolean' } }, usage);
+    const workspace = await context.openWorkspace();
+    const log = (line: string) => context.io.stderr(line);
+    const { agent, description } = buildAgent(workspace, agentSettings(context.env, { offline: values.offline === true, log }));
+    const runtime = await startJobsRuntime({
+      workspace,
+      clock: context.clock,
+      deliverers: [terminalDeliverer((text) => context.io.stdout(`\n${text}`))],
+      log: (line) => context.io.stderr(`[jobs] ${line}`),
+    });
+    context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone}) — brain: ${description}. Type "help"; Ctrl-D ends.`);
+    try {
+      await runTerminalChat({
+        agent,
+        chat: { channel: 'terminal', id: 'local' },
+        input: context.io.stdin,
+        write: (text) => context.io.stdout(text),
+        interactive: context.io.interactive,
+        settle: () => settleJobs(workspace, runtime),
+        historyFile: workspace.path('.chat-history'),
+      });
+    } finally {
+      await runtime.stop();
+    }
+  },
+};

@@ -1,0 +1,42 @@
+// escalator outbox [--state S] [--limit N] [--json]: outgoing messages and their delivery state.
+import { UsageError } from '../../objects/errors';
+import { formatTime } from '../../objects/values';
+import { listOutbox, type MessageState } from '../../jobs/outbox';
+import { parseFlags, type Command } from '../command';
+import { formatTable, toJson } from '../format';
+
+const usage = 'escalator outbox [--state pending|sent|failed] [--limit N] [--json]';
+
+export const outboxCommand: Command = {
+  name: 'outbox',
+  summary: 'outgoing messages (alerts) and their delivery state: pending, sent, failed',
+  usage,
+  async run(context) {
+    const { values } = parseFlags(context.argv, { json: { type: 'boolean' }, state: { type: 'string' }, limit: { type: 'string' } }, usage);
+    if (values.state && !['pending', 'sent', 'failed'].includes(values.state)) throw new UsageError(`--state must be pending, sent or failed\nusage: ${usage}`);
+    const limit = values.limit === undefined ? 50 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number ≥ 1\nusage: ${usage}`);
+    const workspace = await context.openWorkspace();
+    const options: Parameters<typeof listOutbox>[1] = { limit };
+    if (values.state) options.state = values.state as MessageState;
+    const rows = await listOutbox(workspace, options);
+    if (values.json) return void context.io.stdout(toJson(rows));
+    if (rows.length === 0) return void context.io.stdout('the outbox is empty');
+    const at = (value: Date | null) => (value ? formatTime(value, workspace.timeZone) : '');
+    context.io.stdout(
+      formatTable(
+        rows.map((row) => ({
+          id: row.id,
+          state: row.state,
+          to: `${row.channel}:${row.recipientName ?? row.recipient}`,
+          queued: at(row.createdAt),
+          delivered: at(row.deliveredAt),
+          attempts: row.attempts,
+          text: row.text.split('\n')[0],
+          error: row.lastError ?? '',
+        })),
+        { timeZone: workspace.timeZone, maxWidth: 60 },
+      ),
+    );
+  },
+};

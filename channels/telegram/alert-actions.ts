@@ -1,0 +1,157 @@
+// What the alert buttons do, by code and never by the model: Acknowledge (first response now, assignee if none),
+// Resolve, Snooze 1 h, Escalate (next tier). Each checks the ticket's current state first, so a second press or a
+// press on a stale alert changes nothing and says why; changes go through updateEntries (history recorded, jobs
+// re-evaluate the entry), the action is logged, all in one transaction.
+import type { Database, Sql } from '../../objects/database';
+import { getEntry, updateEntries, type FieldValues } from '../../objects/entries';
+import { findField, type ObjectDefinition } from '../../objects/object-schema';
+import { formatTime } from '../../objects/values';
+import type { Workspace } from '../../objects/workspace';
+import type { AlertAction } from './alert-keyboard';
+
+export const snoozeMs = 60 * 60 * 1000;
+const closedStatuses = ['Resolved', 'Closed'];
+
+export interface AlertRef {
+  alertId: string;
+  object: string;
+  entryId: string;
+  /** The chat the alert went to, for the reminder after a snooze. */
+  chatId: string;
+}
+
+export interface Actor {
+  /** Shown in the ticket (Assigned To) and the alert: "Priya Patel". */
+  name: string;
+  /** Recorded as the changes' author: "telegram:Priya Patel (42)". */
+  by: string;
+}
+
+export type ActionOutcome = { done: true; summary: string } | { done: false; reason: string };
+
+export interface LoggedAction {
+  action: AlertAction;
+  actor: string;
+  at: Date;
+  summary: string;
+}
+
+const ready = new WeakSet<Database>();
+
+/** Creates the tables of alert actions and snoozes if missing. */
+export async function ensureAlertTables(db: Database): Promise<void> {
+  if (ready.has(db)) return;
+  await db.transaction(async (sql) => {
+    await sql.run(`CREATE TABLE IF NOT EXISTS telegram_alert_actions (
+      alert_id VARCHAR NOT NULL, object VARCHAR NOT NULL, entry_id VARCHAR NOT NULL, action VARCHAR NOT NULL,
+      actor VARCHAR NOT NULL, acted_at TIMESTAMPTZ NOT NULL, summary VARCHAR NOT NULL)`);
+    await sql.run(`CREATE TABLE IF NOT EXISTS telegram_snoozes (
+      alert_id VARCHAR PRIMARY KEY, object VARCHAR NOT NULL, entry_id VARCHAR NOT NULL, chat_id VARCHAR NOT NULL,
+      until TIMESTAMPTZ NOT NULL, snoozed_by VARCHAR NOT NULL, reminded BOOLEAN NOT NULL DEFAULT FALSE)`);
+  });
+  ready.add(db);
+}
+
+/** Performs one button's action on the alert's entry, or says why it does nothing. */
+export async function performAlertAction(workspace: Workspace, alert: AlertRef, action: AlertAction, actor: Actor): Promise<ActionOutcome> {
+  await ensureAlertTables(workspace.db);
+  return workspace.db.transaction(async (sql) => {
+    const definition = workspace.object(alert.object);
+    const entry = await getEntry(workspace, definition.name, alert.entryId);
+    if (!entry) return { done: false, reason: `The ${definition.name} entry ${alert.entryId} no longer exists.` };
+    const now = workspace.clock.now();
+    const at = formatTime(now, workspace.timeZone).slice(11);
+    const status = typeof entry.Status === 'string' ? entry.Status : undefined;
+    if (status && closedStatuses.includes(status)) {
+      return { done: false, reason: `Nothing done: the ticket is already ${status}${await lastChange(sql, alert.entryId, 'Status', workspace)}.` };
+    }
+    let outcome: ActionOutcome;
+    switch (action) {
+      case 'ack': {
+        const missing = requireFields(definition, ['First Response Date']);
+        if (missing) return missing;
+        if (entry['First Response Date'] instanceof Date) {
+          return { done: false, reason: `Already acknowledged: first response recorded${await lastChange(sql, alert.entryId, 'First Response Date', workspace)}.` };
+        }
+        const values: FieldValues = { 'First Response Date': now };
+        const assign = findField(definition, 'Assigned To') && !entry['Assigned To'];
+        if (assign) values['Assigned To'] = actor.name;
+        await updateEntries(workspace, definition.name, [{ id: alert.entryId, values }], { by: actor.by });
+        outcome = { done: true, summary: `✅ Acknowledged by ${actor.name} at ${at}${assign ? `, assigned to ${actor.name}` : ''}` };
+        break;
+      }
+      case 'resolve': {
+        const values: FieldValues = {};
+        if (findField(definition, 'Status')) values.Status = 'Resolved';
+        if (findField(definition, 'Resolved Date')) values['Resolved Date'] = now;
+        if (Object.keys(values).length === 0) return { done: false, reason: `${definition.name} has no Status or Resolved Date field to resolve with.` };
+        await updateEntries(workspace, definition.name, [{ id: alert.entryId, values }], { by: actor.by });
+        outcome = { done: true, summary: `✔️ Resolved by ${actor.name} at ${at}` };
+        break;
+      }
+      case 'escalate': {
+        const tierField = findField(definition, 'Escalation Tier');
+        if (!tierField?.options) return { done: false, reason: `${definition.name} has no Escalation Tier field.` };
+        const current = typeof entry['Escalation Tier'] === 'string' ? entry['Escalation Tier'] : undefined;
+        const next = tierField.options[current === undefined ? 1 : tierField.options.indexOf(current) + 1];
+        if (!next) return { done: false, reason: `Already at the top tier (${current}); nothing higher to escalate to.` };
+        const values: FieldValues = { 'Escalation Tier': next };
+        if (findField(definition, 'Status')?.options?.includes('Escalated')) values.Status = 'Escalated';
+        if (findField(definition, 'Escalated')) values.Escalated = true;
+        await updateEntries(workspace, definition.name, [{ id: alert.entryId, values }], { by: actor.by });
+        outcome = { done: true, summary: `⬆️ Escalated to ${next} by ${actor.name} at ${at}` };
+        break;
+      }
+      case 'snooze': {
+        const [snoozed] = await sql.query<{ until: Date }>(`SELECT until FROM telegram_snoozes WHERE alert_id = $1 AND NOT reminded AND until > $2::TIMESTAMPTZ`, [alert.alertId, now]);
+        if (snoozed) return { done: false, reason: `Already snoozed until ${formatTime(snoozed.until, workspace.timeZone).slice(11)}.` };
+        const until = new Date(now.getTime() + snoozeMs);
+        await sql.run(
+          `INSERT OR REPLACE INTO telegram_snoozes (alert_id, object, entry_id, chat_id, until, snoozed_by, reminded) VALUES ($1, $2, $3, $4, $5::TIMESTAMPTZ, $6, FALSE)`,
+          [alert.alertId, definition.name, alert.entryId, alert.chatId, until, actor.name],
+        );
+        outcome = { done: true, summary: `⏰ Snoozed by ${actor.name} at ${at} until ${formatTime(until, workspace.timeZone).slice(11)}` };
+        break;
+      }
+    }
+    await sql.run(`INSERT INTO telegram_alert_actions VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7)`, [
+      alert.alertId, definition.name, alert.entryId, action, actor.name, now, outcome.summary,
+    ]);
+    return outcome;
+  });
+}
+
+/** The actions taken on an alert, oldest first. */
+export async function alertActionLog(db: Database, alertId: string): Promise<LoggedAction[]> {
+  await ensureAlertTables(db);
+  return db.query<LoggedAction & Record<string, unknown>>(`SELECT action, actor, acted_at AS "at", summary FROM telegram_alert_actions WHERE alert_id = $1 ORDER BY acted_at, rowid`, [alertId]);
+}
+
+/** Which buttons still make sense for the entry now: none once it is closed or gone. */
+export async function offeredActions(workspace: Workspace, alert: AlertRef): Promise<AlertAction[]> {
+  const entry = await getEntry(workspace, alert.object, alert.entryId);
+  if (!entry || closedStatuses.includes(String(entry.Status ?? ''))) return [];
+  const definition = workspace.object(alert.object);
+  const offered: AlertAction[] = [];
+  if (!(entry['First Response Date'] instanceof Date)) offered.push('ack');
+  offered.push('resolve');
+  const [snoozed] = await workspace.db.query(`SELECT 1 FROM telegram_snoozes WHERE alert_id = $1 AND NOT reminded`, [alert.alertId]);
+  if (!snoozed) offered.push('snooze');
+  const tiers = findField(definition, 'Escalation Tier')?.options ?? [];
+  if (tiers.length && entry['Escalation Tier'] !== tiers.at(-1)) offered.push('escalate');
+  return offered;
+}
+
+/** " at 10:05 by telegram:Priya Patel (42)": the last recorded change of a field, for "already" answers. */
+async function lastChange(sql: Sql, entryId: string, field: string, workspace: Workspace): Promise<string> {
+  const [change] = await sql.query<{ changed_at: Date; changed_by: string }>(
+    `SELECT changed_at, changed_by FROM field_changes WHERE entry_id = $1 AND field = $2 ORDER BY changed_at DESC LIMIT 1`,
+    [entryId, field],
+  );
+  return change ? ` at ${formatTime(change.changed_at, workspace.timeZone)} by ${change.changed_by.replace(/^telegram:/, '').replace(/ \(\d+\)$/, '')}` : '';
+}
+
+function requireFields(definition: ObjectDefinition, names: string[]): ActionOutcome | undefined {
+  const missing = names.filter((name) => !findField(definition, name));
+  return missing.length ? { done: false, reason: `${definition.name} has no ${missing.join(' or ')} field.` } : undefined;
+}

@@ -1,0 +1,85 @@
+// Jobs with their state, for `escalator jobs list|show`, the agent's list_jobs and Telegram's /jobs: the file's keys,
+// the next fire times in the job's zone, the last run and whether it is failing.
+import type { Workspace } from '../objects/workspace';
+import type { JobDefinition } from './job-schema';
+import { describeSchedule, nextRuns } from './schedule';
+import { ensureJobTables } from './tables';
+
+export interface JobState {
+  last_run_at: string | null;
+  last_slot: string | null;
+  last_error: string | null;
+  failing: boolean;
+  runs: number;
+  /** Entries the job's rules have fired on, all time. */
+  fired: number;
+}
+
+export type JobWithState = JobDefinition & {
+  schedule_description: string;
+  /** The next three fire times (ISO 8601, UTC), computed in the job's own time zone. */
+  next_runs: string[];
+  state: JobState;
+};
+
+export interface JobRunRow {
+  id: string;
+  trigger: string;
+  slot: string | null;
+  started_at: string;
+  finished_at: string | null;
+  matched: number;
+  changed: number;
+  notified: number;
+  error: string | null;
+}
+
+const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);
+
+/** Each job with its state and next runs. */
+export async function jobsWithState(workspace: Workspace, jobs: readonly JobDefinition[], now = workspace.clock.now()): Promise<JobWithState[]> {
+  await ensureJobTables(workspace.db);
+  const states = new Map(
+    (
+      await workspace.db.query(
+        `SELECT s.job, s.last_run_at, s.last_slot, s.last_error, s.failing,
+                (SELECT count(*) FROM job_runs r WHERE r.job = s.job) AS runs,
+                (SELECT count(*) FROM job_ledger l WHERE l.job = s.job AND l.target = 'entry') AS fired
+         FROM job_state s`,
+      )
+    ).map((row) => [String(row.job), row]),
+  );
+  return jobs.map((job) => {
+    const row = states.get(job.name);
+    return {
+      ...job,
+      schedule_description: describeSchedule(job, workspace.timeZone),
+      next_runs: job.enabled ? nextRuns(job, now, 3, workspace.timeZone).map((at) => at.toISOString()) : [],
+      state: {
+        last_run_at: iso(row?.last_run_at),
+        last_slot: iso(row?.last_slot),
+        last_error: (row?.last_error as string | null | undefined) ?? null,
+        failing: row?.failing === true,
+        runs: Number(row?.runs ?? 0),
+        fired: Number(row?.fired ?? 0),
+      },
+    };
+  });
+}
+
+/** The job's most recent runs, newest first. */
+export async function recentRuns(workspace: Workspace, job: string, limit = 10): Promise<JobRunRow[]> {
+  await ensureJobTables(workspace.db);
+  const rows = await workspace.db.query(`SELECT * FROM job_runs WHERE job = $1 ORDER BY started_at DESC, finished_at DESC LIMIT ${Math.max(1, Math.floor(limit))}`, [job]);
+  return rows.map((row) => ({
+    id: String(row.id),
+    trigger: String(row.trigger),
+    slot: iso(row.slot),
+    started_at: iso(row.started_at)!,
+    finished_at: iso(row.finished_at),
+    matched: Number(row.matched),
+    changed: Number(row.changed),
+    notified: Number(row.notified),
+    error: (row.error as string | null) ?? null,
+  }));
+}

@@ -1,0 +1,302 @@
+// Runs a job: each rule's filter in SQL, then its actions — field changes (with history), ledger rows and outbox
+// messages — all in one transaction. A rule fires once per entry: the ledger is the key, so a re-run does nothing.
+import type { Row, Sql } from '../objects/database';
+import { insertRows, updateEntries, type FieldValues } from '../objects/entries';
+import { compileFilter, SqlParameters } from '../objects/filter-compiler';
+import { findField, type FieldDefinition, type ObjectDefinition, quoteIdentifier, tableName, viewName } from '../objects/object-schema';
+import type { Workspace } from '../objects/workspace';
+import { alertText, valueAtPath } from './alert';
+import { readJob } from './job-files';
+import type { JobDefinition, JobRule } from './job-schema';
+import { insertMessages, wakeOutbox, type EnqueueInput } from './outbox';
+import { type Address, addressKey, resolveRecipients } from './recipients';
+import { attachCalendar } from './sla-config';
+import { ensureJobTables } from './tables';
+
+/** Why a job ran: by hand, at a slot, a missed slot at start, its first run, a threshold crossed, an entry changed. */
+export type RunTrigger = 'manual' | 'schedule' | 'catch-up' | 'first' | 'deadline' | 'change';
+
+export interface RunOptions {
+  /** Evaluate and report, change nothing (the run happens and is rolled back, so it shows exactly what a run would do). */
+  dryRun?: boolean;
+  /** Only these entries (an entry created or changed is evaluated at once). */
+  entryIds?: string[];
+  trigger?: RunTrigger;
+  /** The schedule slot this run stands for (recorded as the job's last slot, for catching up after downtime). */
+  slot?: Date;
+  /** Called after each rule, inside the transaction. */
+  onProgress?: (step: { rule: string; entries: number }) => Promise<void> | void;
+}
+
+export interface JobRunResult {
+  job: string;
+  runId: string;
+  at: Date;
+  trigger: RunTrigger;
+  slot?: Date;
+  dryRun: boolean;
+  /** Per rule, the entries it acted on (or, in a dry run, would act on). */
+  rules: { rule: string; entries: string[] }[];
+  /** Rule firings (an entry two rules fire on counts twice). */
+  matched: number;
+  /** Entries whose fields changed. */
+  changed: number;
+  /** Messages queued. */
+  notified: number;
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly result: JobRunResult) {
+    super('dry run');
+  }
+}
+
+/** `by` of the field changes a job makes: the scheduler ignores a job's own changes. */
+export function changedByJob(job: string): string {
+  return `job:${job}`;
+}
+
+/** Runs a job once, now. */
+export async function runJob(workspace: Workspace, nameOrJob: string | JobDefinition, options: RunOptions = {}): Promise<JobRunResult> {
+  const job = typeof nameOrJob === 'string' ? await readJob(workspace, nameOrJob) : nameOrJob;
+  await ensureJobTables(workspace.db);
+  workspace.calendar ??= attachCalendar(workspace);
+  const at = workspace.clock.now();
+  const result: JobRunResult = {
+    job: job.name,
+    runId: `r_${workspace.ids()}`,
+    at,
+    trigger: options.trigger ?? 'manual',
+    dryRun: options.dryRun === true,
+    rules: [],
+    matched: 0,
+    changed: 0,
+    notified: 0,
+  };
+  if (options.slot) result.slot = options.slot;
+  const definition = workspace.object(job.object);
+  try {
+    return await workspace.db.transaction(async (sql) => {
+      const changedEntries = new Set<string>();
+      for (const rule of job.rules) {
+        const entries = await matchRule(sql, workspace, job, definition, rule, at, options.entryIds);
+        result.rules.push({ rule: rule.name, entries });
+        result.matched += entries.length;
+        if (entries.length > 0) {
+          const effect = await applyRule(sql, workspace, job, definition, rule, entries, at, result.runId);
+          for (const id of effect.changed) changedEntries.add(id);
+          result.notified += effect.notified;
+        }
+        await options.onProgress?.({ rule: rule.name, entries: entries.length });
+      }
+      result.changed = changedEntries.size;
+      if (result.dryRun) throw new DryRunRollback(result);
+      await recordRun(sql, result, workspace.clock.now());
+      if (result.notified > 0) workspace.db.afterCommit(() => wakeOutbox(workspace));
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.result;
+    throw error;
+  }
+}
+
+/** The escalate action's tier field and the rank of the highest tier the rule raises to, if it escalates. */
+function escalation(definition: ObjectDefinition, rule: JobRule): { field: FieldDefinition; tier: string; rank: number } | undefined {
+  let best: { field: FieldDefinition; tier: string; rank: number } | undefined;
+  for (const action of rule.then) {
+    if (!('escalate' in action)) continue;
+    const field = findField(definition, action.escalate.field ?? 'Escalation Tier');
+    if (!field?.options) continue;
+    const rank = field.options.indexOf(action.escalate.tier);
+    if (!best || rank > best.rank) best = { field, tier: action.escalate.tier, rank };
+  }
+  return best;
+}
+
+/** SQL: the rank of an enum value in its options (-1 when empty or not an option). */
+function rankSql(field: FieldDefinition, column: string, parameters: SqlParameters): string {
+  const options = field.options ?? [];
+  return `COALESCE(CASE ${column} ${options.map((option, index) => `WHEN ${parameters.add(option)} THEN ${index}`).join(' ')} END, -1)`;
+}
+
+/**
+ * The WHERE (and joins) that select the entries a rule would fire on now: its filter, and the rule's own guards
+ * (`ruleGuards`).
+ */
+export function ruleCondition(
+  workspace: Workspace,
+  job: JobDefinition,
+  definition: ObjectDefinition,
+  rule: JobRule,
+  now: Date,
+  parameters: SqlParameters,
+  entryIds?: readonly string[],
+): { where: string; joins: string[] } {
+  const compiled = compileFilter(definition, rule.when, workspace.compileContext(now), parameters);
+  return { where: [compiled.where, ...ruleGuards(job, definition, rule, parameters, entryIds)].join(' AND '), joins: compiled.joins };
+}
+
+/**
+ * What a rule adds to its filter: the entry is below the tier the rule raises to (escalation never lowers a tier,
+ * and a rule that escalates does not fire on entries already at or above it), it is not in the ledger for this
+ * rule, and (for a change) it is one of the given entries.
+ */
+export function ruleGuards(job: JobDefinition, definition: ObjectDefinition, rule: JobRule, parameters: SqlParameters, entryIds?: readonly string[]): string[] {
+  const tests: string[] = [];
+  const raise = escalation(definition, rule);
+  if (raise) tests.push(`${rankSql(raise.field, `e.${quoteIdentifier(raise.field.column)}`, parameters)} < ${raise.rank}`);
+  tests.push(
+    `NOT EXISTS (SELECT 1 FROM job_ledger l WHERE l.job = ${parameters.add(job.name)} AND l.rule = ${parameters.add(rule.name)} AND l.entry_id = e.id)`,
+  );
+  if (entryIds) tests.push(`e.id IN (SELECT unnest(from_json(${parameters.add(JSON.stringify(entryIds))}, '["VARCHAR"]')))`);
+  return tests;
+}
+
+async function matchRule(
+  sql: Sql,
+  workspace: Workspace,
+  job: JobDefinition,
+  definition: ObjectDefinition,
+  rule: JobRule,
+  now: Date,
+  entryIds?: readonly string[],
+): Promise<string[]> {
+  if (entryIds && entryIds.length === 0) return [];
+  const parameters = new SqlParameters();
+  const condition = ruleCondition(workspace, job, definition, rule, now, parameters, entryIds);
+  const rows = await sql.query<{ id: string }>(
+    `SELECT e.id FROM ${tableName(definition.name)} AS e ${condition.joins.join(' ')} WHERE ${condition.where} ORDER BY e.created_at, e.id`,
+    parameters.values,
+  );
+  return rows.map((row) => row.id);
+}
+
+/** The field values a rule's escalate and set actions write, in action order. */
+function ruleValues(definition: ObjectDefinition, rule: JobRule): FieldValues {
+  const values: FieldValues = {};
+  for (const action of rule.then) {
+    if ('escalate' in action) {
+      const tierField = findField(definition, action.escalate.field ?? 'Escalation Tier');
+      if (tierField) values[tierField.name] = action.escalate.tier;
+      const status = findField(definition, 'Status');
+      if (status?.type === 'enum' && status.options?.includes('Escalated')) values[status.name] = 'Escalated';
+      const flag = findField(definition, 'Escalated');
+      if (flag && flag.type !== 'action') values[flag.name] = flag.type === 'boolean' ? true : 'true';
+    } else if ('set' in action) {
+      Object.assign(values, action.set);
+    }
+  }
+  return values;
+}
+
+async function applyRule(
+  sql: Sql,
+  workspace: Workspace,
+  job: JobDefinition,
+  definition: ObjectDefinition,
+  rule: JobRule,
+  entries: string[],
+  at: Date,
+  runId: string,
+): Promise<{ changed: Set<string>; notified: number }> {
+  const values = ruleValues(definition, rule);
+  const changed = new Set<string>();
+  if (Object.keys(values).length > 0) {
+    const changes = await updateEntries(workspace, definition.name, entries.map((id) => ({ id, values })), { by: changedByJob(job.name), at });
+    for (const change of changes) changed.add(change.entryId);
+  }
+  const ledger: unknown[][] = entries.map((id) => [job.name, rule.name, id, 'entry', definition.name, at, runId]);
+  const messages: EnqueueInput[] = [];
+  const notifications = rule.then.flatMap((action) => ('notify' in action ? [action.notify] : []));
+  if (notifications.length > 0) {
+    const escalated = rule.then.some((action) => 'escalate' in action);
+    const { rows, related } = await readEntries(sql, workspace, definition, entries);
+    const people = new Map<string, Address>();
+    for (const id of entries) {
+      const entry = rows.get(id);
+      if (!entry) continue;
+      const relatedRows = Object.fromEntries(Object.entries(related).map(([name, byId]) => [name, byId.get(String(entry[`__id ${name}`] ?? ''))]));
+      const context = { job: job.name, rule: rule.name, definition, entry, related: relatedRows, escalated, now: at, timeZone: workspace.timeZone };
+      const seen = new Set<string>();
+      for (const notify of notifications) {
+        const fieldValues: Row = {};
+        for (const spec of notify.to) if (spec.startsWith('field:')) fieldValues[spec] = valueAtPath(context, spec.slice(6).trim());
+        const addresses = await resolveRecipients(workspace, notify.to, { createdBy: job.created_by, values: fieldValues, cache: people });
+        const text = alertText(notify.template, context);
+        for (const address of addresses) {
+          const target = `to:${addressKey(address)}`;
+          if (seen.has(target)) continue;
+          seen.add(target);
+          ledger.push([job.name, rule.name, id, target, definition.name, at, runId]);
+          messages.push({
+            to: address,
+            text,
+            idempotencyKey: `${job.name}/${rule.name}/${id}/${addressKey(address)}`,
+            payload: { kind: 'alert', object: definition.name, entryId: id, job: job.name, rule: rule.name, runId },
+          });
+        }
+      }
+    }
+  }
+  await insertRows(sql, 'job_ledger', ['job', 'rule', 'entry_id', 'target', 'object', 'fired_at', 'run_id'], ['', '', '', '', '', '::TIMESTAMPTZ', ''], ledger);
+  const inserted = await insertMessages(sql, workspace, messages);
+  return { changed, notified: inserted.filter(Boolean).length };
+}
+
+/** The entries as v_ rows (with their related entries' ids as "__id <Field>") and the related entries' v_ rows. */
+async function readEntries(
+  sql: Sql,
+  workspace: Workspace,
+  definition: ObjectDefinition,
+  ids: readonly string[],
+): Promise<{ rows: Map<string, Row>; related: Record<string, Map<string, Row>> }> {
+  const relations = definition.fields.filter((field) => field.type === 'relation' && workspace.objects.has(field.relatedObject ?? ''));
+  const relationColumns = relations.map((field) => `e.${quoteIdentifier(field.column)} AS ${quoteIdentifier(`__id ${field.name}`)}`);
+  const rows = await sql.query(
+    `SELECT v.*${relationColumns.length ? `, ${relationColumns.join(', ')}` : ''} FROM ${viewName(definition.name)} AS v JOIN ${tableName(definition.name)} AS e ON e.id = v.id
+     WHERE v.id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`,
+    [JSON.stringify(ids)],
+  );
+  const byId = new Map(rows.map((row) => [String(row.id), row]));
+  const related: Record<string, Map<string, Row>> = {};
+  for (const field of relations) {
+    const wanted = [...new Set(rows.map((row) => row[`__id ${field.name}`]).filter((value): value is string => typeof value === 'string'))];
+    const relatedRows = wanted.length
+      ? await sql.query(`SELECT * FROM ${viewName(field.relatedObject!)} WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [JSON.stringify(wanted)])
+      : [];
+    related[field.name] = new Map(relatedRows.map((row) => [String(row.id), row]));
+  }
+  return { rows: byId, related };
+}
+
+/** Logs the run and moves the job's state on (same transaction as its effects: a killed run leaves neither). */
+async function recordRun(sql: Sql, result: JobRunResult, finishedAt: Date): Promise<void> {
+  await sql.run(
+    `INSERT INTO job_runs (id, job, trigger, slot, started_at, finished_at, matched, changed, notified) VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $5::TIMESTAMPTZ, $9::TIMESTAMPTZ, $6, $7, $8)`,
+    [result.runId, result.job, result.trigger, result.slot ?? null, result.at, result.matched, result.changed, result.notified, finishedAt],
+  );
+  await sql.run(
+    `INSERT INTO job_state (job, last_slot, last_run_at, last_error, failing) VALUES ($1, $2::TIMESTAMPTZ, $3::TIMESTAMPTZ, NULL, FALSE)
+     ON CONFLICT (job) DO UPDATE SET last_slot = COALESCE(excluded.last_slot, job_state.last_slot), last_run_at = excluded.last_run_at, last_error = NULL, failing = FALSE`,
+    [result.job, result.slot ?? null, result.at],
+  );
+}
+
+/** Logs a failed run (outside the rolled-back transaction) and marks the job failing. Returns whether it was already failing. */
+export async function recordFailure(workspace: Workspace, job: string, details: { trigger: RunTrigger; slot?: Date; startedAt: Date; error: string }): Promise<boolean> {
+  await ensureJobTables(workspace.db);
+  return workspace.db.transaction(async (sql) => {
+    const before = await sql.query<{ failing: boolean }>('SELECT failing FROM job_state WHERE job = $1', [job]);
+    await sql.run(
+      `INSERT INTO job_runs (id, job, trigger, slot, started_at, finished_at, error) VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $5::TIMESTAMPTZ, $6::TIMESTAMPTZ, $7)`,
+      [`r_${workspace.ids()}`, job, details.trigger, details.slot ?? null, details.startedAt, workspace.clock.now(), details.error],
+    );
+    await sql.run(
+      `INSERT INTO job_state (job, last_slot, last_run_at, last_error, failing) VALUES ($1, $2::TIMESTAMPTZ, $3::TIMESTAMPTZ, $4, TRUE)
+       ON CONFLICT (job) DO UPDATE SET last_slot = COALESCE(excluded.last_slot, job_state.last_slot), last_run_at = excluded.last_run_at, last_error = excluded.last_error, failing = TRUE`,
+      [job, details.slot ?? null, details.startedAt, details.error],
+    );
+    return before[0]?.failing === true;
+  });
+}

@@ -1,0 +1,322 @@
+// Runs jobs by themselves: at their schedule's slots, at the exact moment an entry crosses a threshold, at once when
+// entries change, and once at start for slots missed while down. One run of a job at a time; a failing job does not
+// stop the others and tells its creator once.
+import type { Clock } from '../objects/clock';
+import { errorMessage } from '../objects/errors';
+import { formatTime } from '../objects/values';
+import type { EntryChange, Workspace } from '../objects/workspace';
+import { nextCrossing } from './deadlines';
+import { loadJobsReport, onJobsChanged, readJob } from './job-files';
+import type { JobDefinition } from './job-schema';
+import { enqueueMessage } from './outbox';
+import { addressOfCreator } from './recipients';
+import { changedByJob, recordFailure, runJob, type JobRunResult, type RunTrigger } from './runner';
+import { lastSlotBetween, nextSlots, scheduleOf, type Schedule } from './schedule';
+import { ensureJobTables } from './tables';
+import { realTimers, type Timers } from './timers';
+
+export interface SchedulerOptions {
+  workspace: Workspace;
+  clock?: Clock;
+  timers?: Timers;
+  log?: (line: string) => void;
+  /** Longest sleep between checks (a safety net for clock jumps); default one hour. */
+  maxSleepMs?: number;
+}
+
+interface Pending {
+  trigger: RunTrigger;
+  slot?: Date;
+  /** undefined = every entry; otherwise only these (changed entries). */
+  entryIds?: Set<string>;
+}
+
+interface ScheduledJob {
+  job: JobDefinition;
+  schedule: Schedule;
+  nextSlot: Date | undefined;
+  deadline: Date | undefined;
+  timer: unknown;
+  running: Promise<void> | undefined;
+  pending: Pending | undefined;
+}
+
+/** What the scheduler knows of a job, for `jobs list` and /jobs. */
+export interface ScheduledJobStatus {
+  name: string;
+  enabled: boolean;
+  nextSlot: Date | undefined;
+  nextDeadline: Date | undefined;
+  running: boolean;
+}
+
+const triggerWeight: Record<RunTrigger, number> = { change: 0, deadline: 1, manual: 2, schedule: 3, 'catch-up': 3, first: 3 };
+
+export class Scheduler {
+  private readonly workspace: Workspace;
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly log: (line: string) => void;
+  private readonly maxSleepMs: number;
+  private readonly jobs = new Map<string, ScheduledJob>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private started = false;
+  private reloading: Promise<void> | undefined;
+  /** Runs finished since start, newest last (tests and `serve` output). */
+  readonly history: (JobRunResult | { job: string; error: string; at: Date })[] = [];
+
+  constructor(options: SchedulerOptions) {
+    this.workspace = options.workspace;
+    this.clock = options.clock ?? options.workspace.clock;
+    this.timers = options.timers ?? realTimers;
+    this.log = options.log ?? (() => undefined);
+    this.maxSleepMs = options.maxSleepMs ?? 60 * 60_000;
+  }
+
+  /** Loads the jobs, catches up missed slots (once per job), arms the timers and starts listening for changes. */
+  async start(): Promise<void> {
+    await ensureJobTables(this.workspace.db);
+    this.started = true;
+    this.unsubscribe.push(this.workspace.onEntriesChanged((changes) => this.entriesChanged(changes)));
+    this.unsubscribe.push(onJobsChanged(this.workspace, ({ job }) => void this.reloadJob(job)));
+    await this.reload();
+  }
+
+  /** Stops timers and listeners; waits for runs in flight. */
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
+    for (const scheduled of this.jobs.values()) {
+      if (scheduled.timer !== undefined) this.timers.clearTimeout(scheduled.timer);
+      scheduled.timer = undefined;
+      scheduled.pending = undefined;
+    }
+    await this.idle();
+  }
+
+  /** Resolves when no run is in flight or waiting. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const busy = [this.reloading, ...[...this.jobs.values()].map((scheduled) => scheduled.running)].filter((promise): promise is Promise<void> => promise !== undefined);
+      if (busy.length === 0) return;
+      await Promise.all(busy);
+    }
+  }
+
+  /** The jobs the scheduler runs, with their next slot and deadline. */
+  status(): ScheduledJobStatus[] {
+    return [...this.jobs.values()].map((scheduled) => ({
+      name: scheduled.job.name,
+      enabled: scheduled.job.enabled,
+      nextSlot: scheduled.nextSlot,
+      nextDeadline: scheduled.deadline,
+      running: scheduled.running !== undefined,
+    }));
+  }
+
+  /** Re-reads every job file (hand edits); new and changed jobs run at once, missed slots are caught up. */
+  async reload(): Promise<void> {
+    const work = (async () => {
+      const { jobs, problems } = await loadJobsReport(this.workspace);
+      for (const problem of problems) this.log(`job ${problem.job}: not scheduled — ${problem.message}`);
+      const names = new Set(jobs.map((job) => job.name));
+      for (const name of [...this.jobs.keys()]) if (!names.has(name)) this.forget(name);
+      const states = await this.states();
+      for (const job of jobs) await this.install(job, states.get(job.name));
+    })();
+    this.reloading = work;
+    try {
+      await work;
+    } finally {
+      if (this.reloading === work) this.reloading = undefined;
+    }
+  }
+
+  /** Runs a job now through its queue (never alongside another run of it). */
+  async runNow(name: string): Promise<void> {
+    const scheduled = this.jobs.get(name);
+    if (!scheduled) throw new Error(`job "${name}" is not scheduled`);
+    this.request(scheduled, { trigger: 'manual' });
+    await this.idle();
+  }
+
+  private async reloadJob(name: string): Promise<void> {
+    if (!this.started) return;
+    try {
+      const job = await readJob(this.workspace, name);
+      await this.install(job, (await this.states()).get(name), true);
+    } catch (error) {
+      if (this.jobs.has(name)) this.log(`job ${name}: not scheduled any more — ${errorMessage(error)}`);
+      this.forget(name);
+    }
+  }
+
+  private async states(): Promise<Map<string, { lastSlot: Date | null; lastRunAt: Date | null }>> {
+    const rows = await this.workspace.db.query<{ job: string; last_slot: Date | null; last_run_at: Date | null }>('SELECT job, last_slot, last_run_at FROM job_state');
+    return new Map(rows.map((row) => [row.job, { lastSlot: row.last_slot, lastRunAt: row.last_run_at }]));
+  }
+
+  private forget(name: string): void {
+    const scheduled = this.jobs.get(name);
+    if (!scheduled) return;
+    if (scheduled.timer !== undefined) this.timers.clearTimeout(scheduled.timer);
+    scheduled.pending = undefined;
+    this.jobs.delete(name);
+  }
+
+  /** Adds or replaces a job; decides whether it runs at once (new, changed, or a slot was missed). */
+  private async install(job: JobDefinition, state: { lastSlot: Date | null; lastRunAt: Date | null } | undefined, changed = false): Promise<void> {
+    const previous = this.jobs.get(job.name);
+    if (previous?.timer !== undefined) this.timers.clearTimeout(previous.timer);
+    const now = this.clock.now();
+    const schedule = scheduleOf(job, this.workspace.timeZone);
+    const scheduled: ScheduledJob = previous ?? { job, schedule, nextSlot: undefined, deadline: undefined, timer: undefined, running: undefined, pending: undefined };
+    const definitionChanged = previous !== undefined && JSON.stringify(previous.job) !== JSON.stringify(job);
+    scheduled.job = job;
+    scheduled.schedule = schedule;
+    scheduled.timer = undefined;
+    scheduled.nextSlot = nextSlots(schedule, now, 1)[0];
+    this.jobs.set(job.name, scheduled);
+    if (!job.enabled) {
+      scheduled.pending = undefined;
+      scheduled.deadline = undefined;
+      return;
+    }
+    if (!state) {
+      this.request(scheduled, { trigger: 'first', ...slotOf(lastSlotBetween(schedule, new Date(0), now)) });
+    } else if (!previous || changed || definitionChanged) {
+      const since = state.lastSlot ?? state.lastRunAt;
+      const missed = since ? lastSlotBetween(schedule, since, now) : undefined;
+      if (missed) this.request(scheduled, { trigger: 'catch-up', slot: missed });
+      else if (previous && (changed || definitionChanged)) this.request(scheduled, { trigger: 'manual' });
+      else await this.refreshDeadline(scheduled);
+    }
+    this.arm(scheduled);
+  }
+
+  /** Merges a run request into the job's queue and starts the queue if idle. */
+  private request(scheduled: ScheduledJob, request: Pending): void {
+    const pending = scheduled.pending;
+    if (!pending) {
+      scheduled.pending = { ...request, ...(request.entryIds ? { entryIds: new Set(request.entryIds) } : {}) };
+    } else {
+      if (triggerWeight[request.trigger] > triggerWeight[pending.trigger]) pending.trigger = request.trigger;
+      if (request.slot && (!pending.slot || request.slot > pending.slot)) pending.slot = request.slot;
+      if (!request.entryIds) delete pending.entryIds;
+      else if (pending.entryIds) for (const id of request.entryIds) pending.entryIds.add(id);
+    }
+    if (!scheduled.running) scheduled.running = this.drain(scheduled);
+  }
+
+  private async drain(scheduled: ScheduledJob): Promise<void> {
+    try {
+      while (scheduled.pending && this.started) {
+        const request = scheduled.pending;
+        scheduled.pending = undefined;
+        await this.runOnce(scheduled, request);
+      }
+    } finally {
+      scheduled.running = undefined;
+      if (this.started && this.jobs.get(scheduled.job.name) === scheduled) this.arm(scheduled);
+    }
+  }
+
+  private async runOnce(scheduled: ScheduledJob, request: Pending): Promise<void> {
+    const { job } = scheduled;
+    const startedAt = this.clock.now();
+    const entryIds = request.entryIds ? [...request.entryIds] : undefined;
+    try {
+      const options: Parameters<typeof runJob>[2] = { trigger: request.trigger };
+      if (request.slot) options.slot = request.slot;
+      if (entryIds) options.entryIds = entryIds;
+      const result = await runJob(this.workspace, job, options);
+      this.history.push(result);
+      if (result.matched > 0 || request.trigger !== 'change') {
+        this.log(
+          `job ${job.name}: ${request.trigger} run${request.slot ? ` for ${formatTime(request.slot, this.workspace.timeZone)}` : ''} — matched ${result.matched}, changed ${result.changed}, notified ${result.notified}`,
+        );
+      }
+    } catch (error) {
+      const message = errorMessage(error);
+      this.history.push({ job: job.name, error: message, at: startedAt });
+      this.log(`job ${job.name}: ${request.trigger} run failed — ${message}`);
+      const details: Parameters<typeof recordFailure>[2] = { trigger: request.trigger, startedAt, error: message };
+      if (request.slot) details.slot = request.slot;
+      try {
+        const wasFailing = await recordFailure(this.workspace, job.name, details);
+        if (!wasFailing && job.created_by) {
+          await enqueueMessage(this.workspace, {
+            to: addressOfCreator(job.created_by),
+            text: `⚠️ Job "${job.name}" failed: ${message}\nIt keeps running on schedule; I will tell you again only after it has worked once more.`,
+            idempotencyKey: `job-failure/${job.name}/${startedAt.toISOString()}`,
+            payload: { kind: 'job_failure', job: job.name },
+          });
+        }
+      } catch (inner) {
+        this.log(`job ${job.name}: could not record the failure — ${errorMessage(inner)}`);
+      }
+    }
+    // From the instant the run looked at, not from now: an entry that crossed while the run was busy is due at once.
+    await this.refreshDeadline(scheduled, entryIds, startedAt);
+  }
+
+  /** After a full run: the job's next crossing. After a change run: the earlier of the known one and the changed entries'. */
+  private async refreshDeadline(scheduled: ScheduledJob, entryIds?: string[], since: Date = this.clock.now()): Promise<void> {
+    try {
+      if (!entryIds) {
+        scheduled.deadline = await nextCrossing(this.workspace, scheduled.job, since);
+        return;
+      }
+      const crossing = await nextCrossing(this.workspace, scheduled.job, since, entryIds);
+      if (crossing && (!scheduled.deadline || crossing < scheduled.deadline)) scheduled.deadline = crossing;
+    } catch (error) {
+      scheduled.deadline = undefined;
+      this.log(`job ${scheduled.job.name}: cannot compute its next deadline — ${errorMessage(error)}`);
+    }
+  }
+
+  /** Sets the job's one timer to its next slot or deadline, whichever is first (at most maxSleepMs away). */
+  private arm(scheduled: ScheduledJob): void {
+    if (scheduled.timer !== undefined) this.timers.clearTimeout(scheduled.timer);
+    scheduled.timer = undefined;
+    if (!this.started || !scheduled.job.enabled || scheduled.running) return;
+    const now = this.clock.now().getTime();
+    const targets = [scheduled.nextSlot, scheduled.deadline].filter((at): at is Date => at !== undefined).map((at) => at.getTime());
+    const target = Math.min(now + this.maxSleepMs, ...targets);
+    scheduled.timer = this.timers.setTimeout(() => {
+      scheduled.timer = undefined;
+      this.wake(scheduled);
+    }, Math.max(0, target - now));
+  }
+
+  private wake(scheduled: ScheduledJob): void {
+    if (!this.started || this.jobs.get(scheduled.job.name) !== scheduled) return;
+    const now = this.clock.now();
+    if (scheduled.nextSlot && now >= scheduled.nextSlot) {
+      const slot = lastSlotBetween(scheduled.schedule, new Date(scheduled.nextSlot.getTime() - 1), now) ?? scheduled.nextSlot;
+      scheduled.nextSlot = nextSlots(scheduled.schedule, now, 1)[0];
+      if (scheduled.deadline && scheduled.deadline <= now) scheduled.deadline = undefined;
+      this.request(scheduled, { trigger: 'schedule', slot });
+    } else if (scheduled.deadline && now >= scheduled.deadline) {
+      scheduled.deadline = undefined;
+      this.request(scheduled, { trigger: 'deadline' });
+    } else {
+      this.arm(scheduled);
+    }
+  }
+
+  /** Entries created or changed: each enabled job on their object evaluates them at once (not its own changes). */
+  private entriesChanged(changes: readonly EntryChange[]): void {
+    if (!this.started) return;
+    for (const scheduled of this.jobs.values()) {
+      if (!scheduled.job.enabled) continue;
+      const own = changedByJob(scheduled.job.name);
+      const ids = new Set(changes.filter((change) => change.object === scheduled.job.object && change.by !== own).map((change) => change.entryId));
+      if (ids.size > 0) this.request(scheduled, { trigger: 'change', entryIds: ids });
+    }
+  }
+}
+
+function slotOf(slot: Date | undefined): { slot?: Date } {
+  return slot ? { slot } : {};
+}

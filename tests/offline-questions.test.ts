@@ -1,0 +1,135 @@
+// The offline brain on questions: the seed's Q1 accounts question and monthly escalation report as written and
+// varied, counts, lists, SLA breaches and the board — each answer compared with the data queried independently.
+import { existsSync } from 'node:fs';
+import { readOnlyQuery } from '../objects/read-only-query';
+import { offlineChat, type OfflineChat } from './offline-chat';
+import { seedMonthlyReport, seedQ1Question } from './fixtures/seed-instructions';
+
+let chat: OfflineChat;
+beforeAll(async () => {
+  chat = await offlineChat();
+});
+afterAll(async () => chat.cleanup());
+
+/** Accounts with their escalated-ticket counts, straight from the tables. */
+async function accounts(where: string, having: string, extra = 'c.health AS extra'): Promise<string[]> {
+  const rows = await readOnlyQuery(
+    chat.workspace.db,
+    `SELECT c.name, ${extra}, count(*)::INTEGER AS n FROM obj_support_tickets t JOIN obj_company c ON c.id = t.customer WHERE ${where} GROUP BY ALL HAVING ${having} ORDER BY n DESC, c.name`,
+  );
+  return rows.map((row) => `${String(row.name)}: ${String(row.n)}`);
+}
+
+/** "- Acme Corp: 5 tickets, Health Yellow" lines of a reply, as "Acme Corp: 5". */
+function listed(text: string): string[] {
+  return [...text.matchAll(/^- (.+?): (\d+) /gm)].map((match) => `${match[1]}: ${match[2]}`);
+}
+
+const q1 = "t.opened_date >= '2026-01-01' AND t.opened_date < '2026-04-01'";
+
+describe('offline brain: questions about accounts', () => {
+  it("answers the seed's Q1 question as written: Enterprise accounts with more than 2 escalated tickets in Q1, with health", async () => {
+    const reply = await chat.say(seedQ1Question);
+    const expected = await accounts(`c.account_tier = 'Enterprise' AND t.escalated AND ${q1}`, 'count(*) > 2');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(listed(reply.text)).toEqual(expected);
+    expect(reply.text).toMatch(/Acme Corp: \d+ tickets, Health Yellow/);
+  });
+
+  it('answers variations: at least, last quarter, this year, other tiers, P1 only, other columns', async () => {
+    const lastQuarter = "t.opened_date >= '2026-01-01' AND t.opened_date < '2026-04-01'";
+    expect(listed((await chat.say('Which Enterprise customers had at least 3 escalated tickets last quarter, with their health?')).text)).toEqual(
+      await accounts(`c.account_tier = 'Enterprise' AND t.escalated AND ${lastQuarter}`, 'count(*) >= 3'),
+    );
+    expect(listed((await chat.say('list Mid-Market accounts with more than 0 escalations this year and their contract value')).text)).toEqual(
+      await accounts(`c.account_tier = 'Mid-Market' AND t.escalated AND t.opened_date >= '2026-01-01'`, 'count(*) > 0', 'c.contract_value AS extra'),
+    );
+    expect(listed((await chat.say('show all accounts that had more than 3 escalated tickets in Q4 2025')).text)).toEqual(
+      await accounts(`t.escalated AND t.opened_date >= '2025-10-01' AND t.opened_date < '2026-01-01'`, 'count(*) > 3'),
+    );
+    expect(listed((await chat.say('Enterprise companies with at least 2 escalated P1 tickets in Q1 and their renewal date')).text)).toEqual(
+      await accounts(`c.account_tier = 'Enterprise' AND t.escalated AND t.priority = 'P1 - Critical' AND ${q1}`, 'count(*) >= 2'),
+    );
+    const lower = await chat.say('show me enterprise accounts having over two escalated tickets in q1 and their health tier');
+    expect(listed(lower.text)).toEqual(await accounts(`c.account_tier = 'Enterprise' AND t.escalated AND ${q1}`, 'count(*) > 2'));
+  });
+
+  it('says what it did not understand in an accounts question instead of guessing', async () => {
+    const reply = await chat.say('show Enterprise accounts that had more than 2 escalated tickets in Q1 and their favourite colour');
+    expect(reply.text).toMatch(/did not understand "favourite colour"/);
+  });
+});
+
+describe('offline brain: the monthly escalation report', () => {
+  it('builds it as asked in the seed: escalations per month by account tier, a table and a PNG chart', async () => {
+    const reply = await chat.say(seedMonthlyReport);
+    expect(reply.attachments).toHaveLength(1);
+    const chart = reply.attachments![0]!;
+    expect(chart.kind).toBe('image');
+    expect(chart.path.startsWith(chat.workspace.path('exports'))).toBe(true);
+    expect(existsSync(chart.path)).toBe(true);
+    const [{ total }] = (await readOnlyQuery(chat.workspace.db, `SELECT count(*)::INTEGER AS total FROM obj_support_tickets WHERE escalated AND opened_date >= '2025-05-01'`)) as [{ total: number }];
+    expect(reply.text).toContain(`${total} in all`);
+    const april = await readOnlyQuery(
+      chat.workspace.db,
+      `SELECT coalesce(c.account_tier, t.account_tier) AS tier, count(*)::INTEGER AS n FROM obj_support_tickets t LEFT JOIN obj_company c ON c.id = t.customer WHERE t.escalated AND t.opened_date >= '2026-04-01' GROUP BY ALL`,
+    );
+    const line = reply.text.split('\n').find((candidate) => candidate.startsWith('2026-04'))!;
+    const enterprise = april.find((row) => row.tier === 'Enterprise')?.n ?? 0;
+    expect(line.split(/\s+/)[1]).toBe(String(enterprise));
+  });
+
+  it('builds variations: a shorter span, grouping by priority, and plain wordings', async () => {
+    const six = await chat.say('monthly escalation report for the last 6 months');
+    expect(six.text.split('\n').filter((line) => /^20\d\d-\d\d\s/.test(line))).toHaveLength(6);
+    const byPriority = await chat.say('show escalations per month by priority');
+    expect(byPriority.text.split('\n')[1]).toMatch(/^Month\s+P1 - Critical/);
+    for (const wording of ['escalations per month by account tier', 'chart escalations by month', 'escalation trends']) {
+      const reply = await chat.say(wording);
+      expect(reply.attachments?.[0]?.kind).toBe('image');
+    }
+  });
+});
+
+describe('offline brain: counts, lists, SLA and the board', () => {
+  async function count(where: string): Promise<number> {
+    const [row] = await readOnlyQuery(chat.workspace.db, `SELECT count(*)::INTEGER AS n FROM obj_support_tickets t LEFT JOIN obj_company c ON c.id = t.customer WHERE ${where}`);
+    return Number(row!.n);
+  }
+  const open = "t.status NOT IN ('Resolved', 'Closed')";
+
+  it('counts: open P1 tickets, unanswered critical ones, Enterprise tickets waiting on the customer', async () => {
+    expect((await chat.say('how many open P1 tickets')).text).toBe(`${await count(`${open} AND t.priority = 'P1 - Critical'`)} open P1 tickets.`);
+    expect((await chat.say("how many critical tickets haven't been answered?")).text).toMatch(new RegExp(`^${await count("t.priority = 'P1 - Critical' AND t.first_response_date IS NULL")} `));
+    expect((await chat.say('how many tickets from Enterprise accounts are waiting on customer')).text).toMatch(
+      new RegExp(`^${await count("c.account_tier = 'Enterprise' AND t.status = 'Waiting on Customer'")} `),
+    );
+  });
+
+  it('lists escalated tickets for Acme Corp, and only those', async () => {
+    const reply = await chat.say('escalated tickets for Acme Corp');
+    const total = await count("t.escalated AND c.name = 'Acme Corp'");
+    expect(reply.text).toMatch(new RegExp(`^${total} escalated tickets for Acme Corp`));
+    const lines = reply.text.split('\n').filter((line) => line.startsWith('- '));
+    expect(lines.length).toBe(Math.min(total, 15));
+    expect(lines.every((line) => line.includes('· Acme Corp ·'))).toBe(true);
+  });
+
+  it('shows which tickets breach SLA, the board, and a saved view', async () => {
+    const sla = await chat.say('which tickets breach SLA');
+    expect(sla.text).toMatch(/open tickets: \d+ breached/);
+    expect(sla.text).toMatch(/\[breached\] Unable to export data — Acme Corp \(P1, Enterprise\)/);
+    const board = await chat.say('show the board');
+    expect(board.text).toMatch(/^support_tickets by Status: Open \d+ → In Progress \d+/);
+    const view = await chat.say('show the Open Tickets with Account Context view');
+    expect(view.text).toMatch(new RegExp(`^Open Tickets with Account Context: ${await count("t.status IN ('Open', 'In Progress', 'Escalated')")} support tickets`));
+  });
+
+  it('says plainly what it cannot read offline, changing nothing, and points to what it can do', async () => {
+    const reply = await chat.say('what is the meaning of life');
+    expect(reply.text).toMatch(/could not read "what is the meaning of life" offline, so I did nothing/);
+    expect(reply.text).toMatch(/ANTHROPIC_API_KEY/);
+    const unclear = await chat.say('how many tickets smell funny');
+    expect(unclear.text).toMatch(/did not understand "smell", "funny"/);
+  });
+});
