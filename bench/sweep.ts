@@ -10,6 +10,7 @@ import { FixedClock } from '../objects/clock';
 import { normalizeFilter, type Filter } from '../objects/filter';
 import { compileFilter, SqlParameters } from '../objects/filter-compiler';
 import { Workspace } from '../objects/workspace';
+import { jobSweep } from './job-sweep';
 
 const now = new Date('2026-04-14T10:00:00Z');
 
@@ -196,9 +197,11 @@ export async function sweep(tickets: number, runs = 7): Promise<{ typed: number;
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { tickets: { type: 'string', multiple: true }, runs: { type: 'string' } } });
+  const { values } = parseArgs({ options: { tickets: { type: 'string', multiple: true }, runs: { type: 'string' }, 'no-job': { type: 'boolean' } } });
   const sizes = (values.tickets ?? ['100000']).flatMap((value) => value.split(',')).map((value) => Number(value.replace(/k$/i, '000').replace(/m$/i, '000000')));
   void (async () => {
     for (const tickets of sizes) await sweep(tickets, values.runs ? Number(values.runs) : 7);
+    // The seed's whole three-rule job through the real runner at the same sizes (bench:jobs alone runs just this).
+    if (!values['no-job']) for (const tickets of sizes) await jobSweep(tickets, values.runs ? { runs: Number(values.runs) } : {});
   })();
 }
