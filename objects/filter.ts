@@ -89,7 +89,7 @@ export function normalizeFilter(input: unknown, path = 'filter'): Filter {
   return condition;
 }
 
-/** The lenient schema used when reading files: any accepted spelling, normalized. */
+/** The lenient schema used when reading files: every accepted spelling, normalized. */
 export const filterSchema: z.ZodType<Filter, unknown> = z.unknown().transform((value, context) => {
   try {
     return normalizeFilter(value, '');
