@@ -1,6 +1,6 @@
 // The one DuckDB database of a workspace: a single connection, writes and reads queued, transactions that nest.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { QueryError, errorMessage } from './errors';
 
 /** A row as JavaScript values: numbers (BIGINT included, when safe), strings, booleans, Dates, null. */
@@ -29,6 +29,11 @@ export class Database implements Sql {
   /** Set while a transaction runs: the callbacks to run once it commits. */
   private readonly inTransaction = new AsyncLocalStorage<(() => void)[]>();
   private closed = false;
+  /**
+   * Prepared statements by SQL text, most recently used last. Code sends the same statements again and again (a
+   * batch of webhooks, a job's rule queries); preparing once saves a parse and a plan each time.
+   */
+  private readonly prepared = new Map<string, DuckDBPreparedStatement>();
 
   private constructor(
     readonly path: string,
@@ -109,6 +114,7 @@ export class Database implements Sql {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.forgetPrepared();
     this.connection.closeSync();
   }
 
@@ -128,17 +134,54 @@ export class Database implements Sql {
 
   private async execute(sql: string, params: readonly unknown[], read: boolean): Promise<Row[]> {
     if (this.closed) throw new QueryError('the database is closed', sql, params);
-    const values = params.map(toDuckValue);
     try {
-      if (!read) {
-        await this.connection.run(sql, values as never);
-        return [];
+      if (params.length === 0) {
+        // Statements without parameters (transactions, DDL) run directly; DDL may change what cached plans mean.
+        if (!read) {
+          await this.connection.run(sql);
+          if (!/^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql)) this.forgetPrepared();
+          return [];
+        }
+        return (await this.connection.runAndReadAll(sql)).getRowObjectsJS().map(normalizeRow);
       }
-      const reader = await this.connection.runAndReadAll(sql, values as never);
-      return reader.getRowObjectsJS().map(normalizeRow);
+      const statement = await this.statement(sql);
+      try {
+        statement.bind(params.map(toDuckValue) as never);
+        if (!read) {
+          await statement.run();
+          return [];
+        }
+        return (await statement.runAndReadAll()).getRowObjectsJS().map(normalizeRow);
+      } catch (error) {
+        this.prepared.delete(sql);
+        statement.destroySync();
+        throw error;
+      }
     } catch (error) {
       throw new QueryError(errorMessage(error), sql, params, { cause: error });
     }
+  }
+
+  private async statement(sql: string): Promise<DuckDBPreparedStatement> {
+    const cached = this.prepared.get(sql);
+    if (cached) {
+      this.prepared.delete(sql);
+      this.prepared.set(sql, cached);
+      return cached;
+    }
+    const statement = await this.connection.prepare(sql);
+    this.prepared.set(sql, statement);
+    if (this.prepared.size > 200) {
+      const [oldest, evicted] = this.prepared.entries().next().value as [string, DuckDBPreparedStatement];
+      this.prepared.delete(oldest);
+      evicted.destroySync();
+    }
+    return statement;
+  }
+
+  private forgetPrepared(): void {
+    for (const statement of this.prepared.values()) statement.destroySync();
+    this.prepared.clear();
   }
 }
 
