@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EscalatorError } from '../objects/errors';
 import { findField } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
-import { describeDefinition } from './create-object';
+import { describeObject } from '../objects/describe-object';
 import { displayFieldName, fieldFileEntry, fieldInputSchema } from './field-input';
 import { defineTool } from './tool';
 
@@ -55,7 +55,7 @@ export function addFieldsTool(deps: { workspace: Workspace }) {
         added,
         ...(extended.length ? { options_added: extended } : {}),
         ...(unchanged.length ? { already_there: unchanged } : {}),
-        definition: describeDefinition(saved),
+        definition: describeObject(saved),
       };
     },
   });

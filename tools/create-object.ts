@@ -1,7 +1,7 @@
 // create_object: a new object (a typed table and its .object.yaml) from a field list.
 import { z } from 'zod';
 import { EscalatorError } from '../objects/errors';
-import type { ObjectDefinition } from '../objects/object-schema';
+import { describeObject } from '../objects/describe-object';
 import type { Workspace } from '../objects/workspace';
 import { fieldFileEntry, fieldInputSchema } from './field-input';
 import { defineTool } from './tool';
@@ -15,21 +15,6 @@ export const createObjectInput = z.object({
   display_field: z.string().optional().describe('The field that names an entry (defaults to Name/Title or the first text field)'),
 });
 
-/** The definition as tools report it: fields with types, options and relations. */
-export function describeDefinition(definition: ObjectDefinition): Record<string, unknown> {
-  return {
-    name: definition.name,
-    display_field: definition.displayField,
-    ...(definition.kanbanField ? { kanban_field: definition.kanbanField } : {}),
-    fields: definition.fields.map((field) => ({
-      name: field.name,
-      type: field.type,
-      ...(field.options ? { options: field.options } : {}),
-      ...(field.relatedObject ? { related_object: field.relatedObject } : {}),
-    })),
-    ...(definition.views.length ? { views: definition.views.map((view) => view.name) } : {}),
-  };
-}
 
 export function createObjectTool(deps: { workspace: Workspace }) {
   return defineTool({
@@ -51,7 +36,7 @@ export function createObjectTool(deps: { workspace: Workspace }) {
       }
       raw.fields = input.fields.map(fieldFileEntry);
       const definition = await workspace.saveObject(raw);
-      return { created: describeDefinition(definition), file: `objects/${name}/.object.yaml` };
+      return { created: describeObject(definition), file: `objects/${name}/.object.yaml` };
     },
   });
 }

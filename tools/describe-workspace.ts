@@ -1,6 +1,6 @@
 // describe_workspace: the objects (fields, options, views, entry counts), jobs and roles of the workspace.
 import { z } from 'zod';
-import type { Filter } from '../objects/filter';
+import { describeObject, type ObjectDescription } from '../objects/describe-object';
 import { tableName } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
 import { listJobs } from './list-jobs';
@@ -9,14 +9,7 @@ import { defineTool } from './tool';
 export interface WorkspaceSummary {
   name: string;
   timezone: string;
-  objects: {
-    name: string;
-    entries: number;
-    display_field: string;
-    kanban_field?: string;
-    fields: { name: string; type: string; options?: string[]; related_object?: string }[];
-    views: { name: string; filter?: Filter; sort: { field: string; direction: string }[] }[];
-  }[];
+  objects: (ObjectDescription & { entries: number })[];
   jobs: { name: string; object: string; schedule: string; enabled: boolean; rules: string[]; next_run?: string }[];
   /** Job files that do not validate (they do not run until fixed). */
   job_problems?: { file: string; message: string }[];
@@ -28,19 +21,8 @@ export async function summarizeWorkspace(workspace: Workspace): Promise<Workspac
   const objects: WorkspaceSummary['objects'] = [];
   for (const definition of workspace.objects.values()) {
     const [count] = await workspace.db.query<{ count: number }>(`SELECT count(*)::INTEGER AS count FROM ${tableName(definition.name)}`);
-    objects.push({
-      name: definition.name,
-      entries: count?.count ?? 0,
-      display_field: definition.displayField,
-      ...(definition.kanbanField ? { kanban_field: definition.kanbanField } : {}),
-      fields: definition.fields.map((field) => ({
-        name: field.name,
-        type: field.type,
-        ...(field.options ? { options: field.options } : {}),
-        ...(field.relatedObject ? { related_object: field.relatedObject } : {}),
-      })),
-      views: definition.views.map((view) => ({ name: view.name, ...(view.filter ? { filter: view.filter } : {}), sort: view.sort })),
-    });
+    const { name, ...rest } = describeObject(definition);
+    objects.push({ name, entries: count?.count ?? 0, ...rest });
   }
   const { jobs, problems } = await listJobs(workspace);
   return {

@@ -1,27 +1,15 @@
 // escalator objects list|show NAME: object definitions, their fields and views.
 import { UsageError } from '../../objects/errors';
+import { describeObject, type ObjectDescription } from '../../objects/describe-object';
 import type { ObjectDefinition } from '../../objects/object-schema';
 import { parseFlags, type Command } from '../command';
 import { formatTable, toJson } from '../format';
 
 const usage = 'escalator objects list|show NAME [--json]';
 
-function describe(definition: ObjectDefinition, count?: number) {
-  return {
-    name: definition.name,
-    displayField: definition.displayField,
-    ...(definition.kanbanField ? { kanbanField: definition.kanbanField } : {}),
-    ...(count === undefined ? {} : { entries: count }),
-    fields: definition.fields.map((field) => ({
-      name: field.name,
-      type: field.type,
-      column: field.column,
-      ...(field.options ? { options: field.options } : {}),
-      ...(field.relatedObject ? { relatedObject: field.relatedObject } : {}),
-      ...(field.script ? { script: field.script } : {}),
-    })),
-    views: definition.views.map((view) => ({ name: view.name, filter: view.filter ?? null, sort: view.sort })),
-  };
+function describe(definition: ObjectDefinition, count: number): ObjectDescription & { entries: number } {
+  const { name, ...rest } = describeObject(definition);
+  return { name, entries: count, ...rest };
 }
 
 export const objectsCommand: Command = {
@@ -49,12 +37,12 @@ export const objectsCommand: Command = {
     const definition = workspace.object(name);
     const detail = describe(definition, await countOf(definition.name));
     if (values.json) return void context.io.stdout(toJson(detail));
-    const lines = [`${detail.name} — ${detail.entries} entries, shown by ${detail.displayField}${detail.kanbanField ? `, board on ${detail.kanbanField}` : ''}`, ''];
+    const lines = [`${detail.name} — ${detail.entries} entries, shown by ${detail.display_field}${detail.kanban_field ? `, board on ${detail.kanban_field}` : ''}`, ''];
     lines.push(
       formatTable(
         detail.fields.map((field) => ({
           field: field.name,
-          type: field.type === 'relation' ? `relation → ${field.relatedObject}` : field.type,
+          type: field.type === 'relation' ? `relation → ${field.related_object}` : field.type,
           options: field.options?.join(', ') ?? (field.script ? `runs actions/${field.script}` : ''),
         })),
         { timeZone: workspace.timeZone, maxWidth: 80 },
