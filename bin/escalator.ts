@@ -2,6 +2,9 @@
 // The escalator executable: wires the real process (argv, env, stdio) to the command line.
 import { runCli } from './cli';
 
+// The workspace holds CRM data: everything this process creates (DuckDB file and .wal included) is owner-only.
+process.umask(0o077);
+
 void runCli(process.argv.slice(2), {
   env: process.env,
   io: {

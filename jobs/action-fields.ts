@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { getEntry, resolveEntryId } from '../objects/entries';
+import { pathInside } from '../objects/safe-path';
 import { EscalatorError } from '../objects/errors';
 import { findField, type ObjectDefinition } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
@@ -98,8 +99,7 @@ export async function runActionField(workspace: Workspace, objectName: string, e
     throw new EscalatorError(`${field.name} is a ${field.type} field, not an action${actions.length ? ` (action fields: ${actions.join(', ')})` : ''}`);
   }
   const actionsDir = resolve(workspace.path('actions'));
-  const script = resolve(actionsDir, field.script);
-  if (!script.startsWith(`${actionsDir}/`)) throw new EscalatorError(`${field.name}: script "${field.script}" must be a file under actions/`);
+  const script = pathInside(actionsDir, field.script, { kind: 'action script' });
   if (!existsSync(script)) throw new EscalatorError(`${field.name}: actions/${field.script} does not exist; put the script there`);
   const id = await resolveEntryId(workspace.db, definition, entry);
   const row = await getEntry(workspace, definition.name, id);

@@ -9,6 +9,7 @@ import { DefinitionError, EscalatorError, errorMessage } from '../objects/errors
 import { compileFilter, SqlParameters } from '../objects/filter-compiler';
 import { stageFile } from '../objects/files';
 import { parseYaml } from '../objects/object-files';
+import { pathInside } from '../objects/safe-path';
 import { findField } from '../objects/object-schema';
 import { matchOption } from '../objects/values';
 import type { Workspace } from '../objects/workspace';
@@ -24,8 +25,9 @@ export function jobFileLabel(name: string): string {
   return `jobs/${name}.job.yaml`;
 }
 
+/** jobs/<name>.job.yaml; a name that would leave jobs/ is refused (see objects/safe-path). */
 function jobPath(workspace: Workspace, name: string): string {
-  return workspace.path('jobs', `${name}.job.yaml`);
+  return pathInside(workspace.path('jobs'), name, { kind: 'job', suffix: '.job.yaml' });
 }
 
 export type JobsListener = (change: { job: string; kind: 'saved' | 'deleted' }) => void;

@@ -1,12 +1,12 @@
 // Entry documents: one markdown file per entry under objects/<name>/docs/ (post-escalation reviews, account history).
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { resolveEntryId } from './entries';
 import { writeFileAtomic } from './files';
+import { pathInside } from './safe-path';
 import type { Workspace } from './workspace';
 
 export function documentPath(workspace: Workspace, objectName: string, entryId: string): string {
-  return join(workspace.docsDir(workspace.object(objectName).name), `${entryId.replace(/[^A-Za-z0-9_.-]/g, '_')}.md`);
+  return pathInside(workspace.docsDir(workspace.object(objectName).name), entryId.replace(/[^A-Za-z0-9_.-]/g, '_'), { kind: 'document', suffix: '.md' });
 }
 
 /**

@@ -4,9 +4,9 @@ import { dirname, basename, join } from 'node:path';
 
 /** Writes `text` to a temporary file beside `path` and returns a function that moves it into place. */
 export function stageFile(path: string, text: string): { commit: () => void; discard: () => void } {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const descriptor = openSync(temporary, 'w');
+  const descriptor = openSync(temporary, 'w', 0o600);
   try {
     writeSync(descriptor, text);
     fsyncSync(descriptor);

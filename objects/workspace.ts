@@ -1,5 +1,5 @@
 // A workspace: workspace.yaml, object definitions on disk and the DuckDB file, opened together.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, statSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { dump } from 'js-yaml';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './clock';
@@ -9,6 +9,7 @@ import type { BusinessCalendar, CompileContext } from './filter-compiler';
 import { stageFile, packageRoot } from './files';
 import { definitionFrom, dumpObjectFile, loadObjects, parseYaml, validateRegistry } from './object-files';
 import type { ObjectDefinition } from './object-schema';
+import { pathInside } from './safe-path';
 import { reconcileObjects } from './schema-sync';
 import type { ValueContext } from './values';
 import { type WorkspaceConfig, workspaceConfigSchema } from './workspace-config';
@@ -57,7 +58,8 @@ export class Workspace {
     const objects = loadObjects(root);
     const clock = options.clock ?? systemClock;
     validateRegistry(objects, (name) => objectFileLabel(name), { now: clock.now(), timeZone: config.timezone });
-    mkdirSync(join(root, 'exports'), { recursive: true });
+    mkdirSync(join(root, 'exports'), { recursive: true, mode: 0o700 });
+    restrictDatabaseFile(join(root, 'workspace.duckdb'));
     const db = await Database.open(join(root, 'workspace.duckdb'), { allowedDirectory: join(root, 'exports') });
     try {
       await db.transaction((sql) => reconcileObjects(sql, objects, objectFileLabel));
@@ -83,16 +85,17 @@ export class Workspace {
     const staging = join(dirname(root), `.${basename(root)}.init-${process.pid}`);
     rmSync(staging, { recursive: true, force: true });
     try {
-      mkdirSync(staging, { recursive: true });
-      for (const folder of ['objects', 'jobs', 'actions', 'exports']) mkdirSync(join(staging, folder), { recursive: true });
+      mkdirSync(staging, { recursive: true, mode: 0o700 });
+      for (const folder of ['objects', 'jobs', 'actions', 'exports']) mkdirSync(join(staging, folder), { recursive: true, mode: 0o700 });
       const config = workspaceConfigSchema.parse({
         name: options.name ?? 'escalator workspace',
         timezone: options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
       });
       stageFile(join(staging, 'workspace.yaml'), dump(config, { lineWidth: 120 })).commit();
       for (const name of templateObjects) {
-        mkdirSync(join(staging, 'objects', name), { recursive: true });
+        mkdirSync(join(staging, 'objects', name), { recursive: true, mode: 0o700 });
         copyFileSync(join(packageRoot(), 'objects', 'templates', `${name}.object.yaml`), join(staging, 'objects', name, '.object.yaml'));
+        chmodSync(join(staging, 'objects', name, '.object.yaml'), 0o600);
       }
       const staged = await Workspace.open(staging, options);
       try {
@@ -100,6 +103,7 @@ export class Workspace {
       } finally {
         await staged.close();
       }
+      restrictTree(staging);
       if (existsSync(root)) rmSync(root, { recursive: true });
       mkdirSync(dirname(root), { recursive: true });
       renameSync(staging, root);
@@ -133,11 +137,11 @@ export class Workspace {
   }
 
   objectFile(name: string): string {
-    return join(this.dir, 'objects', name, '.object.yaml');
+    return join(pathInside(join(this.dir, 'objects'), name, { kind: 'object' }), '.object.yaml');
   }
 
   docsDir(name: string): string {
-    return join(this.dir, 'objects', name, 'docs');
+    return join(pathInside(join(this.dir, 'objects'), name, { kind: 'object' }), 'docs');
   }
 
   path(...parts: string[]): string {
@@ -191,6 +195,26 @@ export class Workspace {
   async close(): Promise<void> {
     this.db.close();
     await Database.release(this.db.path);
+  }
+}
+
+/**
+ * DuckDB creates its file and .wal with the process umask; the CRM data is the owner's alone, so an existing
+ * file readable by group or others is narrowed to 0600 on open (bin/ also sets umask 077 for new ones).
+ */
+function restrictDatabaseFile(path: string): void {
+  for (const file of [path, `${path}.wal`]) {
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  }
+}
+
+/** Folders 0700 and files 0600 throughout a freshly made workspace, whatever the umask was. */
+function restrictTree(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) restrictTree(path);
+    else if (entry.isFile()) chmodSync(path, 0o600);
   }
 }
 

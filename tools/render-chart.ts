@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { z } from 'zod';
 import { EscalatorError } from '../objects/errors';
+import { pathInside } from '../objects/safe-path';
 import { readOnlyQuery } from '../objects/read-only-query';
 import type { Row } from '../objects/database';
 import type { Workspace } from '../objects/workspace';
@@ -25,11 +26,23 @@ export function exportFileName(title: string, now: Date): string {
 }
 
 /** Renders `spec` with `rows` as its data to exports/<name>.png; returns the absolute path. */
+/** Largest canvas and data a chart may ask for: a 40000×40000 PNG once took 4 GB of memory. */
+export const chartLimits = { maxPixels: 2000, maxRows: 5000 };
+
+const pixels = (axis: string) =>
+  z.number().int().positive().max(chartLimits.maxPixels, `a chart's ${axis} is at most ${chartLimits.maxPixels} px`).optional();
+
+/** The canvas part of a spec, checked before anything is drawn ("container" and other strings are refused too). */
+const canvasSchema = z.object({ width: pixels('width'), height: pixels('height') }).loose();
+
 export async function writeChart(workspace: Workspace, title: string, spec: Record<string, unknown>, rows: readonly Row[]): Promise<string> {
   if (rows.length === 0) throw new EscalatorError('the chart has no data: the query returned no rows');
+  if (rows.length > chartLimits.maxRows) throw new EscalatorError(`the chart has ${rows.length} rows; at most ${chartLimits.maxRows} data points, so aggregate in the SQL (GROUP BY)`);
+  const canvas = canvasSchema.safeParse(spec);
+  if (!canvas.success) throw new EscalatorError(`chart size refused: ${canvas.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   const png = await renderVegaLitePng({ title, width: 520, height: 300, ...spec, data: { values: chartValues(rows) } });
-  const path = workspace.path('exports', exportFileName(title, workspace.clock.now()));
-  writeFileSync(path, png);
+  const path = pathInside(workspace.path('exports'), exportFileName(title, workspace.clock.now()), { kind: 'export' });
+  writeFileSync(path, png, { mode: 0o600 });
   return path;
 }
 
@@ -43,6 +56,10 @@ export function renderChartTool(deps: { workspace: Workspace }) {
       sql: z.string().min(1).describe('One SELECT whose rows are the chart data; column names are the fields the encoding uses'),
       spec: z
         .record(z.string(), z.unknown())
+        .superRefine((spec, context) => {
+          const canvas = canvasSchema.safeParse(spec);
+          if (!canvas.success) for (const issue of canvas.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+        })
         .describe('Vega-Lite spec without data, e.g. {"mark":"bar","encoding":{"x":{"field":"month","type":"ordinal"},"y":{"field":"escalations","type":"quantitative"},"color":{"field":"tier"}}}'),
     }),
     async run(input) {
