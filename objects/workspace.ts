@@ -10,6 +10,7 @@ import { stageFile, packageRoot } from './files';
 import { definitionFrom, dumpObjectFile, loadObjects, parseYaml, validateRegistry } from './object-files';
 import type { ObjectDefinition } from './object-schema';
 import { reconcileObjects } from './schema-sync';
+import { reservedFieldProblem } from './environment-names';
 import type { ValueContext } from './values';
 import { type WorkspaceConfig, workspaceConfigSchema } from './workspace-config';
 
@@ -151,6 +152,12 @@ export class Workspace {
   async saveObject(data: Record<string, unknown>): Promise<ObjectDefinition> {
     const label = objectFileLabel(String(data.name ?? 'object'));
     const definition = definitionFrom(data, label);
+    const before = this.objects.get(definition.name);
+    for (const field of definition.fields) {
+      if (before?.fields.some((known) => known.name.toLowerCase() === field.name.toLowerCase())) continue;
+      const problem = reservedFieldProblem(field.name);
+      if (problem) throw new EscalatorError(problem);
+    }
     const objects = new Map(this.objects);
     objects.set(definition.name, definition);
     validateRegistry(objects, objectFileLabel, { now: this.clock.now(), timeZone: this.timeZone });
