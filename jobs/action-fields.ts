@@ -1,7 +1,7 @@
 // Action fields: a field of type `action` runs a script under <workspace>/actions/ with the entry's fields as
 // environment variables (OPENED_DATE, PRIORITY …), within a time limit, and shows the JSON status line it prints.
-import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync, realpathSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { getEntry, resolveEntryId } from '../objects/entries';
@@ -9,6 +9,7 @@ import { pathInside } from '../objects/safe-path';
 import { EscalatorError } from '../objects/errors';
 import { findField, type ObjectDefinition } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
+import { reservedEnvironmentName, variableName } from '../objects/environment-names';
 
 export interface ActionStatus {
   type: string;
@@ -27,37 +28,35 @@ export interface ActionResult {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** Fields not passed because their variable is one programs read (PATH, PYTHONWARNINGS …), from a hand-edited file. */
+  skippedFields: string[];
 }
 
 export interface ActionOptions {
-  /** Variables the script also sees (PATH, HOME …): bin passes them; nothing is read from process.env here. */
+  /** Variables the script also sees; only HOME and LANG are taken from it (PATH is fixed). */
   environment?: Record<string, string | undefined>;
   /** Overrides the field's timeout_seconds (default 10 s). */
   timeoutMs?: number;
 }
 
-/** "Opened Date" → OPENED_DATE. */
-export function variableName(fieldName: string): string {
-  return fieldName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toUpperCase()
-    .replace(/[^A-Z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-}
+export { variableName } from '../objects/environment-names';
 
 /**
  * The entry's fields as variables. A date is given as its day (yyyy-MM-dd in the workspace zone, what the seed's
  * script parses) and in full as <NAME>_AT (ISO 8601). Empty fields are not set.
  */
-export function entryEnvironment(definition: ObjectDefinition, entry: Record<string, unknown>, timeZone: string): Record<string, string> {
+export function entryEnvironment(definition: ObjectDefinition, entry: Record<string, unknown>, timeZone: string, skipped: string[] = []): Record<string, string> {
   const variables: Record<string, string> = {};
   for (const field of definition.fields) {
     if (field.type === 'action') continue;
     const value = entry[field.name];
     if (value === null || value === undefined || value === '') continue;
     const name = variableName(field.name);
+    const reserved = reservedEnvironmentName(name) ?? (value instanceof Date ? reservedEnvironmentName(`${name}_AT`) : undefined);
+    if (reserved || name === '') {
+      skipped.push(`${field.name} (${name || 'no name'}: ${reserved ?? 'empty'})`);
+      continue;
+    }
     if (value instanceof Date) {
       variables[name] = DateTime.fromJSDate(value).setZone(timeZone).toFormat('yyyy-MM-dd');
       variables[`${name}_AT`] = value.toISOString();
@@ -101,28 +100,61 @@ export async function runActionField(workspace: Workspace, objectName: string, e
   const actionsDir = resolve(workspace.path('actions'));
   const script = pathInside(actionsDir, field.script, { kind: 'action script' });
   if (!existsSync(script)) throw new EscalatorError(`${field.name}: actions/${field.script} does not exist; put the script there`);
+  if (!realpathSync(script).startsWith(`${realpathSync(actionsDir)}/`)) {
+    throw new EscalatorError(`${field.name}: actions/${field.script} is a link to a file outside actions/; copy the script into actions/ instead`);
+  }
   const id = await resolveEntryId(workspace.db, definition, entry);
   const row = await getEntry(workspace, definition.name, id);
   const [command, ...args] = interpreterFor(script);
-  const environment: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin', TZ: workspace.timeZone };
-  for (const [key, value] of Object.entries(options.environment ?? {})) if (value !== undefined) environment[key] = value;
-  Object.assign(environment, entryEnvironment(definition, row ?? {}, workspace.timeZone), { OBJECT: definition.name, WORKSPACE: workspace.dir });
+  const skippedFields: string[] = [];
+  const environment: Record<string, string> = {
+    ...entryEnvironment(definition, row ?? {}, workspace.timeZone, skippedFields),
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    HOME: options.environment?.HOME ?? actionsDir,
+    LANG: options.environment?.LANG ?? 'C.UTF-8',
+    TZ: workspace.timeZone,
+    OBJECT: definition.name,
+    WORKSPACE: workspace.dir,
+  };
   const timeoutMs = options.timeoutMs ?? (field.timeoutSeconds ?? 10) * 1000;
   const started = performance.now();
-  return new Promise((resolvePromise) => {
-    execFile(command!, args, { cwd: actionsDir, env: environment, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      const timedOut = error !== null && (error as NodeJS.ErrnoException & { killed?: boolean }).killed === true;
-      const code = error === null ? 0 : typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : null;
+  return new Promise((resolvePromise, rejectPromise) => {
+    const child = spawn(command!, args, { cwd: actionsDir, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk: Buffer) => { if (stdout.length < 1 << 20) stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { if (stderr.length < 1 << 20) stderr += chunk.toString(); });
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      rejectPromise(new EscalatorError(`${field.name}: cannot run actions/${field.script}: ${error.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) killGroup();
+      const skipNote = skippedFields.length ? `escalator: not passed to the script (reserved environment names): ${skippedFields.join(', ')}\n` : '';
       resolvePromise({
         entryId: id,
         field: field.name,
         script: field.script!,
-        status: statusLine(String(stdout)),
-        exitCode: code,
+        status: statusLine(stdout),
+        exitCode: timedOut ? null : code,
         timedOut,
-        stdout: String(stdout),
-        stderr: String(stderr),
+        stdout,
+        stderr: skipNote + stderr,
         durationMs: Math.round(performance.now() - started),
+        skippedFields,
       });
     });
   });

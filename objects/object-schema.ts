@@ -68,7 +68,7 @@ const fieldInput = z
     relation: z.union([z.string(), z.object({ object: z.string() }).loose()]).optional(),
     script: z.string().optional(),
     action: z.string().optional(),
-    timeout_seconds: z.number().positive().optional(),
+    timeout_seconds: z.number().min(1).max(300).optional(),
   })
   .loose();
 

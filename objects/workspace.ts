@@ -11,6 +11,7 @@ import { definitionFrom, dumpObjectFile, loadObjects, parseYaml, validateRegistr
 import type { ObjectDefinition } from './object-schema';
 import { pathInside } from './safe-path';
 import { reconcileObjects } from './schema-sync';
+import { reservedFieldProblem } from './environment-names';
 import type { ValueContext } from './values';
 import { type WorkspaceConfig, workspaceConfigSchema } from './workspace-config';
 
@@ -155,6 +156,12 @@ export class Workspace {
   async saveObject(data: Record<string, unknown>): Promise<ObjectDefinition> {
     const label = objectFileLabel(String(data.name ?? 'object'));
     const definition = definitionFrom(data, label);
+    const before = this.objects.get(definition.name);
+    for (const field of definition.fields) {
+      if (before?.fields.some((known) => known.name.toLowerCase() === field.name.toLowerCase())) continue;
+      const problem = reservedFieldProblem(field.name);
+      if (problem) throw new EscalatorError(problem);
+    }
     const objects = new Map(this.objects);
     objects.set(definition.name, definition);
     validateRegistry(objects, objectFileLabel, { now: this.clock.now(), timeZone: this.timeZone });
