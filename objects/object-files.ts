@@ -2,22 +2,15 @@
 // workspace, applied to DuckDB in one transaction, then moved into place atomically.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { dump, load, YAMLException } from 'js-yaml';
+import { dump } from 'js-yaml';
 import { DefinitionError, ValidationError, errorMessage } from './errors';
 import { compileFilter, compileSort, SqlParameters, type CompileContext } from './filter-compiler';
+import { readYaml } from './yaml-file';
 import { type ObjectDefinition, type ObjectRegistry, findField, parseObjectFile } from './object-schema';
 
-/** Parses YAML text; a syntax error names the file and line. */
+/** Parses YAML text through the bounded reader; a syntax error or a file over the limits names the file. */
 export function parseYaml(text: string, file: string): unknown {
-  try {
-    return load(text);
-  } catch (error) {
-    if (error instanceof YAMLException) {
-      const line = error.mark ? error.mark.line + 1 : undefined;
-      throw new DefinitionError(file, `malformed YAML: ${error.reason}`, line === undefined ? { cause: error } : { cause: error, line });
-    }
-    throw error;
-  }
+  return readYaml(text, { file });
 }
 
 /** Reads one .object.yaml into a definition, or throws a DefinitionError naming the file and the problem. */

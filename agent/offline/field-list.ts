@@ -2,7 +2,7 @@
 // escalated (boolean)" → field inputs for create_object / add_fields.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { readYaml } from '../../objects/yaml-file';
 import { packageRoot } from '../../objects/files';
 import type { FieldType } from '../../objects/object-schema';
 import type { Workspace } from '../../objects/workspace';
@@ -57,7 +57,7 @@ function knownOptions(name: string): string[] | undefined {
   if (!templateOptions) {
     templateOptions = new Map();
     for (const object of ['support_tickets', 'company', 'people']) {
-      const data = load(readFileSync(join(packageRoot(), 'objects', 'templates', `${object}.object.yaml`), 'utf8')) as { fields: { name: string; options?: string[] }[] };
+      const data = readYaml(readFileSync(join(packageRoot(), 'objects', 'templates', `${object}.object.yaml`), 'utf8'), { file: `${object}.object.yaml` }) as { fields: { name: string; options?: string[] }[] };
       for (const field of data.fields) if (field.options) templateOptions.set(field.name.toLowerCase(), field.options);
     }
   }

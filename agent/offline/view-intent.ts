@@ -1,7 +1,7 @@
 // Offline: saved views. The seed's Step 3 ("Build a view that shows open tickets with account context:" and its
 // YAML, indented or flattened) and plain requests ("create a view called Hot P1s of open P1 tickets from Enterprise
 // accounts sorted by opened date").
-import { load } from 'js-yaml';
+import { readYaml } from '../../objects/yaml-file';
 import { normalizeFilter, type Filter } from '../../objects/filter';
 import { findField } from '../../objects/object-schema';
 import { errorMessage } from '../../objects/errors';
@@ -76,7 +76,7 @@ function chooseObject(turn: Turn, intro: string, spec: ViewSpec | undefined): st
 /** The view block as YAML (indented), or as the seed prints it with the indentation lost. */
 export function viewFromYaml(block: string): ViewSpec | string {
   try {
-    const data = load(block) as unknown;
+    const data = readYaml(block, { file: 'the view block' });
     const item = (Array.isArray(data) ? data[0] : data) as Record<string, unknown> | undefined;
     if (item && typeof item === 'object' && typeof item.name === 'string' && (item.filters !== undefined || item.filter !== undefined || item.sort !== undefined)) {
       return specFrom(item);
