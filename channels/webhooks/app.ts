@@ -10,6 +10,7 @@ import type { IngestQueue } from '../ingest/ingest-queue';
 import type { IngestionMapping } from '../ingest/mapping';
 import { prepareTicket } from '../ingest/prepare';
 import { wellFormedJson } from '../ingest/well-formed';
+import { parseJsonKeepingBigIntegers } from './big-integers';
 import { parseOr422, ticketBodySchema } from './payload-schema';
 import { parseIntercomBody } from './intercom';
 import { verifyBearer, verifyIntercomSignature, verifyZendeskSignature } from './signatures';
@@ -166,7 +167,7 @@ function header(c: Context, name: string): string {
 
 function parseJson(raw: Buffer): unknown {
   try {
-    return wellFormedJson(JSON.parse(raw.toString('utf8')));
+    return wellFormedJson(parseJsonKeepingBigIntegers(raw.toString('utf8')));
   } catch (error) {
     throw new WebhookError(400, `malformed JSON: ${errorMessage(error)}`);
   }
