@@ -126,6 +126,33 @@ describe('action fields', () => {
     expect(result.durationMs).toBeLessThan(4000);
   });
 
+  it('refuses a new field whose variable a runtime reads, and writes nothing', async () => {
+    const before = JSON.stringify(test.workspace.object('support_tickets').raw);
+    const raw = JSON.parse(before) as { fields: unknown[] };
+    raw.fields.push({ name: 'Perl5opt', type: 'text' });
+    await expect(test.workspace.saveObject(raw)).rejects.toThrow(/PERL5OPT/);
+    expect(JSON.stringify(test.workspace.object('support_tickets').raw)).toBe(before);
+  });
+
+  it("builds the script's environment from nothing: no variable of escalator's own process reaches it", async () => {
+    process.env.ESCALATOR_TEST_SECRET = 'leak-me';
+    const original = JSON.parse(JSON.stringify(test.workspace.object('support_tickets').raw)) as Record<string, unknown>;
+    try {
+      writeFileSync(join(test.dir, 'actions', 'env.sh'), 'env\n');
+      const raw = JSON.parse(JSON.stringify(test.workspace.object('support_tickets').raw)) as { fields: unknown[] };
+      raw.fields.push({ name: 'Env Dump', type: 'action', script: 'env.sh' });
+      await test.workspace.saveObject(raw);
+      const [any] = await findEntries(test.workspace, 'support_tickets', { limit: 1 });
+      const result = await runActionField(test.workspace, 'support_tickets', String(any!.id), 'Env Dump');
+      expect(result.stdout).not.toContain('leak-me');
+      expect(result.stdout).toMatch(/^PRIORITY=/m);
+      expect(result.stdout).toMatch(/^PATH=/m);
+    } finally {
+      delete process.env.ESCALATOR_TEST_SECRET;
+      await test.workspace.saveObject(original);
+    }
+  });
+
   it('refuses a field that is not an action, naming the action fields there are', async () => {
     const [any] = await findEntries(test.workspace, 'support_tickets', { limit: 1 });
     await expect(runActionField(test.workspace, 'support_tickets', String(any!.id), 'Priority')).rejects.toThrow('Priority is a enum field, not an action (action fields: SLA Status, Slow Check)');
