@@ -23,7 +23,7 @@ export const startCommand: Command = {
       await workspace.close();
     }
     const chat = commands.find((command) => command.name === 'chat');
-    if (chat) return chat.run(context);
+    if (chat) return chat.load().run(context);
     return boardCommand.run({ ...context, argv: [] });
   },
 };
