@@ -7,8 +7,9 @@ import { Workspace } from '../objects/workspace';
 import { attachCalendar } from '../jobs/sla-config';
 import type { CliIo, Command, CommandContext } from './command';
 import { commands } from './commands';
-import { envSchema, readEnv } from './env';
+import { readEnv } from './env';
 import { routeToOwner } from './owner-client';
+import { routedEnvironment } from './owner-protocol';
 import { OwnerServer } from './owner-server';
 
 export interface CliOptions {
@@ -47,7 +48,7 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
     const host = options.host && options.host.workspace.dir === workspaceDir ? options.host.workspace : undefined;
     if (!options.host && command.name !== 'init') {
       // DuckDB lets one process hold the file: while serve or chat owns this workspace, the command runs there.
-      const routed = await routeToOwner(workspaceDir, { argv: [...argv], cwd: options.cwd ?? process.cwd(), env: escalatorVariables(options.env), interactive: io.interactive }, io);
+      const routed = await routeToOwner({ workspaceDir, argv: [...argv], cwd: options.cwd ?? process.cwd(), environment: options.env, io });
       if (routed) return routed.code;
     }
     if (host && command.owns?.nested === 'refuse') {
@@ -71,7 +72,11 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
           const owned = workspace;
           ownerServer = await OwnerServer.listen(workspaceDir, {
             command: command.name,
-            run: (request, routedIo) => runCli(request.argv, { io: routedIo, env: request.env, cwd: request.cwd, host: { workspace: owned } }),
+            environment: options.env,
+            // The routed command runs with this process's environment (its keys and tokens), taking only the
+            // allow-listed variables from the caller.
+            run: (request, routedIo) =>
+              runCli(request.argv, { io: routedIo, env: routedEnvironment(options.env, request.env), cwd: request.cwd, host: { workspace: owned } }),
           });
         }
         return workspace;
@@ -90,14 +95,6 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
     await ownerServer?.close();
     await workspace?.close();
   }
-}
-
-/** The variables a routed command needs from its caller's environment (the escalator ones, nothing else). */
-function escalatorVariables(source: NodeJS.ProcessEnv): Record<string, string> {
-  const names = new Set([...Object.keys(envSchema.shape), 'ESCALATOR_DEBUG']);
-  const picked: Record<string, string> = {};
-  for (const [name, value] of Object.entries(source)) if (names.has(name) && value !== undefined) picked[name] = value;
-  return picked;
 }
 
 function extractGlobalFlags(argv: readonly string[]): { rest: string[]; workspaceFlag?: string; help: boolean } {
