@@ -24,6 +24,8 @@ export interface OwnerServerOptions {
 
 export class OwnerServer {
   private readonly running = new Set<Promise<unknown>>();
+  /** Connections that have not shown the token yet: they must not hold up close(). */
+  private readonly unauthenticated = new Set<Socket>();
 
   private constructor(
     readonly socketPath: string,
@@ -79,9 +81,11 @@ export class OwnerServer {
 
   /** Stops listening, lets routed commands under way finish, and removes the socket file. */
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.unauthenticated) socket.destroy();
     await Promise.allSettled([...this.running]);
     for (const socket of this.sockets) socket.destroy();
+    await closed;
     removeOwnerToken(this.tokenPath);
     try {
       unlinkSync(this.socketPath);
@@ -94,12 +98,14 @@ export class OwnerServer {
     const stdin = new PassThrough();
     let started = false;
     let refused = false;
+    this.unauthenticated.add(socket);
     const send = (text: string) => {
       if (!socket.destroyed) socket.write(text);
     };
     // Nothing — not even the hello with our pid — goes to a peer before it has shown the token.
     const refuse = (reason: string) => {
       refused = true;
+      this.unauthenticated.delete(socket);
       send(frame({ type: 'stderr', text: `escalator: the workspace's owner refused this connection: ${reason}` }));
       send(frame({ type: 'exit', code: 1 }));
       socket.end();
@@ -114,6 +120,7 @@ export class OwnerServer {
       else if (incoming.type === 'stdin-end') stdin.end();
       else if (!started) {
         started = true;
+        this.unauthenticated.delete(socket);
         send(frame({ type: 'hello', pid: process.pid, command: options.command }));
         const io: CliIo = {
           stdout: (text) => send(frame({ type: 'stdout', text })),
@@ -144,7 +151,10 @@ export class OwnerServer {
       send(frame({ type: 'exit', code: 2 }));
       socket.end();
     }));
-    socket.on('close', () => stdin.end());
+    socket.on('close', () => {
+      this.unauthenticated.delete(socket);
+      stdin.end();
+    });
     socket.on('error', () => stdin.end());
   }
 }

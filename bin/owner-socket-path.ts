@@ -60,7 +60,12 @@ export function locateOwnerSocket(workspaceDir: string, environment: SocketEnvir
 export function preparePrivateFolder(location: OwnerSocketLocation): void {
   if (!location.private) return;
   const parent = dirname(location.folder);
-  const parentStats = statSync(parent);
+  let parentStats: Stats;
+  try {
+    parentStats = statSync(parent);
+  } catch (error) {
+    throw new UnsafeSocketError(`the temp folder ${parent} for the owner socket cannot be used (${(error as NodeJS.ErrnoException).code ?? String(error)}); set TMPDIR to an existing folder that only you can write`, { cause: error });
+  }
   // A world-writable parent without the sticky bit lets anyone rename our folder away and put theirs in its place.
   if ((parentStats.mode & 0o002) !== 0 && (parentStats.mode & 0o1000) === 0) {
     throw new UnsafeSocketError(`${parent} is writable by everyone and not sticky, so another user could replace the owner socket's folder; set TMPDIR to a folder that only you can write`);

@@ -196,6 +196,18 @@ describe('the owner socket on a shared machine', () => {
     expect(existsSync(locateOwnerSocket(workspace).tokenPath)).toBe(false);
   });
 
+  it('stops even while a connection that never showed the token stays open', async () => {
+    const workspace = shortWorkspace();
+    const owner = await OwnerServer.listen(workspace, { command: 'serve', run: echoRunner([]), environment: {} });
+    const idle = connect(owner.socketPath);
+    const idleClosed = new Promise<void>((resolve) => idle.on('close', () => resolve()));
+    idle.on('error', () => undefined);
+    await new Promise<void>((resolve) => idle.once('connect', () => resolve()));
+    await owner.close();
+    await idleClosed;
+    expect(existsSync(owner.socketPath)).toBe(false);
+  }, 5000);
+
   it('binds the socket owner-only even under umask 000: its mode the moment it is bound has no group or other bits', async () => {
     const workspace = shortWorkspace();
     const { workspace: longWorkspace, environment } = longSetup();
