@@ -40,14 +40,14 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       io.stdout(`${command.summary}\nusage: ${command.usage}`);
       return 0;
     }
-    const { envSchema, readEnv } = require('./env') as typeof import('./env.js');
+    const { readEnv } = require('./env') as typeof import('./env.js');
     const env = readEnv(options.env);
     const workspaceDir = resolve(options.cwd ?? process.cwd(), workspaceFlag ?? env.ESCALATOR_WORKSPACE ?? 'workspace');
     const host = options.host && options.host.workspace.dir === workspaceDir ? options.host.workspace : undefined;
     if (!options.host && command.name !== 'init') {
       // DuckDB lets one process hold the file: while serve or chat owns this workspace, the command runs there.
       const { routeToOwner } = require('./owner-client') as typeof import('./owner-client.js');
-      const routed = await routeToOwner(workspaceDir, { argv: [...argv], cwd: options.cwd ?? process.cwd(), env: escalatorVariables(options.env, Object.keys(envSchema.shape)), interactive: io.interactive }, io);
+      const routed = await routeToOwner({ workspaceDir, argv: [...argv], cwd: options.cwd ?? process.cwd(), environment: options.env, io });
       if (routed) return routed.code;
     }
     if (host && command.owns?.nested === 'refuse') {
@@ -73,9 +73,14 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
         if (command.owns && !ownerServer) {
           const owned = workspace;
           const { OwnerServer } = require('./owner-server') as typeof import('./owner-server.js');
+          const { routedEnvironment } = require('./owner-protocol') as typeof import('./owner-protocol.js');
           ownerServer = await OwnerServer.listen(workspaceDir, {
             command: command.name,
-            run: (request, routedIo) => runCli(request.argv, { io: routedIo, env: request.env, cwd: request.cwd, host: { workspace: owned } }),
+            environment: options.env,
+            // The routed command runs with this process's environment (its keys and tokens), taking only the
+            // allow-listed variables from the caller.
+            run: (request, routedIo) =>
+              runCli(request.argv, { io: routedIo, env: routedEnvironment(options.env, request.env), cwd: request.cwd, host: { workspace: owned } }),
           });
         }
         return workspace;
@@ -94,14 +99,6 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
     await ownerServer?.close();
     await workspace?.close();
   }
-}
-
-/** The variables a routed command needs from its caller's environment (the escalator ones, nothing else). */
-function escalatorVariables(source: NodeJS.ProcessEnv, known: string[]): Record<string, string> {
-  const names = new Set([...known, 'ESCALATOR_DEBUG']);
-  const picked: Record<string, string> = {};
-  for (const [name, value] of Object.entries(source)) if (names.has(name) && value !== undefined) picked[name] = value;
-  return picked;
 }
 
 function extractGlobalFlags(argv: readonly string[]): { rest: string[]; workspaceFlag?: string; help: boolean } {
