@@ -5,6 +5,7 @@ import { runTerminalChat } from '../../channels/terminal/terminal-chat';
 import { terminalDeliverer } from '../../jobs/outbox';
 import { jobNames } from '../../jobs/job-files';
 import { startJobsRuntime, type JobsRuntime } from '../../jobs/runtime';
+import { printable } from '../../objects/printable';
 import type { Workspace } from '../../objects/workspace';
 import type { Env } from '../env';
 import { parseFlags, type Command } from '../command';
@@ -38,13 +39,14 @@ export const chatCommand: Command = {
   async run(context) {
     const { values } = parseFlags(context.argv, { offline: { type: 'boolean' } }, usage);
     const workspace = await context.openWorkspace();
-    const log = (line: string) => context.io.stderr(line);
+    // Log lines carry outside text (ticket titles, error messages): one printable line each.
+    const log = (line: string) => context.io.stderr(printable(line, { max: 4000 }));
     const { agent, description } = buildAgent(workspace, agentSettings(context.env, { offline: values.offline === true, log }));
     const runtime = await startJobsRuntime({
       workspace,
       clock: context.clock,
-      deliverers: [terminalDeliverer((text) => context.io.stdout(`\n${text}`))],
-      log: (line) => context.io.stderr(`[jobs] ${line}`),
+      deliverers: [terminalDeliverer((text) => context.io.stdout(`\n${printable(text, { keepLineBreaks: true, max: 20_000 })}`))],
+      log: (line) => log(`[jobs] ${line}`),
     });
     context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone}) — brain: ${description}. Type "help"; Ctrl-D ends.`);
     try {
