@@ -1,7 +1,8 @@
 // Terminal and log injection: a stranger's Telegram name carrying a newline, a forged log line and an ANSI
 // sequence reaches the serve log and the `pair` output as one line with the escapes visible.
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { execFile } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { serveLog } from '../bin/commands/serve';
 import { cellText } from '../bin/format';
 import { createTelegramBot } from '../channels/telegram/bot';
@@ -9,7 +10,7 @@ import { PairingStore } from '../channels/telegram/pairings';
 import { TelegramService } from '../channels/telegram/service';
 import { printable } from '../objects/printable';
 import { FakeBotApi } from './fakes/telegram-bot-api';
-import { createTestWorkspace, runEscalator } from './helpers';
+import { createTestWorkspace, runEscalator, temporaryDir, testNow } from './helpers';
 
 const lead = 1001;
 const stranger = 2002;
@@ -100,6 +101,28 @@ describe('a stranger whose Telegram name forges a log line', () => {
       expect(revoked).toMatchObject({ code: 0, stdout: `revoked chat ${stranger} (${visibleName} \\u202eOwner): it gets a new pairing code if it writes again` });
     } finally {
       rmSync(dirname(test.dir), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the escalator process', () => {
+  const binary = join(__dirname, '..', 'dist', 'bin', 'escalator.js');
+
+  it('prints no bidi override or escape sequence from data, and its --json output still parses to the same text', async () => {
+    if (!existsSync(binary)) throw new Error('dist/ is missing: run "npx tsc -p ." (npm test does) before this test');
+    const { dir, remove } = temporaryDir();
+    try {
+      const workspace = join(dir, 'workspace');
+      expect((await runEscalator(['init', '--workspace', workspace])).code).toBe(0);
+      const sql = `SELECT 'abc' || chr(8238) || 'fed' || chr(8233) || 'x' AS name`;
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, [binary, 'query', '--json', sql, '--workspace', workspace], { env: { ...process.env, ESCALATOR_NOW: testNow } }, (error, out) => (error ? reject(error) : resolve(out))),
+      );
+      expect(stdout).not.toMatch(terminalControl);
+      expect(stdout).toContain('abc\\u202efed\\u2029x');
+      expect(JSON.parse(stdout)).toEqual([{ name: 'abc\u202efed\u2029x' }]);
+    } finally {
+      remove();
     }
   });
 });
