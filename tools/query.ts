@@ -19,6 +19,7 @@ export function queryTool(deps: { workspace: Workspace }) {
     description:
       'Run read-only SQL (DuckDB) for questions that need counting, grouping or joins: "Enterprise accounts with more than 2 escalated tickets in Q1", trends per month. v_<object> views have display-named columns and relations show the related entry\'s name; join on the related id through obj_<object> tables when needed. field_changes holds every change (object, entry_id, field, old_value, new_value, changed_at, changed_by).',
     inputSchema: queryInput,
+    outsideText: ['rows'],
     async run(input) {
       const rows = await readOnlyQuery(deps.workspace.db, input.sql);
       return {

@@ -5,6 +5,7 @@ import { runTerminalChat } from '../../channels/terminal/terminal-chat';
 import { terminalDeliverer } from '../../jobs/outbox';
 import { jobNames } from '../../jobs/job-files';
 import { startJobsRuntime, type JobsRuntime } from '../../jobs/runtime';
+import { printable } from '../../objects/printable';
 import type { Workspace } from '../../objects/workspace';
 import type { Env } from '../env';
 import { parseFlags, type Command } from '../command';
@@ -41,17 +42,19 @@ export const chatCommand: Command = {
   async run(context) {
     const { values } = parseFlags(context.argv, { offline: { type: 'boolean' } }, usage);
     const workspace = await context.openWorkspace();
-    const log = (line: string) => context.io.stderr(line);
+    // Log lines carry outside text (ticket titles, error messages): one printable line each.
+    const log = (line: string) => context.io.stderr(printable(line, { max: 4000 }));
     const { agent, description } = buildAgent(workspace, agentSettings(context.env, { offline: values.offline === true, log }));
-    let print = (text: string) => context.io.stdout(`\n${text}`);
+    let print = (text: string) => context.io.stdout(`
+${text}`);
     // Inside a running serve or chat the jobs already run there (and alert through its channels): not a second time.
     const runtime = context.insideOwner
       ? undefined
       : await startJobsRuntime({
           workspace,
           clock: context.clock,
-          deliverers: [terminalDeliverer((text) => print(text))],
-          log: (line) => context.io.stderr(`[jobs] ${line}`),
+          deliverers: [terminalDeliverer((text) => print(printable(text, { keepLineBreaks: true, max: 20_000 })))],
+          log: (line) => log(`[jobs] ${line}`),
         });
     const where = context.insideOwner ? `, inside the running escalator (pid ${process.pid}) that runs its jobs` : '';
     context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone})${where} — brain: ${description}. Type "help"; Ctrl-D ends.`);
