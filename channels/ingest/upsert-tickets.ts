@@ -147,13 +147,17 @@ function refuseReplays(
   tickets.forEach((ticket, index) => {
     const delivery = ticket.delivery;
     if (delivery) {
-      const keys = [...deliveryIdsOf(delivery).map((id) => `${delivery.channel}\u0000${id}`), ...(delivery.signature ? [`sig\u0000${delivery.signature}`] : [])];
-      const earlier = keys.map((key) => seen.get(key)).find(Boolean);
-      if (earlier) {
-        outcomes[index] = { kind: 'replay', deliveryId: delivery.deliveryId, receivedAt: earlier };
+      // Each key with the name a replay is reported under: the id that matched, or the delivery's own for its signature.
+      const keys: [string, string][] = [
+        ...deliveryIdsOf(delivery).map((id): [string, string] => [`${delivery.channel}\u0000${id}`, id]),
+        ...(delivery.signature ? [[`sig\u0000${delivery.signature}`, delivery.deliveryId] as [string, string]] : []),
+      ];
+      const match = keys.find(([key]) => seen.has(key));
+      if (match) {
+        outcomes[index] = { kind: 'replay', deliveryId: match[1], receivedAt: seen.get(match[0])! };
         return;
       }
-      for (const key of keys) seen.set(key, now);
+      for (const [key] of keys) seen.set(key, now);
     }
     accepted.push({ ticket, index });
   });
