@@ -82,7 +82,8 @@ function parseEvent(body: Record<string, unknown>): ZendeskDelivery {
     status: textOf(detail.status),
     assigneeId: textOf(detail.assignee_id),
     createdAt: detail.created_at ?? undefined,
-    updatedAt: detail.updated_at ?? event.time ?? undefined,
+    // The event's time orders deliveries more finely than the ticket's updated_at (seconds; several events share one).
+    updatedAt: event.time ?? detail.updated_at ?? undefined,
   };
   if (kind === 'status_changed' && typeof event.event?.current === 'string') ticket.status = event.event.current;
   if (kind === 'agent_assignment_changed') {
