@@ -228,7 +228,7 @@ async function filledFields(sql: Sql, workspace: Workspace, id: string): Promise
  * follows, so a later delivery of the same ticket in the batch sees this one.
  */
 function keepWhatIsOurs(current: Known, values: FieldValues, now: Date): void {
-  if (values[ticketFields.status] && current.status === 'Escalated' && working.has(values[ticketFields.status] as string)) delete values[ticketFields.status];
+  if (current.status === 'Escalated' && working.has(values[ticketFields.status] as string)) delete values[ticketFields.status];
   const status = values[ticketFields.status] as string | undefined;
   if (current.openedDate !== null) delete values[ticketFields.openedDate];
   if (current.firstResponseDate !== null) delete values[ticketFields.firstResponseDate];
@@ -237,7 +237,10 @@ function keepWhatIsOurs(current: Known, values: FieldValues, now: Date): void {
     else delete values[ticketFields.resolvedDate];
   } else if (status && current.resolvedDate !== null) values[ticketFields.resolvedDate] = null;
   else if (current.resolvedDate !== null) delete values[ticketFields.resolvedDate];
-  if (current.filled) for (const [name, value] of Object.entries(values)) value === null || value === undefined ? current.filled.delete(name) : current.filled.add(name);
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null || value === undefined) current.filled?.delete(name);
+    else current.filled?.add(name);
+  }
   if (values[ticketFields.sourceUpdated]) current.sourceUpdated = values[ticketFields.sourceUpdated] as Date;
   current.status = (values[ticketFields.status] as string | undefined) ?? current.status;
   current.openedDate = values[ticketFields.openedDate] ?? current.openedDate;
