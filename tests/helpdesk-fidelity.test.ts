@@ -121,6 +121,14 @@ describe('help-desk fidelity: real payloads over HTTP', () => {
     expect(await writtenCounts(test.workspace)).toEqual(before);
   });
 
+  it('applies an event once when two copies arrive at the same moment under different invocation ids', async () => {
+    await zendesk('dust-zendesk-ticket_created');
+    const answers = await Promise.all(['inv-x', 'inv-y'].map((id) => zendesk('dust-zendesk-ticket_status_changed', id).then(statusOf)));
+    expect(answers.map((answer) => answer.body.status).sort()).toEqual(['ignored', 'updated']);
+    const [changes] = await test.workspace.db.query<{ count: number }>(`SELECT count(*)::INTEGER AS count FROM field_changes WHERE field = 'Status' AND new_value = 'Resolved'`);
+    expect(changes!.count).toBe(1);
+  });
+
   it('replays a whole sequence a second time without changing anything', async () => {
     for (const name of ticket5158) await zendesk(name);
     const before = await writtenCounts(test.workspace);
