@@ -64,7 +64,8 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       openWorkspace: async () => {
         if (host) return host;
         if (!workspace) {
-          workspace = await Workspace.open(workspaceDir, { clock });
+          const timeout = env.ESCALATOR_QUERY_TIMEOUT_SECONDS;
+          workspace = await Workspace.open(workspaceDir, { clock, ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }) });
           attachCalendar(workspace);
         }
         if (command.owns && !ownerServer) {
