@@ -72,7 +72,8 @@ export class Database implements Sql {
    */
   private reader: Promise<DuckDBConnection> | undefined;
   private readerQueue: Promise<unknown> = Promise.resolve();
-  private reading = false;
+  /** Stops the read under way, when there is one. */
+  private stopRead: (() => void) | undefined;
   private readersStopped = false;
 
   private constructor(
@@ -154,27 +155,34 @@ export class Database implements Sql {
     const timeoutMs = options.timeoutMs ?? this.readTimeoutMs;
     const turn = async (): Promise<T> => {
       if (this.readersStopped || this.closed) throw new EscalatorError('query stopped: the workspace is closing');
-      const connection = await this.readerConnection();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        connection.interrupt();
-      }, timeoutMs);
-      this.reading = true;
+      let reason: 'time limit' | 'closing' | undefined;
+      let connection: DuckDBConnection | undefined;
+      let repeat: NodeJS.Timeout | undefined;
+      // DuckDB forgets an interrupt that lands between two statements of a read (or before the connection is
+      // open): repeat it until the read has ended, and let the session refuse to start another statement.
+      const stop = (why: 'time limit' | 'closing') => {
+        reason ??= why;
+        connection?.interrupt();
+        repeat ??= setInterval(() => connection?.interrupt(), 50);
+      };
+      const timer = setTimeout(() => stop('time limit'), timeoutMs);
+      this.stopRead = () => stop('closing');
       try {
-        return await work(readSession(connection));
+        connection = await this.readerConnection();
+        return await work(readSession(connection, () => reason !== undefined));
       } catch (error) {
-        if (timedOut) {
+        if (reason === 'time limit') {
           throw new EscalatorError(
             `query stopped: it ran longer than ${timeoutMs / 1000} s, the time limit of one query; narrow it (WHERE, LIMIT, fewer joins) or raise ESCALATOR_QUERY_TIMEOUT_SECONDS`,
             { cause: error },
           );
         }
-        if (this.readersStopped) throw new EscalatorError('query stopped: the workspace is closing', { cause: error });
+        if (reason === 'closing') throw new EscalatorError('query stopped: the workspace is closing', { cause: error });
         throw error;
       } finally {
         clearTimeout(timer);
-        this.reading = false;
+        clearInterval(repeat);
+        this.stopRead = undefined;
         if (this.closed) this.closeReader();
       }
     };
@@ -186,7 +194,7 @@ export class Database implements Sql {
   /** Interrupts the read under way and refuses new ones (shutdown: nothing may keep the process waiting). */
   stopReaders(): void {
     this.readersStopped = true;
-    if (this.reading) void this.reader?.then((connection) => connection.interrupt()).catch(() => undefined);
+    this.stopRead?.();
   }
 
   close(): void {
@@ -194,7 +202,7 @@ export class Database implements Sql {
     this.closed = true;
     this.stopReaders();
     // A read still running closes its connection when it ends (closing under a running query is not safe).
-    if (!this.reading) this.closeReader();
+    if (!this.stopRead) this.closeReader();
     this.forgetPrepared();
     this.connection.closeSync();
   }
@@ -278,24 +286,36 @@ export class Database implements Sql {
 }
 
 /** The reader's operations; nothing here goes near the writer connection or its queue. */
-function readSession(connection: DuckDBConnection): ReadSession {
+function readSession(connection: DuckDBConnection, stopped: () => boolean): ReadSession {
+  const go = () => {
+    if (stopped()) throw new Error('Interrupted before the next statement');
+  };
   return {
     async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      go();
       const result = await connection.runAndReadAll(sql, params.map(toDuckValue) as never);
       return result.getRowObjectsJS().map(normalizeRow) as T[];
     },
     async statements(sql: string): Promise<ExtractedRead> {
+      go();
       const extracted = await connection.extractStatements(sql);
-      return { count: extracted.count, prepareFirst: async () => preparedRead(await extracted.prepare(0)) };
+      return {
+        count: extracted.count,
+        prepareFirst: async () => {
+          go();
+          return preparedRead(await extracted.prepare(0), go);
+        },
+      };
     },
   };
 }
 
-function preparedRead(statement: DuckDBPreparedStatement): PreparedRead {
+function preparedRead(statement: DuckDBPreparedStatement, go: () => void): PreparedRead {
   return {
     type: statement.statementType as number,
     async stream(limit: number): Promise<Row[]> {
       try {
+        go();
         // Streaming pulls one chunk (2048 rows at most) at a time: the engine stops once `limit` rows came.
         const reader = await statement.streamAndReadUntil(limit);
         return reader.getRowObjectsJS().slice(0, limit).map(normalizeRow);

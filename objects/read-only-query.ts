@@ -5,7 +5,7 @@
 // max_rows + 1 rows have come. External file access is off for the instance as a second wall.
 import { StatementType } from '@duckdb/node-api';
 import type { Database, Row } from './database';
-import { EscalatorError, QueryError } from './errors';
+import { EscalatorError } from './errors';
 
 /**
  * The table functions a reader needs, and no others. Rows made from values: range, generate_series, unnest,
@@ -171,7 +171,8 @@ function couldNotRun(message: string, cause?: unknown): EscalatorError {
 
 /** DuckDB's error as one line: a file refusal is "not allowed", anything else is DuckDB's own message. */
 function failure(error: unknown): EscalatorError {
-  const message = error instanceof QueryError || error instanceof Error ? error.message : String(error);
+  // Errors from DuckDB's native code may come from another realm (under jest): read the message, not the class.
+  const message = typeof (error as { message?: unknown } | null)?.message === 'string' ? (error as { message: string }).message : String(error);
   if (/file system operations are disabled|Permission Error/i.test(message)) {
     return new EscalatorError('query refused: queries may not read or write files; query the workspace tables and v_ views instead', { cause: error });
   }
