@@ -53,6 +53,7 @@ const instances = new Map<string, Promise<DuckDBInstance>>();
 /**
  * The workspace database. DuckDB lets one instance own a file, so instances are shared per path within the
  * process; every statement goes through one queue so a job run, a webhook and a chat turn never interleave.
+ * Read-only queries from people and the model go through `read`, on a connection of their own, instead.
  * External file access is switched off for good at open: SQL cannot read /etc/passwd or write outside exports/.
  */
 export class Database implements Sql {
