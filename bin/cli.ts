@@ -67,7 +67,8 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
           // Loaded here, not at the top: `escalator --help` and routed commands never need DuckDB.
           const { Workspace } = require('../objects/workspace') as typeof import('../objects/workspace.js');
           const { attachCalendar } = require('../jobs/sla-config') as typeof import('../jobs/sla-config.js');
-          workspace = await Workspace.open(workspaceDir, { clock });
+          const timeout = env.ESCALATOR_QUERY_TIMEOUT_SECONDS;
+          workspace = await Workspace.open(workspaceDir, { clock, ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }) });
           attachCalendar(workspace);
         }
         if (command.owns && !ownerServer) {

@@ -76,6 +76,8 @@ export const serveCommand: Command = {
       );
       const signal = await untilSignal();
       log(`${signal}: stopping`);
+      // A long read-only query (routed `escalator query`, a chat's query tool) must not hold the shutdown up.
+      workspace.db.stopReaders();
     } finally {
       clearInterval(keepAlive);
       watcher.close();
