@@ -68,7 +68,11 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
           const { Workspace } = require('../objects/workspace') as typeof import('../objects/workspace.js');
           const { attachCalendar } = require('../jobs/sla-config') as typeof import('../jobs/sla-config.js');
           const timeout = env.ESCALATOR_QUERY_TIMEOUT_SECONDS;
-          workspace = await Workspace.open(workspaceDir, { clock, ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }) });
+          workspace = await Workspace.open(workspaceDir, {
+            clock,
+            ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }),
+            ...(env.ESCALATOR_MEMORY_LIMIT === undefined ? {} : { memoryLimit: env.ESCALATOR_MEMORY_LIMIT }),
+          });
           attachCalendar(workspace);
         }
         if (command.owns && !ownerServer) {

@@ -18,7 +18,15 @@ export interface DatabaseOptions {
   allowedDirectory?: string;
   /** How long one read on the reader connection may run before it is interrupted (default 5000 ms). */
   readTimeoutMs?: number;
+  /**
+   * DuckDB's memory limit (default 1GB). It is the instance's, so it bounds readers and the writer together; past it
+   * sorts and joins spill to a temporary folder beside the file instead of growing the process.
+   */
+  memoryLimit?: string;
 }
+
+/** The default memory limit of a workspace's DuckDB. */
+export const defaultMemoryLimit = '1GB';
 
 /** The default time limit of one read-only query. */
 export const defaultReadTimeoutMs = 5000;
@@ -103,6 +111,9 @@ export class Database implements Sql {
     const allowed = options.allowedDirectory ? [options.allowedDirectory.replace(/'/g, "''")] : [];
     await connection.run(`SET allowed_directories = [${allowed.map((dir) => `'${dir}'`).join(', ')}]`);
     await connection.run('SET enable_external_access = false');
+    const memoryLimit = options.memoryLimit ?? defaultMemoryLimit;
+    if (!/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i.test(memoryLimit)) throw new Error(`memory limit "${memoryLimit}" is not a size such as 512MB or 2GB`);
+    await connection.run(`SET memory_limit = '${memoryLimit}'`);
     await connection.run('SET lock_configuration = true');
     return new Database(path, opened, connection, options.readTimeoutMs ?? defaultReadTimeoutMs);
   }

@@ -20,6 +20,8 @@ export interface WorkspaceOptions {
   ids?: IdGenerator;
   /** Time limit of one read-only query (default 5 s). */
   queryTimeoutMs?: number;
+  /** DuckDB's memory limit, e.g. "1GB" (the default). */
+  memoryLimit?: string;
 }
 
 /** One field change, as recorded in field_changes and told to listeners once committed. */
@@ -66,6 +68,7 @@ export class Workspace {
     const db = await Database.open(join(root, 'workspace.duckdb'), {
       allowedDirectory: join(root, 'exports'),
       ...(options.queryTimeoutMs === undefined ? {} : { readTimeoutMs: options.queryTimeoutMs }),
+      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
     });
     try {
       await db.transaction((sql) => reconcileObjects(sql, objects, objectFileLabel));

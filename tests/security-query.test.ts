@@ -218,3 +218,20 @@ describe('escalator serve and a long query', () => {
     }
   }, 30_000);
 });
+
+describe('the memory limit', () => {
+  it('bounds DuckDB at 1GB by default and takes ESCALATOR_MEMORY_LIMIT on the command line; a bad size is named', async () => {
+    expect((await read("SELECT current_setting('memory_limit') AS m")).rows).toEqual([{ m: '953.6 MiB' }]);
+    const { dir, remove } = temporaryDir();
+    try {
+      const workspace = join(dir, 'workspace');
+      expect((await runEscalator(['init', '--workspace', workspace])).code).toBe(0);
+      const limited = await runEscalator(['query', '--json', "SELECT current_setting('memory_limit') AS m", '--workspace', workspace], { env: { ESCALATOR_MEMORY_LIMIT: '512MB' } });
+      expect(JSON.parse(limited.stdout)).toEqual([{ m: '488.2 MiB' }]);
+      const bad = await runEscalator(['query', 'SELECT 1', '--workspace', workspace], { env: { ESCALATOR_MEMORY_LIMIT: 'lots' } });
+      expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('ESCALATOR_MEMORY_LIMIT must be a size such as 512MB or 2GB') });
+    } finally {
+      remove();
+    }
+  });
+});
