@@ -1,6 +1,7 @@
 // Runs jobs by themselves: at their schedule's slots, at the exact moment an entry crosses a threshold, at once when
-// entries change, and once at start for slots missed while down. One run of a job at a time; a failing job does not
-// stop the others and tells its creator once.
+// entries change, and once at start — for a slot missed while down, or else for what changed or crossed a threshold
+// while down — before waiting for the next wake-up. One run of a job at a time; a failing job does not stop the
+// others and tells its creator once.
 import type { Clock } from '../objects/clock';
 import { errorMessage } from '../objects/errors';
 import { formatTime } from '../objects/values';
@@ -12,7 +13,7 @@ import { enqueueMessage } from './outbox';
 import { addressOfCreator } from './recipients';
 import { changedByJob, recordFailure, runJob, type JobRunResult, type RunTrigger } from './runner';
 import { lastSlotBetween, nextSlots, scheduleOf, type Schedule } from './schedule';
-import { ensureJobTables } from './tables';
+import { ensureJobTables, releasePending } from './tables';
 import { realTimers, type Timers } from './timers';
 
 export interface SchedulerOptions {
@@ -50,7 +51,7 @@ export interface ScheduledJobStatus {
   running: boolean;
 }
 
-const triggerWeight: Record<RunTrigger, number> = { change: 0, deadline: 1, manual: 2, schedule: 3, 'catch-up': 3, first: 3 };
+const triggerWeight: Record<RunTrigger, number> = { change: 0, deadline: 1, manual: 2, restart: 2, schedule: 3, 'catch-up': 3, first: 3 };
 
 export class Scheduler {
   private readonly workspace: Workspace;
@@ -73,7 +74,11 @@ export class Scheduler {
     this.maxSleepMs = options.maxSleepMs ?? 60 * 60_000;
   }
 
-  /** Loads the jobs, catches up missed slots (once per job), arms the timers and starts listening for changes. */
+  /**
+   * Loads the jobs and runs each enabled one once — a missed slot's catch-up, or else a restart run that evaluates
+   * every entry (what changed while down, what ingestion left pending, thresholds crossed while down; the ledger
+   * keeps what already fired from firing again) — then arms the timers and listens for changes.
+   */
   async start(): Promise<void> {
     await ensureJobTables(this.workspace.db);
     this.started = true;
@@ -162,6 +167,12 @@ export class Scheduler {
     if (scheduled.timer !== undefined) this.timers.clearTimeout(scheduled.timer);
     scheduled.pending = undefined;
     this.jobs.delete(name);
+    this.letGo(name);
+  }
+
+  /** A job that will not run here any more stops holding back its object's pending evaluations. */
+  private letGo(name: string): void {
+    releasePending(this.workspace.db, name).catch((error: unknown) => this.log(`job ${name}: could not release its pending evaluations — ${errorMessage(error)}`));
   }
 
   /** Adds or replaces a job; decides whether it runs at once (new, changed, or a slot was missed). */
@@ -180,6 +191,7 @@ export class Scheduler {
     if (!job.enabled) {
       scheduled.pending = undefined;
       scheduled.deadline = undefined;
+      if (state) this.letGo(job.name);
       return;
     }
     if (!state) {
@@ -189,6 +201,7 @@ export class Scheduler {
       const missed = since ? lastSlotBetween(schedule, since, now) : undefined;
       if (missed) this.request(scheduled, { trigger: 'catch-up', slot: missed });
       else if (previous && (changed || definitionChanged)) this.request(scheduled, { trigger: 'manual' });
+      else if (!previous) this.request(scheduled, { trigger: 'restart' });
       else await this.refreshDeadline(scheduled);
     }
     this.arm(scheduled);
