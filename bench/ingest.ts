@@ -12,6 +12,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { randomUUID } from 'node:crypto';
 import { zendeskSignature } from '../channels/webhooks/signatures';
 import { startWebhookServer } from '../channels/webhooks/server';
+import { ingestionFirst } from '../bin/webhook-service';
+import { ingestActivity } from '../channels/ingest/ingest-queue';
 import { saveJob } from '../jobs/job-files';
 import { startJobsRuntime, type JobsRuntime } from '../jobs/runtime';
 import { seedEscalationJob } from '../jobs/seed-job';
@@ -131,6 +133,11 @@ async function main(): Promise<void> {
       await saveJob(workspace, seedEscalationJob({ channel: 'telegram', chat: 42 }));
       runtime = await startJobsRuntime({ workspace, log: () => logged++ });
       await runtime.scheduler.idle();
+      // As `serve --port` wires it: change runs give way to ingestion (bin/webhook-service.ts).
+      if (process.env.BENCH_GATE !== 'off') {
+        const activity = ingestActivity(workspace);
+        runtime.scheduler.deferChangeRuns(() => activity.pause(ingestionFirst.quietMs, ingestionFirst.limitMs));
+      }
     }
     const server = await startWebhookServer({ workspace, port: 0, secrets: { zendesk: secret }, log: () => logged++, clock: systemClock });
     console.log(`${total} signed Zendesk deliveries (${warmup} warm-up), ${concurrency} concurrent connections, demo workspace, loopback${firing ? ', seed job firing on every new ticket' : ''}`);
@@ -149,10 +156,14 @@ async function main(): Promise<void> {
       `SELECT (SELECT count(*)::INTEGER FROM obj_support_tickets WHERE source = 'Zendesk') AS tickets, (SELECT count(*)::INTEGER FROM ingest_deliveries) AS deliveries`,
     );
     if (firing) {
-      const [jobs] = await workspace.db.query<{ fired: number; queued: number; runs: number }>(
-        `SELECT (SELECT count(DISTINCT entry_id)::INTEGER FROM job_ledger) AS fired, (SELECT count(*)::INTEGER FROM outbox) AS queued, (SELECT count(*)::INTEGER FROM job_runs) AS runs`,
+      const [jobs] = await workspace.db.query<{ fired: number; queued: number; runs: number; seconds: number; longest: number }>(
+        `SELECT (SELECT count(DISTINCT entry_id)::INTEGER FROM job_ledger) AS fired, (SELECT count(*)::INTEGER FROM outbox) AS queued,
+                count(*)::INTEGER AS runs, sum(epoch(finished_at) - epoch(started_at))::DOUBLE AS seconds, max(epoch(finished_at) - epoch(started_at))::DOUBLE AS longest
+         FROM job_runs`,
       );
-      console.log(`jobs: ${jobs!.fired} tickets escalated, ${jobs!.queued} alerts queued, ${jobs!.runs} runs; evaluation finished ${evaluationLag.toFixed(0)} ms after the last acknowledgement`);
+      console.log(
+        `jobs: ${jobs!.fired} tickets escalated, ${jobs!.queued} alerts queued, ${jobs!.runs} runs holding the writer ${jobs!.seconds.toFixed(1)} s in all (longest ${(jobs!.longest * 1000).toFixed(0)} ms); evaluation finished ${evaluationLag.toFixed(0)} ms after the last acknowledgement`,
+      );
     }
     await workspace.close();
     const sorted = [...result.latencies].sort((a, b) => a - b);

@@ -26,6 +26,11 @@ export interface RunOptions {
   /** Only these entries (an entry created or changed is evaluated at once), and those still pending for the job. */
   entryIds?: string[];
   trigger?: RunTrigger;
+  /**
+   * With `entryIds`: take at most this many of the job's pending evaluations (oldest first), so one run never holds
+   * the writer for a whole backlog; `morePending` in the result says some are left.
+   */
+  pendingLimit?: number;
   /** The schedule slot this run stands for (recorded as the job's last slot, for catching up after downtime). */
   slot?: Date;
   /** Called after each rule, inside the transaction. */
@@ -47,6 +52,8 @@ export interface JobRunResult {
   changed: number;
   /** Messages queued. */
   notified: number;
+  /** Set when pending evaluations were left for a next run (see `pendingLimit`). */
+  morePending?: true;
 }
 
 class DryRunRollback extends Error {
@@ -81,7 +88,8 @@ export async function runJob(workspace: Workspace, nameOrJob: string | JobDefini
   const definition = workspace.object(job.object);
   try {
     return await workspace.db.transaction(async (sql) => {
-      const pending = await pendingFor(sql, job.name, definition.name);
+      const pending = await pendingFor(sql, job.name, definition.name, options.entryIds ? options.pendingLimit : undefined);
+      if (pending.more) result.morePending = true;
       const entryIds = options.entryIds ? [...new Set([...options.entryIds, ...pending.entryIds])] : undefined;
       const changedEntries = new Set<string>();
       for (const rule of job.rules) {

@@ -23,7 +23,15 @@ export interface SchedulerOptions {
   log?: (line: string) => void;
   /** Longest sleep between checks (a safety net for clock jumps); default one hour. */
   maxSleepMs?: number;
+  /** Most entries one change run evaluates (the rest follow in the next run); default 100. */
+  changeBatch?: number;
 }
+
+/**
+ * Something whose writes should go before evaluating changes (webhook ingestion): resolves when it lets a change
+ * run have the writer. Change runs are evaluation after the fact; an acknowledgement someone waits for is not.
+ */
+export type ChangeRunGate = () => Promise<void>;
 
 interface Pending {
   trigger: RunTrigger;
@@ -59,6 +67,8 @@ export class Scheduler {
   private readonly timers: Timers;
   private readonly log: (line: string) => void;
   private readonly maxSleepMs: number;
+  private readonly changeBatch: number;
+  private readonly gates = new Set<ChangeRunGate>();
   private readonly jobs = new Map<string, ScheduledJob>();
   private readonly unsubscribe: (() => void)[] = [];
   private started = false;
@@ -72,6 +82,13 @@ export class Scheduler {
     this.timers = options.timers ?? realTimers;
     this.log = options.log ?? (() => undefined);
     this.maxSleepMs = options.maxSleepMs ?? 60 * 60_000;
+    this.changeBatch = options.changeBatch ?? 100;
+  }
+
+  /** Makes every change run wait for `gate` first (ingestion's next batch goes before evaluating the last). Returns the remover. */
+  deferChangeRuns(gate: ChangeRunGate): () => void {
+    this.gates.add(gate);
+    return () => this.gates.delete(gate);
   }
 
   /**
@@ -209,6 +226,12 @@ export class Scheduler {
 
   /** Merges a run request into the job's queue and starts the queue if idle. */
   private request(scheduled: ScheduledJob, request: Pending): void {
+    this.merge(scheduled, request);
+    if (!scheduled.running) scheduled.running = this.drain(scheduled);
+  }
+
+  /** Merges a run request into the job's queue (the queue itself runs it). */
+  private merge(scheduled: ScheduledJob, request: Pending): void {
     const pending = scheduled.pending;
     if (!pending) {
       scheduled.pending = { ...request, ...(request.entryIds ? { entryIds: new Set(request.entryIds) } : {}) };
@@ -218,15 +241,25 @@ export class Scheduler {
       if (!request.entryIds) delete pending.entryIds;
       else if (pending.entryIds) for (const id of request.entryIds) pending.entryIds.add(id);
     }
-    if (!scheduled.running) scheduled.running = this.drain(scheduled);
   }
 
   private async drain(scheduled: ScheduledJob): Promise<void> {
     try {
       while (scheduled.pending && this.started) {
+        if (scheduled.pending.trigger === 'change' && this.gates.size > 0) {
+          await Promise.all([...this.gates].map((gate) => gate()));
+          if (!scheduled.pending || !this.started) break;
+        }
         const request = scheduled.pending;
         scheduled.pending = undefined;
-        await this.runOnce(scheduled, request);
+        if (request.entryIds && request.entryIds.size > this.changeBatch) {
+          // A backlog is evaluated a batch per run, so no one run holds the writer long; the rest waits its turn.
+          const ids = [...request.entryIds];
+          request.entryIds = new Set(ids.slice(0, this.changeBatch));
+          scheduled.pending = { trigger: 'change', entryIds: new Set(ids.slice(this.changeBatch)) };
+        }
+        const result = await this.runOnce(scheduled, request);
+        if (result?.morePending) this.merge(scheduled, { trigger: 'change', entryIds: new Set() });
       }
     } finally {
       scheduled.running = undefined;
@@ -234,15 +267,17 @@ export class Scheduler {
     }
   }
 
-  private async runOnce(scheduled: ScheduledJob, request: Pending): Promise<void> {
+  /** One run of the job; its result, or undefined when it failed (the failure is logged and recorded). */
+  private async runOnce(scheduled: ScheduledJob, request: Pending): Promise<JobRunResult | undefined> {
     const { job } = scheduled;
     const startedAt = this.clock.now();
     const entryIds = request.entryIds ? [...request.entryIds] : undefined;
+    let result: JobRunResult | undefined;
     try {
       const options: Parameters<typeof runJob>[2] = { trigger: request.trigger };
       if (request.slot) options.slot = request.slot;
-      if (entryIds) options.entryIds = entryIds;
-      const result = await runJob(this.workspace, job, options);
+      if (entryIds) Object.assign(options, { entryIds, pendingLimit: this.changeBatch });
+      result = await runJob(this.workspace, job, options);
       this.history.push(result);
       if (result.matched > 0 || request.trigger !== 'change') {
         this.log(
@@ -271,6 +306,7 @@ export class Scheduler {
     }
     // From the instant the run looked at, not from now: an entry that crossed while the run was busy is due at once.
     await this.refreshDeadline(scheduled, entryIds, startedAt);
+    return result;
   }
 
   /** After a full run: the job's next crossing. After a change run: the earlier of the known one and the changed entries'. */

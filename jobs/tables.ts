@@ -88,19 +88,28 @@ export async function queueEvaluations(sql: Sql, object: string, entryIds: reado
 /** Entries past a job's mark: what its next run must include, and the mark that run moves the job to. */
 export interface PendingEvaluations {
   entryIds: string[];
-  /** The highest sequence seen, undefined when nothing is pending for the job. */
+  /** The highest sequence taken, undefined when nothing is pending for the job. */
   through: number | undefined;
+  /** More rows wait past `through` than `limit` let the run take. */
+  more: boolean;
 }
 
-/** The entries of `object` queued since `job` last evaluated (read inside the run's transaction). */
-export async function pendingFor(sql: Sql, job: string, object: string): Promise<PendingEvaluations> {
-  const rows = await sql.query<{ through: number | null; ids: string[] | null }>(
-    `SELECT max(p.seq) AS through, list(DISTINCT p.entry_id) AS ids FROM pending_evaluations p
-     WHERE p.object = $2 AND p.seq > COALESCE((SELECT evaluated_through FROM job_state WHERE job = $1), 0)`,
-    [job, object],
+/**
+ * The entries of `object` queued since `job` last evaluated, oldest first (read inside the run's transaction). With
+ * `limit`, at most that many rows: the mark then covers exactly the rows taken, and the rest wait for the next run.
+ */
+export async function pendingFor(sql: Sql, job: string, object: string, limit?: number): Promise<PendingEvaluations> {
+  const rows = await sql.query<{ through: number | null; ids: string[] | null; taken: number; more: boolean }>(
+    `WITH due AS (
+       SELECT seq, entry_id FROM pending_evaluations
+       WHERE object = $2 AND seq > COALESCE((SELECT evaluated_through FROM job_state WHERE job = $1), 0)
+     ), taken AS (SELECT seq, entry_id FROM due ORDER BY seq LIMIT $3)
+     SELECT (SELECT max(seq) FROM taken) AS through, (SELECT list(DISTINCT entry_id) FROM taken) AS ids,
+            (SELECT count(*) FROM due) > (SELECT count(*) FROM taken) AS more`,
+    [job, object, limit ?? null],
   );
   const row = rows[0];
-  return { entryIds: row?.ids ?? [], through: row?.through ?? undefined };
+  return { entryIds: row?.ids ?? [], through: row?.through ?? undefined, more: row?.more === true };
 }
 
 /**

@@ -6,9 +6,10 @@ import { saveJob } from '../jobs/job-files';
 import type { Deliverer, OutboxMessage } from '../jobs/outbox';
 import { startJobsRuntime, type JobsRuntime } from '../jobs/runtime';
 import { seedEscalationJob } from '../jobs/seed-job';
+import { queueEvaluations } from '../jobs/tables';
 import { FakeTimers } from './fake-time';
 import { createTestWorkspace, type TestWorkspace } from './helpers';
-import { addAccounts, zendeskTrigger } from './webhook-fixtures';
+import { addAccounts, sendZendesk, startTestServer, zendeskTrigger } from './webhook-fixtures';
 
 const root = join(__dirname, '..');
 const me = { channel: 'telegram', chat: 42 };
@@ -163,5 +164,59 @@ describe('a restart of serve', () => {
       { trigger: 'schedule', started_at: '2026-04-14T11:00:00.000Z', matched: 0 },
     ]);
     expect(await count(workspace, 'pending_evaluations')).toBe(0);
+  });
+});
+
+describe('ingestion while jobs fire', () => {
+  let test: TestWorkspace;
+  let runtime: JobsRuntime | undefined;
+  beforeEach(async () => {
+    test = await createTestWorkspace({ now: '2026-04-14T10:00:00Z' });
+    await addAccounts(test.workspace);
+    await saveJob(test.workspace, seedEscalationJob(me));
+  });
+  afterEach(async () => {
+    await runtime?.stop();
+    runtime = undefined;
+    await test.cleanup();
+  });
+
+  it('answers a webhook once its ticket is committed, and evaluates it after, when ingestion lets the job have the writer', async () => {
+    const serve = await startServe(test);
+    runtime = serve.runtime;
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    runtime.scheduler.deferChangeRuns(() => gate);
+    const server = await startTestServer(test.workspace, test.clock);
+    try {
+      const response = await sendZendesk(server, test.clock, urgentTicket);
+      expect(response.status).toBe(201);
+      // Answered; the ticket is stored and waits in pending_evaluations, its alert not yet queued.
+      expect(await count(test.workspace, 'pending_evaluations')).toBe(1);
+      expect(await count(test.workspace, 'outbox')).toBe(0);
+      open();
+      await serve.timers.advance(0);
+      expect(serve.delivered.map((item) => item.message.payload.kind)).toEqual(['alert']);
+      expect(await count(test.workspace, 'pending_evaluations')).toBe(0);
+    } finally {
+      await server.server.close();
+    }
+  });
+
+  it('evaluates a backlog of committed tickets a hundred per run, each alerting once', async () => {
+    const serve = await startServe(test);
+    runtime = serve.runtime;
+    const records = Array.from({ length: 250 }, (_, index) => ({ Title: `Outage ${index}`, Priority: 'P1 - Critical', Status: 'Open', 'Opened Date': '2026-04-14T09:00:00Z' }));
+    // As ingestion writes them: the entries and their pending evaluations in one transaction.
+    await test.workspace.db.transaction(async (sql) => {
+      const ids = await createEntries(test.workspace, 'support_tickets', records, { by: 'webhook:zendesk' });
+      await queueEvaluations(sql, 'support_tickets', ids, test.clock.now());
+    });
+    await serve.timers.advance(0);
+    const changeRuns = runtime.scheduler.history.filter((run) => 'trigger' in run && run.trigger === 'change');
+    expect(changeRuns.map((run) => ('matched' in run ? run.matched : run.error))).toEqual([100, 100, 50]);
+    expect(new Set(serve.delivered.map((item) => item.message.payload.entryId)).size).toBe(250);
+    expect(serve.delivered).toHaveLength(250);
+    expect(await count(test.workspace, 'pending_evaluations')).toBe(0);
   });
 });
