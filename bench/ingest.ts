@@ -162,7 +162,7 @@ async function main(): Promise<void> {
          FROM job_runs`,
       );
       console.log(
-        `jobs: ${jobs!.fired} tickets escalated, ${jobs!.queued} alerts queued, ${jobs!.runs} runs holding the writer ${jobs!.seconds.toFixed(1)} s in all (longest ${(jobs!.longest * 1000).toFixed(0)} ms); evaluation finished ${evaluationLag.toFixed(0)} ms after the last acknowledgement`,
+        `jobs: ${jobs!.fired} tickets escalated, ${jobs!.queued} alerts queued, ${jobs!.runs} runs taking ${jobs!.seconds.toFixed(1)} s in all, start to commit (longest ${(jobs!.longest * 1000).toFixed(0)} ms); evaluation finished ${evaluationLag.toFixed(0)} ms after the last acknowledgement`,
       );
     }
     await workspace.close();
