@@ -146,6 +146,7 @@ export class Scheduler {
       const states = await this.states();
       for (const job of jobs) await this.install(job, states.get(job.name));
       // Rows no enabled job will take (ingestion into an object nothing watches): a job added later starts with a full run.
+      await ensureJobTables(this.workspace.db);
       const watched = [...new Set(jobs.filter((job) => job.enabled).map((job) => this.workspace.objects.get(job.object)?.name ?? job.object))];
       await this.workspace.db.run(`DELETE FROM pending_evaluations WHERE object NOT IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [JSON.stringify(watched)]);
     })();
