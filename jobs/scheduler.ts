@@ -145,9 +145,14 @@ export class Scheduler {
       for (const name of [...this.jobs.keys()]) if (!names.has(name)) this.forget(name);
       const states = await this.states();
       for (const job of jobs) await this.install(job, states.get(job.name));
-      // Rows no enabled job will take (ingestion into an object nothing watches): a job added later starts with a full run.
+      // Jobs disabled or removed while down hold nothing back, and rows no enabled job will take (an object nothing
+      // watches) go: a job enabled or added later starts with a full run.
       await ensureJobTables(this.workspace.db);
-      const watched = [...new Set(jobs.filter((job) => job.enabled).map((job) => this.workspace.objects.get(job.object)?.name ?? job.object))];
+      const enabled = jobs.filter((job) => job.enabled);
+      const watched = [...new Set(enabled.map((job) => this.workspace.objects.get(job.object)?.name ?? job.object))];
+      await this.workspace.db.run(`UPDATE job_state SET object = NULL, evaluated_through = NULL WHERE job NOT IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [
+        JSON.stringify(enabled.map((job) => job.name)),
+      ]);
       await this.workspace.db.run(`DELETE FROM pending_evaluations WHERE object NOT IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [JSON.stringify(watched)]);
     })();
     this.reloading = work;
@@ -212,7 +217,7 @@ export class Scheduler {
     if (!job.enabled) {
       scheduled.pending = undefined;
       scheduled.deadline = undefined;
-      if (state) this.letGo(job.name);
+      if (previous?.job.enabled) this.letGo(job.name);
       return;
     }
     if (!state) {
