@@ -1,9 +1,11 @@
 // Writes a batch of prepared tickets in one transaction: replays refused, each ticket created or updated by
-// (Source, External Id), linked to its company and contact, and every accepted delivery remembered.
+// (Source, External Id), linked to its company and contact, every accepted delivery remembered, and each ticket that
+// changed queued for the jobs to evaluate (so a crash before their run cannot skip it).
 import type { Sql } from '../../objects/database';
 import { createEntries, insertRows, updateEntries, type FieldValues } from '../../objects/entries';
 import { tableName } from '../../objects/object-schema';
 import type { Workspace } from '../../objects/workspace';
+import { ensureJobTables, queueEvaluations } from '../../jobs/tables';
 import type { AccountDirectory } from './account-directory';
 import { groupBy, linkAccounts } from './accounts';
 import { lookUpBatch, type BatchLookup } from './batch-lookup';
@@ -53,6 +55,7 @@ const working = new Set(['Open', 'In Progress']);
  */
 export async function upsertTickets(workspace: Workspace, tickets: readonly PreparedTicket[], options: UpsertOptions): Promise<UpsertOutcome[]> {
   const now = workspace.clock.now();
+  await ensureJobTables(workspace.db);
   return workspace.db.transaction(async (sql) => {
     const found = await lookUpBatch(sql, workspace, {
       deliveryIds: unique(tickets.flatMap((ticket) => (ticket.delivery ? deliveryIdsOf(ticket.delivery) : []))),
@@ -115,6 +118,8 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
         if (outcome?.kind === 'updated') outcome.changed = changes.filter((change) => change.entryId === update.id).length;
       }
     }
+    const evaluate = outcomes.flatMap((outcome) => (outcome?.kind === 'created' || (outcome?.kind === 'updated' && outcome.changed > 0) ? [outcome.id] : []));
+    await queueEvaluations(sql, 'support_tickets', evaluate, now);
     const rows = accepted
       .filter(({ ticket }) => ticket.delivery)
       .flatMap(({ ticket, index }) => {
