@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { ownerSocketPath } from '../bin/owner-protocol';
+import { locateOwnerSocket } from '../bin/owner-socket-path';
+import { readOwnerToken } from '../bin/owner-token';
 import { runReadOnlyQuery } from '../objects/read-only-query';
 import { queryTool } from '../tools/query';
 import { createTestWorkspace, runEscalator, temporaryDir, testNow, type TestWorkspace } from './helpers';
@@ -179,6 +180,7 @@ describe('escalator serve and a long query', () => {
   it('stops on SIGTERM while a routed query runs, and the query says it was stopped', async () => {
     if (!existsSync(binary)) throw new Error('dist/ is missing: run "npx tsc -p ." (npm test does) before this test');
     const { dir, remove } = temporaryDir();
+    let spawned: ReturnType<typeof spawn> | undefined;
     try {
       const target = join(dir, 'workspace');
       expect((await runEscalator(['init', '--workspace', target])).code).toBe(0);
@@ -188,6 +190,7 @@ describe('escalator serve and a long query', () => {
         env: { PATH: process.env.PATH ?? '', ESCALATOR_NOW: testNow, ESCALATOR_QUERY_TIMEOUT_SECONDS: '3600' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      spawned = child;
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       let stderr = '';
       await new Promise<void>((resolve, reject) => {
@@ -197,15 +200,20 @@ describe('escalator serve and a long query', () => {
         });
         child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
       });
-      // Speak the owner protocol, as `escalator query` would, and stop serve once the command was handed over.
-      const socket = connect(ownerSocketPath(target));
+      // Speak the owner protocol, as `escalator query` would (the token first), and stop serve once the owner
+      // took the command.
+      const location = locateOwnerSocket(target, {});
+      const socket = connect(location.socketPath);
       let answer = '';
       const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.on('connect', () => {
+        const token = readOwnerToken(location.tokenPath);
+        socket.write(`${JSON.stringify({ type: 'run', token, argv: ['query', longQuery, '--workspace', target], cwd: root, env: {}, interactive: false })}\n`);
+      });
       socket.on('data', (chunk: Buffer) => {
         answer += chunk.toString();
         if (answer.includes('"hello"') && !answer.includes('sent')) {
           answer += 'sent';
-          socket.write(`${JSON.stringify({ type: 'run', argv: ['query', longQuery, '--workspace', target], cwd: root, env: {}, interactive: false })}\n`);
           socket.write(`${JSON.stringify({ type: 'stdin-end' })}\n`, () => child.kill('SIGTERM'));
         }
       });
@@ -214,6 +222,8 @@ describe('escalator serve and a long query', () => {
       expect(answer).toMatch(/query stopped: the workspace is closing/);
       expect(answer).toMatch(/"type":"exit","code":1/);
     } finally {
+      // A failure above must not leave serve running (it would keep jest from exiting).
+      if (spawned && spawned.exitCode === null) spawned.kill('SIGKILL');
       remove();
     }
   }, 30_000);
