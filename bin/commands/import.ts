@@ -78,7 +78,7 @@ async function importDenchClawCommand(context: CommandContext, dir: string, json
     context.io.stdout(toJson(summary));
     return 0;
   }
-  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const plural = (count: number, word: string) => `${count} ${count === 1 ? word : word === 'entry' ? 'entries' : `${word}s`}`;
   const lines = [
     `imported DenchClaw workspace ${summary.source}: ${plural(summary.objects.length, 'object')}, ${plural(summary.entries.created + summary.entries.updated + summary.entries.unchanged, 'entry')}` +
       ` (${summary.entries.created} created, ${summary.entries.updated} updated, ${summary.entries.unchanged} unchanged), ${plural(summary.fields.length, 'field')} mapped, ${plural(summary.documents, 'document')}`,

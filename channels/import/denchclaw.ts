@@ -79,9 +79,9 @@ async function importSource(workspace: Workspace, source: DenchClawSource, progr
   for (const plan of plans) {
     const definition = workspace.objects.get(plan.name);
     if (!definition) continue;
-    const counts = await writeEntries(workspace, definition, plan, knownIds, deferred, summary, (batch) => {
+    const counts = await writeEntries(workspace, definition, plan, knownIds, deferred, summary, (batch, sofar) => {
       done += batch;
-      progress?.update(done, { rows: done, created: summary.entries.created, updated: summary.entries.updated, refused: summary.skipped.length });
+      progress?.update(done, { rows: done, created: summary.entries.created + sofar.created, updated: summary.entries.updated + sofar.updated, refused: summary.skipped.length });
     });
     summary.objects.push({ name: plan.name, from: plan.source?.name ?? 'file only', action: plan.existed ? 'updated' : 'created', entries: plan.entries.length, ...counts });
   }
@@ -313,7 +313,7 @@ async function writeEntries(
   knownIds: Map<string, Set<string>>,
   deferred: { object: string; id: string; field: FieldDefinition; value: string }[],
   summary: DenchClawImportSummary,
-  advance: (batch: number) => void,
+  advance: (batch: number, sofar: { created: number; updated: number }) => void,
 ): Promise<{ created: number; updated: number; unchanged: number }> {
   const counts = { created: 0, updated: 0, unchanged: 0 };
   if (plan.entries.length === 0) return counts;
@@ -336,6 +336,7 @@ async function writeEntries(
       const changes: Parameters<typeof recordChanges>[1][number][] = [];
       const changedAt: Date[] = [];
       for (const entry of batch) {
+        const before = existing.get(entry.id);
         const values: unknown[] = [];
         for (const [fieldId, field] of fields) {
           const raw = entry.values.get(fieldId);
@@ -351,11 +352,15 @@ async function writeEntries(
             skippedValues.set(key, seen);
             values.push(null);
           } else if ('defer' in converted) {
-            deferred.push({ object: definition.name, id: entry.id, field, value: converted.defer });
-            values.push(null);
+            // A name rather than an id: found now if the related entries are in (a second run), else after all are.
+            const found = await resolveEntryId(sql, workspace.object(field.relatedObject!), converted.defer).catch((error: unknown) => {
+              if (error instanceof ValidationError) return undefined;
+              throw error;
+            });
+            if (found === undefined) deferred.push({ object: definition.name, id: entry.id, field, value: converted.defer });
+            values.push(found ?? before?.[field.column] ?? null);
           } else values.push(converted.value);
         }
-        const before = existing.get(entry.id);
         const changed = fields.filter(([, field], index) => asText(before?.[field.column] ?? null) !== asText(values[index] ?? null));
         if (before && changed.length === 0) {
           counts.unchanged += 1;
@@ -379,7 +384,7 @@ async function writeEntries(
         );
         await recordChanges(sql, changes, changedAt);
       }
-      advance(batch.length);
+      advance(batch.length, counts);
     }
   });
   summary.entries.created += counts.created;
