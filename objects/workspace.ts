@@ -182,7 +182,9 @@ export class Workspace {
     // Only this object is checked: what was assumed when its file was loaded (a view naming a field it lacks)
     // may stay as it was, but nothing new may be wrong.
     const notes = validateRegistry(new Map([[definition.name, definition]]), fileLabel, { now: this.clock.now(), timeZone: this.timeZone }, { lenient: true, registry: objects });
-    const fresh = notes.find((note) => !before?.notes.some((known) => known.startsWith(note.message)));
+    // Compared without the lists of fields and suggestions a message ends with, which change as fields are added.
+    const gist = (message: string) => message.split(/[;(]/)[0]!.trim();
+    const fresh = notes.find((note) => !before?.notes.some((known) => gist(known) === gist(note.message)));
     if (fresh) throw new DefinitionError(fileLabel(definition.name), fresh.message);
     const path = this.objectFile(definition.name);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
