@@ -4,7 +4,7 @@ import type { Row } from './database';
 import { formatDuration } from './duration';
 import { EscalatorError } from './errors';
 import { findEntries } from './entries';
-import { type ObjectDefinition, type ViewDefinition, findField } from './object-schema';
+import { type ObjectDefinition, type ViewDefinition, activeViewOf, findField, kanbanFieldOf } from './object-schema';
 import type { Workspace } from './workspace';
 
 export interface BoardColumn {
@@ -20,22 +20,11 @@ export interface Board {
 }
 
 /**
- * The field a board groups by, as DenchClaw finds it: the active kanban view's settings, then the object's
- * view_settings.kanbanField, then an enum field with "status" in its name, then the first enum field.
- */
-export function kanbanFieldOf(definition: ObjectDefinition, view?: ViewDefinition): string | undefined {
-  const setting = view?.settings?.kanbanField ?? definition.kanbanField;
-  if (typeof setting === 'string' && findField(definition, setting)?.type === 'enum') return findField(definition, setting)!.name;
-  const enums = definition.fields.filter((field) => field.type === 'enum' && !field.multiple);
-  return (enums.find((field) => /status/i.test(field.name)) ?? enums[0])?.name;
-}
-
-/**
  * The view a board shows: the active view when it is a kanban view (its filter applies), else none. A view
  * that cannot be used (its filter names a field the object lacks) is not silently dropped: the board says so.
  */
 function boardView(definition: ObjectDefinition): ViewDefinition | undefined {
-  const active = definition.views.find((view) => view.name === definition.activeView);
+  const active = activeViewOf(definition);
   if (active?.viewType !== 'kanban') return undefined;
   if (active.problem) throw new EscalatorError(`${definition.name}'s active view "${active.name}" cannot be used: ${active.problem}`);
   return active;

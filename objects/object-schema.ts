@@ -369,6 +369,40 @@ export function parseObjectFile(data: unknown): { ok: true; definition: ObjectDe
   return { ok: true, definition };
 }
 
+/**
+ * The view type a view is shown as: the view's own, else what the reader asked for (`current`), else the
+ * object's default_view when it names a type, else a table — DenchClaw's order.
+ */
+export function viewTypeOf(definition: ObjectDefinition, view?: ViewDefinition, current?: string): ViewType {
+  if (view?.viewType) return view.viewType;
+  if (current && (viewTypes as readonly string[]).includes(current)) return current as ViewType;
+  return definition.defaultViewType ?? 'table';
+}
+
+/** A view's settings over the object's view_settings (a setting the view leaves out keeps the object's). */
+export function viewSettingsOf(definition: ObjectDefinition, view?: ViewDefinition): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...definition.viewSettings };
+  for (const [key, value] of Object.entries(view?.settings ?? {})) if (value !== undefined && value !== null) merged[key] = value;
+  return merged;
+}
+
+/**
+ * The field a board groups by, as DenchClaw finds it: the view's settings, then the object's
+ * view_settings.kanbanField, then an enum field with "status" in its name, then the first enum field.
+ */
+export function kanbanFieldOf(definition: ObjectDefinition, view?: ViewDefinition): string | undefined {
+  const setting = viewSettingsOf(definition, view).kanbanField;
+  const named = typeof setting === 'string' ? findField(definition, setting) : undefined;
+  if (named?.type === 'enum' && !named.multiple) return named.name;
+  const enums = definition.fields.filter((field) => field.type === 'enum' && !field.multiple);
+  return (enums.find((field) => /status/i.test(field.name)) ?? enums[0])?.name;
+}
+
+/** The view an object opens on (its active_view), if the file names one it has. */
+export function activeViewOf(definition: ObjectDefinition): ViewDefinition | undefined {
+  return definition.views.find((view) => view.name === definition.activeView);
+}
+
 /** The entry columns every object has, filterable and sortable as date fields (DenchClaw's system columns). */
 export const systemColumns = ['created_at', 'updated_at'];
 
