@@ -319,9 +319,12 @@ export function parseObjectFile(data: unknown): { ok: true; definition: ObjectDe
     else notes.push(`display_field "${file.display_field}" is not a field of ${name}; showing entries by ${displayField}`);
   }
 
+  // A view DenchClaw wrote with no sort lists newest first there (ORDER BY created_at DESC); it does here too.
+  const record = data as Record<string, unknown>;
+  const fromDenchClaw = ['id', 'entry_count', 'active_view'].some((key) => key in record) || (file.views ?? []).some((view) => view.view_type || view.settings);
   const views: ViewDefinition[] = [];
   (file.views ?? []).forEach((view, index) => {
-    const out: ViewDefinition = { name: view.name, sort: view.sort ?? [] };
+    const out: ViewDefinition = { name: view.name, sort: view.sort ?? (fromDenchClaw ? [{ field: 'created_at', direction: 'desc' }] : []) };
     const filterInput = view.filters ?? view.filter;
     if (filterInput !== undefined && filterInput !== null) {
       try {

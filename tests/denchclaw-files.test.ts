@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFi
 import { dirname, join, relative } from 'node:path';
 import { load } from 'js-yaml';
 import { buildBoard } from '../objects/board';
+import { createEntries, findEntries } from '../objects/entries';
 import { Workspace } from '../objects/workspace';
 import { createTestWorkspace, runEscalator, temporaryDir } from './helpers';
 
@@ -108,6 +109,10 @@ describe('object files DenchClaw writes', () => {
       expect(lead.activeView).toBe('Active deals');
       expect(lead.views.map((view) => `${view.name}:${view.viewType}`)).toEqual(['Active deals:table', 'Board:kanban', 'Calendar:calendar', 'Timeline:timeline', 'Overdue:table']);
       expect(lead.views.find((view) => view.name === 'Active deals')?.problem).toMatch(/"Negotiating" is not an option of Status/);
+      // A DenchClaw view with no sort lists newest first, as DenchClaw's ORDER BY created_at DESC does.
+      expect(lead.views.find((view) => view.name === 'Board')?.sort).toEqual([{ field: 'created_at', direction: 'desc' }]);
+      await createEntries(workspace, 'lead', [{ 'Full Name': 'older', created_at: '2026-01-01' }, { 'Full Name': 'newer', created_at: '2026-02-01' }], { by: 'test' });
+      expect((await findEntries(workspace, 'lead', { view: 'Board' })).map((row) => row['Full Name'])).toEqual(['newer', 'older']);
       const raw = structuredClone(lead.raw) as { fields: Record<string, unknown>[] };
       raw.fields.push({ name: 'Region', type: 'text' });
       await workspace.saveObject(raw);
