@@ -111,7 +111,7 @@ describe('object files DenchClaw writes', () => {
       expect(lead.views.find((view) => view.name === 'Active deals')?.problem).toMatch(/"Negotiating" is not an option of Status/);
       // A DenchClaw view with no sort lists newest first, as DenchClaw's ORDER BY created_at DESC does.
       expect(lead.views.find((view) => view.name === 'Board')?.sort).toEqual([{ field: 'created_at', direction: 'desc' }]);
-      await createEntries(workspace, 'lead', [{ 'Full Name': 'older', created_at: '2026-01-01' }, { 'Full Name': 'newer', created_at: '2026-02-01' }], { by: 'test' });
+      await createEntries(workspace, 'lead', [{ 'Full Name': 'older', 'Email Address': 'o@example.com', created_at: '2026-01-01' }, { 'Full Name': 'newer', 'Email Address': 'n@example.com', created_at: '2026-02-01' }], { by: 'test' });
       expect((await findEntries(workspace, 'lead', { view: 'Board' })).map((row) => row['Full Name'])).toEqual(['newer', 'older']);
       const raw = structuredClone(lead.raw) as { fields: Record<string, unknown>[] };
       raw.fields.push({ name: 'Region', type: 'text' });
