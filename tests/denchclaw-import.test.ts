@@ -37,6 +37,18 @@ async function buildDenchClawDatabase(path: string): Promise<void> {
     INSERT INTO documents (id, title, file_path, parent_object_id, entry_id) VALUES
       ('doc_sarah', 'Sarah Chen', 'people/sarah-chen-001.md', 'seed_obj_people_00000000000000', 'seed_ent_people_sarah_000000000'),
       ('doc_people', 'Onboarding guide', 'people/onboarding-guide.md', 'seed_obj_people_00000000000000', NULL);
+    INSERT INTO objects (id, name, default_view) VALUES ('obj_pipeline', 'deal-pipeline', 'kanban'), ('obj_bad', '9 lives!', 'table');
+    INSERT INTO fields (id, object_id, name, type, enum_values, sort_order) VALUES
+      ('fld_pipe_name', 'obj_pipeline', 'Deal Name', 'text', NULL, 0),
+      ('fld_pipe_stage', 'obj_pipeline', 'Stage', 'enum', '["Discovery","Won"]'::JSON, 1),
+      ('fld_pipe_path', 'obj_pipeline', 'Path', 'text', NULL, 2),
+      ('fld_pipe_amount', 'obj_pipeline', 'Amount', 'number', NULL, 3),
+      ('fld_bad_name', 'obj_bad', 'Name', 'text', NULL, 0);
+    INSERT INTO entries (id, object_id) VALUES ('ent_deal_1', 'obj_pipeline'), ('ent_bad_1', 'obj_bad');
+    INSERT INTO entry_fields (entry_id, field_id, value) VALUES
+      ('ent_deal_1', 'fld_pipe_name', 'Acme renewal'), ('ent_deal_1', 'fld_pipe_stage', 'Negotiation'),
+      ('ent_deal_1', 'fld_pipe_path', '/deals/acme'), ('ent_deal_1', 'fld_pipe_amount', 'about ten grand'),
+      ('ent_bad_1', 'fld_bad_name', 'x');
     CHECKPOINT;
   `);
   connection.closeSync();
@@ -95,10 +107,13 @@ active_view: Open work
 
   it('creates the objects as typed tables with every entry, relations resolved, views and documents, and leaves the source byte-identical', async () => {
     const run = await runEscalator(['import', 'denchclaw', source, '--workspace', target]);
-    expect(run.stderr).toBe('importing: 13 rows (100%), 13 created, 0 updated, 0 refused');
+    expect(run.stderr).toEqual(expect.stringMatching(/^importing: 14 rows \(100%\), 14 created, 0 updated, \d+ refused$/));
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/imported DenchClaw workspace .*: 3 objects, 13 entries \(13 created, 0 updated, 0 unchanged\)/);
+    expect(run.stdout).toMatch(/imported DenchClaw workspace .*: 4 objects, 14 entries \(14 created, 0 updated, 0 unchanged\)/);
     expect(run.stdout).toMatch(/document people\/onboarding-guide\.md: linked to people but to no entry/);
+    expect(run.stdout).toMatch(/object 9 lives!: .*an object name is lower_snake_case.*; its entries are not imported/);
+    expect(run.stdout).toMatch(/deal_pipeline\.Path: renamed "Path Field": field "Path" would become the environment variable PATH/);
+    expect(run.stdout).toMatch(/deal_pipeline\.Amount: 1 value: Amount: "about ten grand" is not a number/);
     expect(digest(source)).toEqual(before);
 
     const workspace = await Workspace.open(target);
@@ -123,6 +138,9 @@ active_view: Open work
       const sarah = (await findEntries(workspace, 'people', { filter: { field: 'Full Name', operator: 'is', value: 'Sarah Chen' } }))[0]!;
       expect(sarah).toMatchObject({ Employer: 'Acme Corp', Company: 'Acme Corp', 'Email Address': 'sarah@acmecorp.com' });
       expect(readDocument(workspace, 'people', 'seed_ent_people_sarah_000000000')).toContain('Renewal call in March.');
+      const deal = (await findEntries(workspace, 'deal-pipeline'))[0]!;
+      expect(deal).toMatchObject({ id: 'ent_deal_1', 'Deal Name': 'Acme renewal', Stage: 'Negotiation', 'Path Field': '/deals/acme', Amount: null });
+      expect(workspace.object('deal_pipeline').fields.find((field) => field.name === 'Stage')?.options).toEqual(['Discovery', 'Won', 'Negotiation']);
       const open = await findEntries(workspace, 'task', { view: 'Open work' });
       expect(open.map((row) => row.Status).sort()).toEqual(['In Progress', 'In Progress', 'In Queue', 'In Queue']);
     } finally {
@@ -134,7 +152,7 @@ active_view: Open work
     const run = await runEscalator(['import', 'denchclaw', source, '--workspace', target, '--json']);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as { entries: { created: number; updated: number; unchanged: number } };
-    expect(summary.entries).toEqual({ created: 0, updated: 0, unchanged: 13 });
+    expect(summary.entries).toEqual({ created: 0, updated: 0, unchanged: 14 });
     expect(digest(source)).toEqual(before);
     const workspace = await Workspace.open(target);
     try {

@@ -3,7 +3,7 @@
 // documents. The source is only read.
 import { existsSync, readFileSync } from 'node:fs';
 import { documentPath } from '../../objects/documents';
-import { DefinitionError, EscalatorError, ValidationError, errorMessage } from '../../objects/errors';
+import { DefinitionError, ValidationError, errorMessage } from '../../objects/errors';
 import { asText, recordChanges, resolveEntryId } from '../../objects/entries';
 import { writeFileAtomic } from '../../objects/files';
 import { type FieldDefinition, type ObjectDefinition, objectNameFrom, quoteIdentifier, tableName } from '../../objects/object-schema';
@@ -50,6 +50,8 @@ interface Plan {
   /** DenchClaw field id → escalator field name. */
   fieldNames: Map<string, string>;
   entries: SourceEntry[];
+  /** Set when the definition could not be saved; then its entries are skipped. */
+  failed?: boolean;
 }
 
 async function importSource(workspace: Workspace, source: DenchClawSource, progress?: ImportProgress): Promise<DenchClawImportSummary> {
@@ -69,16 +71,16 @@ async function importSource(workspace: Workspace, source: DenchClawSource, progr
   // Definitions first, in two passes: without relations to objects not there yet, then complete.
   const present = () => new Set(workspace.objects.keys());
   for (const plan of plans) await saveDefinition(workspace, plan, withoutRelations(plan.raw, new Set([...present(), plan.name])), summary);
-  for (const plan of plans) await saveDefinition(workspace, plan, plan.raw, summary);
+  for (const plan of plans) if (!plan.failed) await saveDefinition(workspace, plan, withoutRelations(plan.raw, present(), { keepViews: true }), summary);
 
-  const total = plans.reduce((sum, plan) => sum + plan.entries.length, 0);
+  const total = plans.reduce((sum, plan) => sum + (plan.failed ? 0 : plan.entries.length), 0);
   progress?.start(total);
   let done = 0;
   const knownIds = new Map(plans.map((plan) => [plan.name, new Set(plan.entries.map((entry) => entry.id))]));
   const deferred: { object: string; id: string; field: FieldDefinition; value: string }[] = [];
   for (const plan of plans) {
     const definition = workspace.objects.get(plan.name);
-    if (!definition) continue;
+    if (!definition || plan.failed) continue;
     const counts = await writeEntries(workspace, definition, plan, knownIds, deferred, summary, (batch, sofar) => {
       done += batch;
       progress?.update(done, { rows: done, created: summary.entries.created + sofar.created, updated: summary.entries.updated + sofar.updated, refused: summary.skipped.length });
@@ -129,18 +131,17 @@ async function planObject(
       summary.skipped.push({ what: `${name}.${field.name}`, reason: field.type === 'action' ? 'action fields run DenchClaw scripts; not imported' : `unknown DenchClaw type "${field.type}"` });
       continue;
     }
-    const known = fields.find((candidate) => String(candidate.name).toLowerCase() === field.name.toLowerCase());
+    // A name escalator refuses for a field (it would shadow an environment variable an action script sees) gets a suffix.
+    const renamed = reservedFieldProblem(field.name) ? `${field.name} Field` : field.name;
+    const known = fields.find((candidate) => [field.name.toLowerCase(), renamed.toLowerCase()].includes(String(candidate.name).toLowerCase()));
     if (known) {
       fieldNames.set(field.id, String(known.name));
       summary.fields.push({ object: name, field: field.name, from: field.type, to: `${String(known.type)} (existing field kept)` });
       extendOptions(known, field, entries);
       continue;
     }
-    let fieldName = field.name;
-    if (reservedFieldProblem(fieldName)) {
-      fieldName = `${field.name} Field`;
-      summary.skipped.push({ what: `${name}.${field.name}`, reason: `renamed "${fieldName}": ${reservedFieldProblem(field.name)}` });
-    }
+    const fieldName = renamed;
+    if (renamed !== field.name) summary.skipped.push({ what: `${name}.${field.name}`, reason: `renamed "${renamed}": ${reservedFieldProblem(field.name)}` });
     const out: Record<string, unknown> = { name: fieldName, type };
     if (field.required) out.required = true;
     if (type === 'enum') {
@@ -218,15 +219,15 @@ function mergeFile(raw: Record<string, unknown>, file: Record<string, unknown>):
   return raw;
 }
 
-/** A copy of `raw` whose relations to objects not in `present` are plain text for now (same column type). */
-function withoutRelations(raw: Record<string, unknown>, present: Set<string>): Record<string, unknown> {
+/** A copy of `raw` whose relations to objects not in `present` are plain text (the same column type), for now or for good. */
+function withoutRelations(raw: Record<string, unknown>, present: Set<string>, options: { keepViews?: boolean } = {}): Record<string, unknown> {
   const copy = structuredClone(raw);
   copy.fields = ((copy.fields as Record<string, unknown>[] | undefined) ?? []).map((field) => {
     const target = field.related_object ?? field.relatedObject ?? field.object;
     if (field.type !== 'relation' || present.has(objectNameFrom(String(target ?? '')))) return field;
     return { name: field.name, type: /many$/i.test(String(field.relationship_type ?? '')) ? 'tags' : 'text' };
   });
-  delete copy.views;
+  if (!options.keepViews) delete copy.views;
   return copy;
 }
 
@@ -240,7 +241,10 @@ async function saveDefinition(workspace: Workspace, plan: Plan, raw: Record<stri
       if (!(error instanceof DefinitionError)) throw error;
       const view = /^view "(.+?)": /.exec(error.detail);
       if (!view || !Array.isArray(raw.views)) {
-        throw new EscalatorError(`${plan.name}: ${error.detail}`, { cause: error });
+        // This object cannot be made here (a name escalator refuses, two fields sharing a column): the rest can.
+        plan.failed = true;
+        summary.skipped.push({ what: `object ${plan.source?.name ?? plan.name}`, reason: `${error.detail}; its entries are not imported` });
+        return;
       }
       raw.views = (raw.views as Record<string, unknown>[]).filter((candidate) => candidate.name !== view[1]);
       if (raw.active_view === view[1]) delete raw.active_view;
