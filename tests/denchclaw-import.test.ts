@@ -163,3 +163,48 @@ active_view: Open work
     }
   });
 });
+
+describe('escalator import denchclaw on a large workspace', () => {
+  const temp = temporaryDir('escalator-denchclaw-large-');
+  afterAll(() => temp.remove());
+
+  it('shows progress as it goes and imports 10,000 entries with their relation', async () => {
+    const source = join(temp.dir, 'denchclaw');
+    mkdirSync(source, { recursive: true });
+    const instance = await DuckDBInstance.create(join(source, 'workspace.duckdb'));
+    const connection = await instance.connect();
+    await connection.run(readFileSync(join(fixtures, 'schema.sql'), 'utf8'));
+    await connection.run(`
+      INSERT INTO objects (id, name, default_view) VALUES ('obj_ticket', 'ticket', 'table');
+      INSERT INTO fields (id, object_id, name, type, related_object_id, relationship_type, enum_values, sort_order) VALUES
+        ('fld_t_title', 'obj_ticket', 'Title', 'text', NULL, NULL, NULL, 0),
+        ('fld_t_points', 'obj_ticket', 'Points', 'number', NULL, NULL, NULL, 1),
+        ('fld_t_company', 'obj_ticket', 'Account', 'relation', 'seed_obj_company_0000000000000', 'many_to_one', NULL, 2),
+        ('fld_t_state', 'obj_ticket', 'State', 'enum', NULL, NULL, '["Open","Closed"]'::JSON, 3);
+      INSERT INTO entries (id, object_id, created_at) SELECT 'ticket_' || i, 'obj_ticket', TIMESTAMPTZ '2026-01-01 00:00:00+00' + i * INTERVAL 1 MINUTE FROM range(10000) t(i);
+      INSERT INTO entry_fields (id, entry_id, field_id, value)
+        SELECT 'ef_t_' || i, 'ticket_' || i, 'fld_t_title', 'Ticket ' || i FROM range(10000) t(i)
+        UNION ALL SELECT 'ef_p_' || i, 'ticket_' || i, 'fld_t_points', CAST(i % 13 AS VARCHAR) FROM range(10000) t(i)
+        UNION ALL SELECT 'ef_c_' || i, 'ticket_' || i, 'fld_t_company', CASE WHEN i % 2 = 0 THEN 'seed_ent_company_acme_000000000' ELSE 'seed_ent_company_tech_000000000' END FROM range(10000) t(i)
+        UNION ALL SELECT 'ef_s_' || i, 'ticket_' || i, 'fld_t_state', CASE WHEN i % 3 = 0 THEN 'Closed' ELSE 'Open' END FROM range(10000) t(i);
+      CHECKPOINT;
+    `);
+    connection.closeSync();
+    instance.closeSync();
+    const target = join(temp.dir, 'escalator');
+    expect((await runEscalator(['init', '--workspace', target])).code).toBe(0);
+    const run = await runEscalator(['import', 'denchclaw', source, '--workspace', target]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('importing: ')).length).toBeGreaterThanOrEqual(2);
+    expect(run.stdout).toMatch(/ticket \(created\): 10000 entries: 10000 created/);
+    const workspace = await Workspace.open(target);
+    try {
+      const rows = await workspace.db.query<{ account: string; n: number }>(`SELECT "Account" AS account, count(*)::INTEGER AS n FROM v_ticket GROUP BY 1 ORDER BY 1`);
+      expect(rows).toEqual([{ account: 'Acme Corp', n: 5000 }, { account: 'TechCorp Industries', n: 5000 }]);
+      const closed = await findEntries(workspace, 'ticket', { filter: { field: 'State', operator: 'is', value: 'Closed' }, limit: 1 });
+      expect(closed[0]).toMatchObject({ State: 'Closed' });
+    } finally {
+      await workspace.close();
+    }
+  }, 120_000);
+});
