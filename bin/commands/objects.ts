@@ -63,9 +63,9 @@ export const objectsCommand: Command = {
     const lines = [`${detail.name} — ${detail.entries} entries, shown by ${detail.display_field}${detail.kanban_field ? `, board on ${detail.kanban_field}` : ''}`, ''];
     lines.push(
       formatTable(
-        detail.fields.map((field) => ({
+        detail.fields.map((field, index) => ({
           field: field.name,
-          type: field.type === 'relation' ? `relation → ${field.related_object}` : field.type,
+          type: `${field.type === 'relation' ? `relation → ${field.related_object}` : field.type}${definition.fields[index]?.multiple ? ' (several)' : ''}`,
           options: field.options?.join(', ') ?? (field.script ? `runs actions/${field.script}` : ''),
         })),
         { timeZone: workspace.timeZone, maxWidth: 80 },
