@@ -4,7 +4,7 @@ import type { Row } from './database';
 import { formatDuration } from './duration';
 import { EscalatorError } from './errors';
 import { findEntries } from './entries';
-import { findField } from './object-schema';
+import { type ObjectDefinition, type ViewDefinition, activeViewOf, findField, kanbanFieldOf } from './object-schema';
 import type { Workspace } from './workspace';
 
 export interface BoardColumn {
@@ -19,17 +19,31 @@ export interface Board {
   columns: BoardColumn[];
 }
 
-/** Builds the board of `objectName` (its kanbanField, or `fieldName`). */
+/**
+ * The view a board shows: the active view when it is a kanban view (its filter applies), else none. A view
+ * that cannot be used (its filter names a field the object lacks) is not silently dropped: the board says so.
+ */
+function boardView(definition: ObjectDefinition): ViewDefinition | undefined {
+  const active = activeViewOf(definition);
+  if (active?.viewType !== 'kanban') return undefined;
+  if (active.problem) throw new EscalatorError(`${definition.name}'s active view "${active.name}" cannot be used: ${active.problem}`);
+  return active;
+}
+
+/** Builds the board of `objectName` (its kanban field, or `fieldName`). */
 export async function buildBoard(workspace: Workspace, objectName: string, fieldName?: string): Promise<Board> {
   const definition = workspace.object(objectName);
-  const name = fieldName ?? definition.kanbanField;
-  if (!name) throw new EscalatorError(`${definition.name} has no kanban field (set view_settings.kanbanField in its .object.yaml)`);
+  const view = boardView(definition);
+  const name = fieldName ?? kanbanFieldOf(definition, view);
+  if (!name) throw new EscalatorError(`${definition.name} has no enum field to make a board of (set view_settings.kanbanField in its .object.yaml)`);
   const field = findField(definition, name);
   if (field?.type !== 'enum') throw new EscalatorError(`${definition.name}.${name} is not an enum field, so it cannot be a board`);
-  const sort = definition.cardSort.map((sortField) => ({ field: sortField, direction: 'asc' as const }));
+  // escalator's own boards order cards by cardSort, oldest first; without one, newest first as DenchClaw lists them.
+  const sort: { field: string; direction: 'asc' | 'desc' }[] = definition.cardSort.map((sortField) => ({ field: sortField, direction: 'asc' }));
   const opened = definition.fields.find((candidate) => candidate.type === 'date');
-  if (opened) sort.push({ field: opened.name, direction: 'asc' });
-  const rows = await findEntries(workspace, definition.name, { sort });
+  if (sort.length === 0) sort.push(...(view?.sort.length ? view.sort : [{ field: 'created_at', direction: 'desc' as const }]));
+  else if (opened) sort.push({ field: opened.name, direction: 'asc' });
+  const rows = await findEntries(workspace, definition.name, view?.filter ? { sort, filter: view.filter } : { sort });
   const columns = (field.options ?? []).map((option) => {
     const cards = rows.filter((row) => row[field.name] === option);
     return { option, count: cards.length, cards };

@@ -10,6 +10,7 @@ import {
   type ObjectRegistry,
   findField,
   quoteIdentifier,
+  systemColumns,
   tableName,
 } from './object-schema';
 import { matchOption, parseBoolean, parseDate, parseNumber, quarterRange } from './values';
@@ -56,7 +57,7 @@ export interface ResolvedField {
 
 /** Resolves "Priority" or "Customer.Account Tier" on `definition`; unknown names fail with the fields there are. */
 export function resolveField(definition: ObjectDefinition, path: string, objects: ObjectRegistry, alias = 'e'): ResolvedField {
-  const direct = findField(definition, path);
+  const direct = findField(definition, path) ?? systemField(path);
   if (direct) return { field: direct, sql: `${alias}.${quoteIdentifier(direct.column)}`, owner: definition, path: direct.name };
   const dot = path.indexOf('.');
   if (dot > 0) {
@@ -82,6 +83,12 @@ export function resolveField(definition: ObjectDefinition, path: string, objects
     if (relation) throw new ValidationError(`"${path}": ${relation.name} is not a relation, so it has no fields to reach with "."`);
   }
   throw unknownField(definition, path);
+}
+
+/** created_at / updated_at ("Created At" too): every entry has them, so they filter and sort as dates. */
+function systemField(path: string): FieldDefinition | undefined {
+  const column = path.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return systemColumns.includes(column) ? { name: column, type: 'date', column } : undefined;
 }
 
 function unknownField(definition: ObjectDefinition, name: string, prefix = ''): ValidationError {
@@ -153,8 +160,12 @@ function need(condition: Condition): unknown {
 function compileCondition(resolved: ResolvedField, condition: Condition, context: CompileContext, parameters: SqlParameters): string {
   const { field, sql: column } = resolved;
   const { operator } = condition;
+  if (isMultiple(field)) return compileMultiple(field, column, condition, context, parameters);
   if (operator === 'is_empty') return isText(field) ? `(${column} IS NULL OR ${column} = '')` : `${column} IS NULL`;
   if (operator === 'is_not_empty') return isText(field) ? `(${column} IS NOT NULL AND ${column} <> '')` : `${column} IS NOT NULL`;
+  const hasAlias: Partial<Record<string, Condition['operator']>> = { has_any: 'is_any_of', has_none: 'is_none_of' };
+  const alias = hasAlias[operator];
+  if (alias && field.type !== 'relation') return compileCondition(resolved, { ...condition, operator: alias }, context, parameters);
 
   switch (field.type) {
     case 'enum':
@@ -175,7 +186,74 @@ function compileCondition(resolved: ResolvedField, condition: Condition, context
 }
 
 function isText(field: FieldDefinition): boolean {
-  return ['text', 'richtext', 'email', 'url', 'phone', 'enum', 'relation'].includes(field.type);
+  return ['text', 'richtext', 'email', 'url', 'phone', 'enum', 'relation', 'user', 'file'].includes(field.type);
+}
+
+/** A field holding a list (DenchClaw's tags, multi-select enums and many_to_many relations): JSON text. */
+export function isMultiple(field: FieldDefinition): boolean {
+  return field.type === 'tags' || field.multiple === true;
+}
+
+/** SQL for a multi-valued column as a VARCHAR[]: its JSON list, or the one value a hand-written file has. */
+export function listSql(column: string): string {
+  return `(CASE WHEN ${column} IS NULL OR trim(${column}) IN ('', 'null') THEN []::VARCHAR[] WHEN json_valid(${column}) AND json_type(${column}::JSON) = 'ARRAY' THEN from_json(${column}, '["VARCHAR"]') ELSE [${column}] END)`;
+}
+
+/** "Not empty" guard for the negative operators of DenchClaw's rules, which never match an empty value. */
+function orEmpty(column: string, condition: Condition): string {
+  return condition.excludeEmpty ? 'FALSE' : `${column} IS NULL`;
+}
+
+function compileMultiple(field: FieldDefinition, column: string, condition: Condition, context: CompileContext, parameters: SqlParameters): string {
+  const list = listSql(column);
+  const empty = `len(${list}) = 0`;
+  const negate = (sql: string) => (condition.excludeEmpty ? `(NOT ${empty} AND NOT ${sql})` : `(NOT ${sql})`);
+  const wanted = (): string => {
+    const values = listOf(need(condition));
+    if (field.type === 'relation') return relatedIds(field, values, context, parameters);
+    const options = field.type === 'enum' ? values.map((value) => matchOption(field, value)) : values.map(String);
+    return `[${options.map((option) => `lower(${parameters.add(option)})`).join(', ')}]::VARCHAR[]`;
+  };
+  const lowered = field.type === 'relation' ? list : `list_transform(${list}, x -> lower(x))`;
+  switch (condition.operator) {
+    case 'is_empty':
+      return empty;
+    case 'is_not_empty':
+      return `NOT ${empty}`;
+    case 'is':
+    case 'eq':
+    case 'is_any_of':
+    case 'has_any':
+      return `list_has_any(${lowered}, ${wanted()})`;
+    case 'has_all':
+      return `list_has_all(${lowered}, ${wanted()})`;
+    case 'is_not':
+    case 'neq':
+    case 'is_none_of':
+    case 'has_none':
+      return negate(`list_has_any(${lowered}, ${wanted()})`);
+    case 'contains':
+    case 'not_contains': {
+      const parameter = parameters.add(String(need(condition)));
+      const found = `len(list_filter(${list}, x -> contains(lower(x), lower(${parameter})))) > 0`;
+      return condition.operator === 'contains' ? `(${found})` : negate(`(${found})`);
+    }
+    default:
+      throw unsupported(field, condition.operator, 'has_any, has_none, has_all, contains, not_contains or is_empty');
+  }
+}
+
+/** A VARCHAR[] of the related entries' ids that `values` name (by id or by display name). */
+function relatedIds(field: FieldDefinition, values: unknown[], context: CompileContext, parameters: SqlParameters): string {
+  const related = context.objects.get(field.relatedObject ?? '');
+  if (!related) throw new ValidationError(`${field.name} relates to unknown object "${field.relatedObject}"`);
+  const display = findField(related, related.displayField);
+  const displaySql = display && display.type !== 'action' ? quoteIdentifier(display.column) : 'id';
+  const tests = values.map((value) => {
+    const parameter = parameters.add(String(value));
+    return `id = ${parameter} OR lower(${displaySql}) = lower(${parameter})`;
+  });
+  return `coalesce((SELECT list(id) FROM ${tableName(related.name)} WHERE ${tests.join(' OR ')}), []::VARCHAR[])`;
 }
 
 function unsupported(field: FieldDefinition, operator: string, allowed: string): ValidationError {
@@ -184,7 +262,9 @@ function unsupported(field: FieldDefinition, operator: string, allowed: string):
 
 /** Whether a condition holds for an empty value (then a path through a missing related entry must match too). */
 function matchesEmpty(field: FieldDefinition, condition: Condition): boolean {
-  if (['is_empty', 'is_not', 'neq', 'is_none_of', 'not_contains', 'is_false'].includes(condition.operator)) return true;
+  if (condition.operator === 'is_empty') return true;
+  if (condition.excludeEmpty) return false;
+  if (['is_empty', 'has_none', 'is_not', 'neq', 'is_none_of', 'not_contains', 'is_false'].includes(condition.operator)) return true;
   if (field.type === 'boolean' && (condition.operator === 'is' || condition.operator === 'eq')) {
     return !['true', 'yes', 'y', '1', 'on'].includes(String(condition.value).trim().toLowerCase());
   }
@@ -199,11 +279,11 @@ function compileText(column: string, condition: Condition, parameters: SqlParame
       return `lower(${column}) = ${lowerParam(need(condition))}`;
     case 'is_not':
     case 'neq':
-      return `(${column} IS NULL OR lower(${column}) <> ${lowerParam(need(condition))})`;
+      return `(${orEmpty(column, condition)} OR lower(${column}) <> ${lowerParam(need(condition))})`;
     case 'contains':
       return `contains(lower(${column}), ${lowerParam(need(condition))})`;
     case 'not_contains':
-      return `(${column} IS NULL OR NOT contains(lower(${column}), ${lowerParam(need(condition))}))`;
+      return `(${orEmpty(column, condition)} OR NOT contains(lower(${column}), ${lowerParam(need(condition))}))`;
     case 'starts_with':
       return `starts_with(lower(${column}), ${lowerParam(need(condition))})`;
     case 'ends_with':
@@ -213,7 +293,7 @@ function compileText(column: string, condition: Condition, parameters: SqlParame
       const values = listOf(need(condition)).map(lowerParam);
       return condition.operator === 'is_any_of'
         ? `lower(${column}) IN (${values.join(', ')})`
-        : `(${column} IS NULL OR lower(${column}) NOT IN (${values.join(', ')}))`;
+        : `(${orEmpty(column, condition)} OR lower(${column}) NOT IN (${values.join(', ')}))`;
     }
     default:
       throw new ValidationError(`operator ${condition.operator} does not apply to text; use is, is_not, contains, starts_with, is_any_of or is_empty`);
@@ -234,11 +314,11 @@ function compileEnum(field: FieldDefinition, column: string, condition: Conditio
       return `${column} = ${option(need(condition))}`;
     case 'is_not':
     case 'neq':
-      return `(${column} IS NULL OR ${column} <> ${option(need(condition))})`;
+      return `(${orEmpty(column, condition)} OR ${column} <> ${option(need(condition))})`;
     case 'is_any_of':
       return `${column} IN (${listOf(need(condition)).map(option).join(', ')})`;
     case 'is_none_of':
-      return `(${column} IS NULL OR ${column} NOT IN (${listOf(need(condition)).map(option).join(', ')}))`;
+      return `(${orEmpty(column, condition)} OR ${column} NOT IN (${listOf(need(condition)).map(option).join(', ')}))`;
     case 'gt':
     case 'gte':
     case 'lt':
@@ -263,7 +343,7 @@ function compileNumber(field: FieldDefinition, column: string, condition: Condit
     return `${column} BETWEEN ${number(low)} AND ${number(high)}`;
   }
   if (condition.operator === 'is_any_of') return `${column} IN (${listOf(need(condition)).map(number).join(', ')})`;
-  if (condition.operator === 'is_none_of') return `(${column} IS NULL OR ${column} NOT IN (${listOf(need(condition)).map(number).join(', ')}))`;
+  if (condition.operator === 'is_none_of') return `(${orEmpty(column, condition)} OR ${column} NOT IN (${listOf(need(condition)).map(number).join(', ')}))`;
   throw unsupported(field, condition.operator, 'eq, neq, gt, gte, lt, lte, between or is_empty');
 }
 
@@ -272,7 +352,7 @@ function compileBoolean(field: FieldDefinition, column: string, condition: Condi
     case 'is_true':
       return `${column} = TRUE`;
     case 'is_false':
-      return `(${column} IS NULL OR ${column} = FALSE)`;
+      return `(${orEmpty(column, condition)} OR ${column} = FALSE)`;
     case 'is':
     case 'eq':
       return parseBoolean(need(condition), field.name) ? `${column} = TRUE` : `(${column} IS NULL OR ${column} = FALSE)`;
@@ -359,15 +439,20 @@ function compileDate(field: FieldDefinition, column: string, condition: Conditio
       const [start, end] = dayOrPeriod(need(condition), context, field.name);
       return `(${column} >= ${parameters.time(start)} AND ${column} < ${parameters.time(end)})`;
     }
-    case 'between': {
+    case 'between':
+    case 'date_between': {
       const [low, high] = listOf(need(condition));
-      if (low === undefined || high === undefined) throw new ValidationError('between needs two values: [from, to]');
+      if (low === undefined || high === undefined) throw new ValidationError(`${condition.operator} needs two values: [from, to] (or value and valueTo)`);
       const start = dayOrPeriod(low, context, field.name)[0];
       const end = isDateOnly(high) || parsePeriod(high, context) ? dayOrPeriod(high, context, field.name)[1] : instant(high);
       return `(${column} >= ${parameters.time(start)} AND ${column} < ${parameters.time(end)})`;
     }
     case 'relative_past':
     case 'relative_next': {
+      if (condition.relative) {
+        const [start, end] = relativeDays(condition.operator, condition.relative, context);
+        return `(${column} >= ${parameters.time(start)} AND ${column} < ${parameters.time(end)})`;
+      }
       const { milliseconds } = parseDuration(need(condition));
       const now = context.now.getTime();
       const [start, end] = condition.operator === 'relative_past' ? [now - milliseconds, now] : [now, now + milliseconds];
@@ -381,7 +466,7 @@ function compileDate(field: FieldDefinition, column: string, condition: Conditio
         : `${column} > ${parameters.time(threshold)}`;
     }
     default:
-      throw unsupported(field, condition.operator, 'before, after, on, between, relative_past, older_than, newer_than or is_empty');
+      throw unsupported(field, condition.operator, 'before, after, on, between, date_between, relative_past, older_than, newer_than or is_empty');
   }
 
   function dayOrInstantStart(value: unknown): Date {
@@ -390,6 +475,18 @@ function compileDate(field: FieldDefinition, column: string, condition: Conditio
   function dayOrInstantEnd(value: unknown): Date {
     return isDateOnly(value) || parsePeriod(value, context) ? dayOrPeriod(value, context, field.name)[1] : instant(value);
   }
+}
+
+/**
+ * DenchClaw's relative dates count whole days: "in the last 7 days" runs from the start of the day 7 days ago to the
+ * end of today (months by the calendar), in the workspace time zone.
+ */
+function relativeDays(operator: 'relative_past' | 'relative_next', relative: NonNullable<Condition['relative']>, context: CompileContext): [Date, Date] {
+  const today = DateTime.fromJSDate(context.now).setZone(context.timeZone).startOf('day');
+  const span = { [relative.unit]: relative.amount };
+  return operator === 'relative_past'
+    ? [today.minus(span).toJSDate(), today.plus({ days: 1 }).toJSDate()]
+    : [today.toJSDate(), today.plus(span).plus({ days: 1 }).toJSDate()];
 }
 
 /** The instant an older_than / newer_than condition compares with: now minus its duration. */
@@ -417,17 +514,22 @@ function compileRelation(field: FieldDefinition, column: string, condition: Cond
     case 'is':
     case 'eq':
     case 'is_any_of':
+    case 'has_any':
       return `${column} IN ${matching(listOf(need(condition)))}`;
+    case 'has_all':
+      // One related entry has all of several values only when they all name it.
+      return `(${listOf(need(condition)).map((value) => `${column} IN ${matching([value])}`).join(' AND ')})`;
     case 'is_not':
     case 'neq':
     case 'is_none_of':
-      return `(${column} IS NULL OR ${column} NOT IN ${matching(listOf(need(condition)))})`;
+    case 'has_none':
+      return `(${orEmpty(column, condition)} OR ${column} NOT IN ${matching(listOf(need(condition)))})`;
     case 'contains': {
       const parameter = parameters.add(String(need(condition)));
       return `${column} IN (SELECT id FROM ${tableName(related.name)} WHERE contains(lower(${displaySql}), lower(${parameter})))`;
     }
     default:
-      throw unsupported(field, condition.operator, 'is, is_not, is_any_of, is_none_of, contains or is_empty');
+      throw unsupported(field, condition.operator, 'is, is_not, is_any_of, is_none_of, has_any, has_none, has_all, contains or is_empty');
   }
 }
 

@@ -6,9 +6,10 @@ export const operators = [
   'is', 'is_not', 'is_any_of', 'is_none_of', 'is_empty', 'is_not_empty',
   'contains', 'not_contains', 'starts_with', 'ends_with',
   'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between',
-  'before', 'after', 'on', 'on_or_before', 'on_or_after', 'relative_past', 'relative_next',
+  'before', 'after', 'on', 'on_or_before', 'on_or_after', 'date_between', 'relative_past', 'relative_next',
   'older_than', 'newer_than',
   'is_true', 'is_false',
+  'has_any', 'has_none', 'has_all',
 ] as const;
 export type Operator = (typeof operators)[number];
 
@@ -39,7 +40,16 @@ const operatorAliases: Record<string, Operator> = {
   is_on: 'on',
   within_last: 'relative_past',
   within_next: 'relative_next',
+  any: 'is_any_of',
+  none: 'is_none_of',
+  has_any_of: 'has_any',
+  has_none_of: 'has_none',
+  has_all_of: 'has_all',
 };
+
+/** DenchClaw's units for relativeAmount. */
+export const relativeUnits = ['days', 'weeks', 'months'] as const;
+export type RelativeUnit = (typeof relativeUnits)[number];
 
 /** One test on one field. `field` may go one hop through a relation: "Customer.Account Tier". */
 export interface Condition {
@@ -48,6 +58,14 @@ export interface Condition {
   value?: unknown;
   /** older_than / newer_than: count the duration in the workspace's business hours. */
   business?: boolean;
+  /** relative_past / relative_next as DenchClaw writes them: whole days from today, back or on. */
+  relative?: { amount: number; unit: RelativeUnit };
+  /**
+   * Set on conditions read from DenchClaw's `{conjunction, rules}` trees: there, is_not, is_none_of, not_contains,
+   * has_none and is_false do not match an empty value (its SQL compares the value, and NULL compares to nothing).
+   * escalator's own conditions count an empty value as "not X", which is what "not resolved" means to a rule.
+   */
+  excludeEmpty?: boolean;
 }
 export type Filter = Condition | { all: Filter[] } | { any: Filter[] } | { not: Filter };
 
@@ -74,8 +92,9 @@ export function normalizeFilter(input: unknown, path = 'filter'): Filter {
     if (!Array.isArray(rules)) throw new Error(`${path}.rules: expected a list of conditions`);
     const conjunction = String(record.conjunction ?? 'and').toLowerCase();
     if (conjunction !== 'and' && conjunction !== 'or') throw new Error(`${path}.conjunction: expected "and" or "or", got "${conjunction}"`);
-    const items = rules.map((item, index) => normalizeFilter(item, `${path}.rules.${index}`));
-    return conjunction === 'and' ? { all: items } : { any: items };
+    const items = rules.map((item, index) => markDenchClaw(normalizeFilter(item, `${path}.rules.${index}`)));
+    // DenchClaw applies no filter for a group with no rules, whatever its conjunction.
+    return conjunction === 'and' || items.length === 0 ? { all: items } : { any: items };
   }
   if (!('field' in record)) throw new Error(`${path}: a condition needs field and operator (or a group: all / any / not)`);
   if (typeof record.field !== 'string' || record.field.trim() === '') throw new Error(`${path}.field: expected a field name`);
@@ -83,10 +102,29 @@ export function normalizeFilter(input: unknown, path = 'filter'): Filter {
   const operator = (operators as readonly string[]).includes(rawOperator) ? (rawOperator as Operator) : operatorAliases[rawOperator];
   if (!operator) throw new Error(`${path}.operator: unknown operator "${String(record.operator)}"; expected one of ${operators.join(', ')}`);
   const condition: Condition = { field: record.field.trim(), operator };
-  const value = record.values ?? record.value;
+  let value = record.values ?? record.value;
+  // DenchClaw's range operators keep the upper bound apart: { value: low, valueTo: high }.
+  if (record.valueTo !== undefined && record.valueTo !== null && !Array.isArray(value)) value = [value, record.valueTo];
   if (value !== undefined) condition.value = value;
   if (record.business === true || record.business_hours === true) condition.business = true;
+  if (record.relativeAmount !== undefined || record.relativeUnit !== undefined) {
+    if (operator !== 'relative_past' && operator !== 'relative_next') throw new Error(`${path}: relativeAmount and relativeUnit go with relative_past or relative_next`);
+    const amount = Number(record.relativeAmount ?? 7);
+    const unit = String(record.relativeUnit ?? 'days').toLowerCase();
+    if (!Number.isFinite(amount) || amount < 0 || amount > 100_000) throw new Error(`${path}.relativeAmount: expected a number of ${unit}`);
+    if (!(relativeUnits as readonly string[]).includes(unit)) throw new Error(`${path}.relativeUnit: expected one of ${relativeUnits.join(', ')}`);
+    condition.relative = { amount, unit: unit as RelativeUnit };
+  } else if ((operator === 'relative_past' || operator === 'relative_next') && value === undefined && 'id' in record) {
+    // A DenchClaw rule with neither: its defaults, the last (next) 7 days.
+    condition.relative = { amount: 7, unit: 'days' };
+  }
   return condition;
+}
+
+/** Marks the conditions of a DenchClaw rule tree (nested groups are already marked). */
+function markDenchClaw(filter: Filter): Filter {
+  if (isCondition(filter)) return { ...filter, excludeEmpty: true };
+  return filter;
 }
 
 /** The lenient schema used when reading files: every accepted spelling, normalized. */

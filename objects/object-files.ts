@@ -6,7 +6,7 @@ import { dump } from 'js-yaml';
 import { DefinitionError, ValidationError, errorMessage } from './errors';
 import { compileFilter, compileSort, SqlParameters, type CompileContext } from './filter-compiler';
 import { readYaml } from './yaml-file';
-import { type ObjectDefinition, type ObjectRegistry, findField, parseObjectFile } from './object-schema';
+import { type ObjectDefinition, type ObjectRegistry, findField, objectNameFrom, parseObjectFile } from './object-schema';
 
 /** Parses YAML text through the bounded reader; a syntax error or a file over the limits names the file. */
 export function parseYaml(text: string, file: string): unknown {
@@ -28,60 +28,138 @@ export function definitionFrom(data: unknown, label: string): ObjectDefinition {
   return parsed.definition;
 }
 
-/** Loads every objects/<name>/.object.yaml of a workspace. */
-export function loadObjects(workspaceDir: string): Map<string, ObjectDefinition> {
+/** A file that could not be loaded, or a thing in one that could not be used: what people are told. */
+export interface ObjectFileProblem {
+  /** The file, relative to the workspace. */
+  file: string;
+  line?: number;
+  /** The object the file defines, when that much could be read (or its folder's name). */
+  object?: string;
+  message: string;
+}
+
+export interface LoadedObjects {
+  objects: Map<string, ObjectDefinition>;
+  /** Each loaded object's file (absolute), which may sit in a nested or hyphenated folder as DenchClaw puts them. */
+  files: Map<string, string>;
+  /** Files skipped, each with its reason; every other object loads. */
+  problems: ObjectFileProblem[];
+}
+
+/** How deep under objects/ object folders are looked for (DenchClaw nests objects under document folders). */
+const maxObjectDepth = 4;
+
+/**
+ * Loads every .object.yaml under objects/ (objects/<name>/, or nested folders such as objects/marketing/influencer/).
+ * A file that cannot be read is reported with its reason and skipped; the others load.
+ */
+export function loadObjects(workspaceDir: string): LoadedObjects {
   const objectsDir = join(workspaceDir, 'objects');
-  const objects = new Map<string, ObjectDefinition>();
-  if (!existsSync(objectsDir)) return objects;
-  for (const entry of readdirSync(objectsDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.isDirectory()) continue;
-    const path = join(objectsDir, entry.name, '.object.yaml');
-    if (!existsSync(path)) continue;
-    const label = relative(workspaceDir, path);
-    const definition = readObjectFile(path, label);
-    if (definition.name !== entry.name) {
-      throw new DefinitionError(label, `name is "${definition.name}" but the folder is objects/${entry.name}; make them the same`);
+  const loaded: LoadedObjects = { objects: new Map(), files: new Map(), problems: [] };
+  if (!existsSync(objectsDir)) return loaded;
+  const visit = (dir: string, depth: number) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      // Symbolic links are not followed: a folder dropped into the workspace must not pull in files from elsewhere.
+      if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'docs') continue;
+      const folder = join(dir, entry.name);
+      const path = join(folder, '.object.yaml');
+      if (existsSync(path)) loadOne(path, entry.name);
+      if (depth < maxObjectDepth) visit(folder, depth + 1);
     }
-    objects.set(definition.name, definition);
-  }
-  return objects;
+  };
+  const loadOne = (path: string, folderName: string) => {
+    const label = relative(workspaceDir, path);
+    try {
+      const definition = readObjectFile(path, label);
+      const folder = objectNameFrom(folderName);
+      if (definition.name !== folder) definition.notes.push(`the file is in folder ${folderName} but names object ${definition.name}; read as ${definition.name}`);
+      const earlier = loaded.files.get(definition.name);
+      if (earlier) {
+        loaded.problems.push({ file: label, object: definition.name, message: `defines object ${definition.name} again (first in ${relative(workspaceDir, earlier)}); rename one` });
+        return;
+      }
+      loaded.objects.set(definition.name, definition);
+      loaded.files.set(definition.name, path);
+    } catch (error) {
+      if (!(error instanceof DefinitionError)) throw error;
+      const problem: ObjectFileProblem = { file: label, object: objectNameFrom(folderName), message: error.detail };
+      const line = /^:(\d+): /.exec(error.message.slice(error.file.length));
+      if (line) problem.line = Number(line[1]);
+      loaded.problems.push(problem);
+    }
+  };
+  visit(objectsDir, 1);
+  return loaded;
+}
+
+/** Something the registry check found, and what was assumed instead when the file is loaded anyway. */
+export interface RegistryNote {
+  object: string;
+  message: string;
+  assumed: string;
 }
 
 /**
  * Checks what one file cannot check alone: relations point at existing objects, the kanban field is an enum,
- * and every saved view's filter and sort compile.
+ * and every saved view's filter and sort compile. Throws the first problem; with `lenient` (loading files from
+ * disk) it adjusts the definitions instead — a relation to a missing object read as text, a view that cannot
+ * run kept but marked — and returns what it assumed.
  */
-export function validateRegistry(objects: ObjectRegistry, fileOf: (name: string) => string, context: Omit<CompileContext, 'objects'>): void {
+export function validateRegistry(
+  objects: ObjectRegistry,
+  fileOf: (name: string) => string,
+  context: Omit<CompileContext, 'objects'>,
+  options: { lenient?: boolean; registry?: ObjectRegistry } = {},
+): RegistryNote[] {
+  // `objects` are checked; `registry` (all objects, by default the same) is what their relations may point at.
+  const all = options.registry ?? objects;
+  const notes: RegistryNote[] = [];
+  const report = (definition: ObjectDefinition, message: string, assumed: string, cause?: unknown) => {
+    if (!options.lenient) throw new DefinitionError(fileOf(definition.name), message, cause === undefined ? undefined : { cause });
+    notes.push({ object: definition.name, message, assumed });
+    definition.notes.push(`${message}; ${assumed}`);
+  };
   for (const definition of objects.values()) {
-    const file = fileOf(definition.name);
     for (const field of definition.fields) {
-      if (field.type === 'relation' && !objects.has(field.relatedObject ?? '')) {
-        throw new DefinitionError(
-          file,
-          `field "${field.name}" relates to "${field.relatedObject}", which is not an object here (objects: ${[...objects.keys()].join(', ')}); create it first or fix related_object`,
+      if (field.type === 'relation' && !all.has(field.relatedObject ?? '')) {
+        const target = field.relatedObject;
+        report(
+          definition,
+          `field "${field.name}" relates to "${target}", which is not an object here (objects: ${[...all.keys()].join(', ')}); create it first or fix related_object`,
+          `read as ${field.multiple ? 'tags' : 'text'} (entry ids) until ${target} exists`,
         );
+        field.type = field.multiple ? 'tags' : 'text';
+        delete field.relatedObject;
+        delete field.multiple;
       }
     }
     if (definition.kanbanField) {
       const kanban = findField(definition, definition.kanbanField);
       if (kanban?.type !== 'enum') {
-        throw new DefinitionError(file, `view_settings.kanbanField "${definition.kanbanField}" must name an enum field of ${definition.name}`);
+        report(definition, `view_settings.kanbanField "${definition.kanbanField}" must name an enum field of ${definition.name}`, 'the board picks its field as DenchClaw does');
+        delete definition.kanbanField;
       }
     }
     for (const name of definition.cardSort) {
-      if (!findField(definition, name)) throw new DefinitionError(file, `view_settings.cardSort names unknown field "${name}"`);
+      if (!findField(definition, name)) {
+        report(definition, `view_settings.cardSort names unknown field "${name}"`, 'left out of the card order');
+        definition.cardSort = definition.cardSort.filter((other) => other !== name);
+      }
     }
     for (const view of definition.views) {
       try {
         const parameters = new SqlParameters();
-        compileFilter(definition, view.filter, { ...context, objects }, parameters);
-        compileSort(definition, view.sort, { ...context, objects }, parameters, new Map());
+        compileFilter(definition, view.filter, { ...context, objects: all }, parameters);
+        compileSort(definition, view.sort, { ...context, objects: all }, parameters, new Map());
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        throw new DefinitionError(file, `view "${view.name}": ${errorMessage(error)}`, { cause: error });
+        const message = `view "${view.name}": ${errorMessage(error)}`;
+        report(definition, message, 'the view is kept in the file but cannot be used until that is fixed', error);
+        view.problem = errorMessage(error);
       }
     }
   }
+  return notes;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Sql } from './database';
 import { DefinitionError } from './errors';
 import {
   type FieldDefinition,
-  type FieldType,
+  type StoredFieldType,
   type ObjectDefinition,
   type ObjectRegistry,
   findField,
@@ -13,7 +13,7 @@ import {
   viewName,
 } from './object-schema';
 
-const sqlTypes: Record<Exclude<FieldType, 'action'>, string> = {
+const sqlTypes: Record<Exclude<StoredFieldType, 'action'>, string> = {
   text: 'VARCHAR',
   richtext: 'VARCHAR',
   email: 'VARCHAR',
@@ -21,6 +21,10 @@ const sqlTypes: Record<Exclude<FieldType, 'action'>, string> = {
   phone: 'VARCHAR',
   enum: 'VARCHAR',
   relation: 'VARCHAR',
+  // A member id, a JSON list of labels (as DenchClaw stores tags), a file path.
+  user: 'VARCHAR',
+  tags: 'VARCHAR',
+  file: 'VARCHAR',
   number: 'DOUBLE',
   boolean: 'BOOLEAN',
   date: 'TIMESTAMP WITH TIME ZONE',

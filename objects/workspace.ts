@@ -7,8 +7,8 @@ import { Database } from './database';
 import { DefinitionError, EscalatorError } from './errors';
 import type { BusinessCalendar, CompileContext } from './filter-compiler';
 import { stageFile, packageRoot } from './files';
-import { definitionFrom, dumpObjectFile, loadObjects, parseYaml, validateRegistry } from './object-files';
-import type { ObjectDefinition } from './object-schema';
+import { type ObjectFileProblem, definitionFrom, dumpObjectFile, loadObjects, parseYaml, validateRegistry } from './object-files';
+import { type ObjectDefinition, objectNameFrom } from './object-schema';
 import { pathInside } from './safe-path';
 import { reconcileObjects } from './schema-sync';
 import { reservedFieldProblem } from './environment-names';
@@ -43,6 +43,10 @@ export class Workspace {
   /** Business-hours arithmetic; set by the SLA layer when workspace.yaml defines a calendar. */
   calendar: BusinessCalendar | undefined;
   private readonly listeners = new Set<EntryListener>();
+  /** Object files that were not loaded, each with its reason (the rest of the workspace works without them). */
+  readonly problems: ObjectFileProblem[] = [];
+  /** Where each loaded object's file is, when not objects/<name>/ (nested or hyphenated folders). */
+  private readonly files = new Map<string, string>();
 
   private constructor(
     readonly dir: string,
@@ -60,9 +64,11 @@ export class Workspace {
       throw new EscalatorError(`no workspace at ${root} (workspace.yaml missing); run "escalator init" there first`);
     }
     const config = readConfig(root);
-    const objects = loadObjects(root);
+    const loaded = loadObjects(root);
+    const objects = loaded.objects;
+    const fileLabel = (name: string) => relative(root, loaded.files.get(name) ?? join(root, objectFileLabel(name)));
     const clock = options.clock ?? systemClock;
-    validateRegistry(objects, (name) => objectFileLabel(name), { now: clock.now(), timeZone: config.timezone });
+    validateRegistry(objects, fileLabel, { now: clock.now(), timeZone: config.timezone }, { lenient: true });
     mkdirSync(join(root, 'exports'), { recursive: true, mode: 0o700 });
     restrictDatabaseFile(join(root, 'workspace.duckdb'));
     const db = await Database.open(join(root, 'workspace.duckdb'), {
@@ -71,13 +77,16 @@ export class Workspace {
       ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
     });
     try {
-      await db.transaction((sql) => reconcileObjects(sql, objects, objectFileLabel));
+      await db.transaction((sql) => reconcileObjects(sql, objects, fileLabel));
     } catch (error) {
       db.close();
       await Database.release(db.path);
       throw error;
     }
-    return new Workspace(root, config, objects, db, clock, options.ids ?? randomIds);
+    const workspace = new Workspace(root, config, objects, db, clock, options.ids ?? randomIds);
+    workspace.problems.push(...loaded.problems);
+    for (const [name, file] of loaded.files) workspace.files.set(name, file);
+    return workspace;
   }
 
   /**
@@ -140,17 +149,22 @@ export class Workspace {
   }
 
   object(name: string): ObjectDefinition {
-    const definition = this.objects.get(name) ?? this.objects.get(name.trim().toLowerCase().replace(/[\s-]+/g, '_'));
-    if (!definition) throw new EscalatorError(`unknown object "${name}" (objects: ${[...this.objects.keys()].join(', ')})`);
-    return definition;
+    const definition = this.objects.get(name) ?? this.objects.get(objectNameFrom(name));
+    if (definition) return definition;
+    const skipped = this.problems.find((problem) => problem.object === objectNameFrom(name));
+    if (skipped) {
+      throw new EscalatorError(`object "${name}" is not loaded: ${skipped.file}${skipped.line === undefined ? '' : `:${skipped.line}`}: ${skipped.message}`);
+    }
+    throw new EscalatorError(`unknown object "${name}" (objects: ${[...this.objects.keys()].join(', ')})`);
   }
 
   objectFile(name: string): string {
-    return join(pathInside(join(this.dir, 'objects'), name, { kind: 'object' }), '.object.yaml');
+    return this.files.get(name) ?? join(pathInside(join(this.dir, 'objects'), name, { kind: 'object' }), '.object.yaml');
   }
 
   docsDir(name: string): string {
-    return join(pathInside(join(this.dir, 'objects'), name, { kind: 'object' }), 'docs');
+    const file = this.files.get(name);
+    return file ? join(dirname(file), 'docs') : join(pathInside(join(this.dir, 'objects'), name, { kind: 'object' }), 'docs');
   }
 
   path(...parts: string[]): string {
@@ -172,16 +186,28 @@ export class Workspace {
     }
     const objects = new Map(this.objects);
     objects.set(definition.name, definition);
-    validateRegistry(objects, objectFileLabel, { now: this.clock.now(), timeZone: this.timeZone });
-    const staged = stageFile(this.objectFile(definition.name), dumpObjectFile(definition.raw));
+    const fileLabel = (name: string) => relative(this.dir, this.objectFile(name));
+    // Only this object is checked: what was assumed when its file was loaded (a view naming a field it lacks)
+    // may stay as it was, but nothing new may be wrong.
+    const notes = validateRegistry(new Map([[definition.name, definition]]), fileLabel, { now: this.clock.now(), timeZone: this.timeZone }, { lenient: true, registry: objects });
+    // Compared without the lists of fields and suggestions a message ends with, which change as fields are added.
+    const gist = (message: string) => message.split(/[;(]/)[0]!.trim();
+    const fresh = notes.find((note) => !before?.notes.some((known) => gist(known) === gist(note.message)));
+    if (fresh) throw new DefinitionError(fileLabel(definition.name), fresh.message);
+    const path = this.objectFile(definition.name);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const staged = stageFile(path, dumpObjectFile(definition.raw));
     try {
-      await this.db.transaction((sql) => reconcileObjects(sql, objects, objectFileLabel));
+      await this.db.transaction((sql) => reconcileObjects(sql, objects, fileLabel));
     } catch (error) {
       staged.discard();
       throw error;
     }
     staged.commit();
     this.objects = objects;
+    this.files.set(definition.name, path);
+    const index = this.problems.findIndex((problem) => problem.object === definition.name);
+    if (index >= 0) this.problems.splice(index, 1);
     return definition;
   }
 

@@ -201,11 +201,15 @@ describe('bad definitions are refused with one line and change nothing', () => {
     );
   });
 
-  it('malformed YAML on disk names the file and the line when the workspace opens', async () => {
+  it('malformed YAML on disk is reported with the file and the line when the workspace opens, and only that object is skipped', async () => {
     await test.workspace.close();
     const good = readFileSync(companyFile(), 'utf8');
     writeFileSync(companyFile(), 'name: company\nfields:\n  - name: Name\n    type: text\n   - name: Bad\n');
-    await expect(Workspace.open(test.dir, { clock: test.clock })).rejects.toThrow(/objects\/company\/\.object\.yaml:5: malformed YAML/);
+    const opened = await Workspace.open(test.dir, { clock: test.clock });
+    expect(opened.problems).toEqual([expect.objectContaining({ file: 'objects/company/.object.yaml', line: 5, object: 'company', message: expect.stringMatching(/malformed YAML/) })]);
+    expect(() => opened.object('company')).toThrow(/object "company" is not loaded: objects\/company\/\.object\.yaml:5: malformed YAML/);
+    expect(opened.object('support_tickets').name).toBe('support_tickets');
+    await opened.close();
     writeFileSync(companyFile(), good);
     test.workspace = await Workspace.open(test.dir, { clock: test.clock });
   });
