@@ -45,6 +45,6 @@ export const commands: CommandEntry[] = [
   { name: 'chat', summary: 'talk to the agent in the terminal (Claude with ANTHROPIC_API_KEY, else offline); jobs run and alert here', load: () => (require('./chat') as typeof import('./chat.js')).chatCommand },
   // Who may talk to the Telegram bot; the bot itself runs inside serve when TELEGRAM_BOT_TOKEN is set.
   { name: 'pair', summary: 'Telegram chats waiting for approval; approve a pairing code, revoke a chat', load: () => (require('./pair') as typeof import('./pair.js')).pairCommand },
-  // The CSV backfill of tickets.
-  { name: 'import', summary: 'backfill support tickets from a CSV file, with progress and a summary', load: () => (require('./import') as typeof import('./import.js')).importCommand },
+  // The CSV backfill of tickets, and a DenchClaw workspace brought over.
+  { name: 'import', summary: 'backfill support tickets from a CSV file, or bring a DenchClaw workspace over, with progress and a summary', load: () => (require('./import') as typeof import('./import.js')).importCommand },
 ];
