@@ -17,6 +17,7 @@ import { queryCommand } from './query';
 import { serveCommand } from './serve';
 import { slaCommand } from './sla';
 import { startCommand } from './start';
+import { webCommand } from './web';
 
 export const commands: Command[] = [initCommand, startCommand, queryCommand, objectsCommand, entriesCommand, boardCommand];
 // Jobs, SLA, outbox, action fields, and serve (which other services plug into through bin/services.ts).
@@ -29,3 +30,5 @@ serveServices.push(telegramServeService);
 // Ticket ingestion: the webhook server inside serve (--port), and the CSV backfill.
 serveServices.push(webhookService);
 commands.push(importCommand);
+// The web board's sign-in links (the board itself is served by serve --port).
+commands.push(webCommand);
