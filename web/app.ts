@@ -8,7 +8,7 @@ import { performAlertAction } from '../channels/telegram/alert-actions';
 import { alertActions, type AlertAction } from '../channels/telegram/alert-keyboard';
 import type { Clock } from '../objects/clock';
 import { updateEntries } from '../objects/entries';
-import { EscalatorError, ValidationError, errorMessage } from '../objects/errors';
+import { EscalatorError, QueryError, ValidationError, errorMessage } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
 import { asset } from './assets';
 import { loadBoard } from './board-data';
@@ -179,8 +179,9 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   });
 
   app.onError((error, c) => {
-    const status = error instanceof WebError ? error.status : error instanceof EscalatorError ? 404 : 500;
-    const reason = error instanceof WebError || error instanceof EscalatorError ? error.message : 'Something went wrong on the server; nothing was changed. The server log has the details.';
+    const shown = error instanceof WebError || (error instanceof EscalatorError && !(error instanceof QueryError));
+    const status = error instanceof WebError ? error.status : error instanceof ValidationError ? 422 : shown ? 404 : 500;
+    const reason = shown ? error.message : 'Something went wrong on the server; nothing was changed. The server log has the details.';
     if (status === 500) log(`web error ${c.req.method} ${c.req.path}: ${errorMessage(error)}`);
     if (c.req.header('hx-request') || c.req.header('x-requested-with')) return c.text(reason, status);
     return c.html(layout({ title: `Error ${status}`, body: html`<h1>${status === 401 ? 'Sign in needed' : status === 403 ? 'Refused' : 'Error'}</h1><p class="notice error">${reason}</p>` }), status);

@@ -1,6 +1,6 @@
 // What the ticket page shows, read from the workspace: the entry, its account and the account's other open
 // tickets, SLA clocks, field history, and which alert actions still make sense.
-import { offeredActions, type AlertRef } from '../channels/telegram/alert-actions';
+import { ensureAlertTables, offeredActions, type AlertRef } from '../channels/telegram/alert-actions';
 import type { AlertAction } from '../channels/telegram/alert-keyboard';
 import { loadAlert } from '../channels/telegram/alert-messages';
 import { ensureJobTables } from '../jobs/tables';
@@ -68,6 +68,7 @@ export async function loadEntry(workspace: Workspace, objectName: string, id: st
     `SELECT field, old_value, new_value, changed_at, changed_by FROM field_changes WHERE object = $1 AND entry_id = $2 ORDER BY changed_at DESC, rowid DESC LIMIT 200`,
     [definition.name, id],
   );
+  await ensureAlertTables(workspace.db);
   const { ref, fromTelegram } = await alertFor(workspace, definition.name, id);
   const actions = (await offeredActions(workspace, ref)).filter((action) => action !== 'snooze' || fromTelegram);
   const data: EntryData = { definition, entry, sla, history, actions };
