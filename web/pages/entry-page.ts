@@ -5,7 +5,7 @@ import type { ObjectDefinition } from '../../objects/object-schema';
 import type { AlertAction } from '../../channels/telegram/alert-keyboard';
 import { html, type SafeHtml } from '../html';
 import type { CardSla } from '../card-sla';
-import { describeClock, displayValue, formatDuration, formatMoney, slaLabels } from './format';
+import { describeClock, displayValue, formatDuration, formatMoney, historyValue, slaLabels } from './format';
 
 export interface HistoryRow {
   field: string;
@@ -45,7 +45,7 @@ ${context.actions.length ? html`<div class="actions">${context.actions.map((acti
 <input type="hidden" name="csrf" value="${context.csrf}"><input type="hidden" name="action" value="${action}">
 <button type="submit" data-action="${action}">${actionLabels[action]}</button></form>`)}</div>` : html`<p>No actions: the ticket is closed.</p>`}
 </section>
-<section class="panel" aria-labelledby="sla-heading"><h2 id="sla-heading">SLA</h2>${renderSla(context.sla)}</section>
+<section class="panel" aria-labelledby="sla-heading"><h2 id="sla-heading">SLA</h2>${renderSla(context.sla, context.entry['First Response Date'] instanceof Date)}</section>
 ${context.account ? renderAccount(context) : ''}
 </div>
 <section class="panel" aria-labelledby="fields-heading"><h2 id="fields-heading">Fields</h2>
@@ -53,14 +53,14 @@ ${context.account ? renderAccount(context) : ''}
 <tr><th scope="row">Id</th><td>${id}</td></tr></tbody></table></section>
 <section class="panel" aria-labelledby="history-heading"><h2 id="history-heading">History</h2>
 ${context.history.length ? html`<table><thead><tr><th scope="col">When</th><th scope="col">Field</th><th scope="col">From</th><th scope="col">To</th><th scope="col">By</th></tr></thead><tbody>
-${context.history.map((change) => html`<tr><td>${displayValue(change.changed_at, timeZone)}</td><td>${change.field}</td><td>${change.old_value ?? ''}</td><td>${change.new_value ?? ''}</td><td class="by">${change.changed_by}</td></tr>`)}
+${context.history.map((change) => html`<tr><td>${displayValue(change.changed_at, timeZone)}</td><td>${change.field}</td><td>${historyValue(change.old_value, timeZone)}</td><td>${historyValue(change.new_value, timeZone)}</td><td class="by">${change.changed_by}</td></tr>`)}
 </tbody></table>` : html`<p>No recorded changes.</p>`}</section>`;
 }
 
-function renderSla(sla: CardSla | undefined): SafeHtml {
+function renderSla(sla: CardSla | undefined, answered: boolean): SafeHtml {
   if (!sla) return html`<p>No SLA clock runs (closed, or no target for this priority).</p>`;
   return html`<p>State: <span class="sla ${sla.state}">${slaLabels[sla.state]}</span></p><dl>
-${sla.firstResponse ? html`<dt>First response</dt><dd><span class="sla ${sla.firstResponse.state}">${describeClock(sla.firstResponse)}</span> (target ${formatDuration(sla.firstResponse.targetMs)})</dd>` : ''}
+${sla.firstResponse ? html`<dt>First response</dt><dd><span class="sla ${sla.firstResponse.state}">${describeClock(sla.firstResponse, answered)}</span> (target ${formatDuration(sla.firstResponse.targetMs)})</dd>` : ''}
 ${sla.resolution ? html`<dt>Resolution</dt><dd><span class="sla ${sla.resolution.state}">${describeClock(sla.resolution)}</span> (target ${formatDuration(sla.resolution.targetMs)}${sla.resolution.pausedMs ? `, ${formatDuration(sla.resolution.pausedMs)} paused` : ''})</dd>` : ''}
 </dl>`;
 }

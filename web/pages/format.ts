@@ -21,11 +21,20 @@ export function displayValue(value: unknown, timeZone: string): string {
 
 export const slaLabels: Record<CardSla['state'], string> = { within: 'within SLA', at_risk: 'at risk', breached: 'breached', met: 'met' };
 
-/** "breached 12 minutes ago" / "23 minutes left" / "met". */
-export function describeClock(clock: SlaClock): string {
+/** "breached 12 minutes ago" / "23 minutes left" / "met" / "answered 12 minutes late" (a stopped, breached clock). */
+export function describeClock(clock: SlaClock, answered = false): string {
   if (clock.state === 'met') return `met (${formatDuration(clock.usedMs)})`;
+  if (answered) return `answered ${formatDuration(-clock.remainingMs)} late`;
   if (clock.remainingMs < 0) return `breached ${formatDuration(-clock.remainingMs)} ago`;
   return `${slaLabels[clock.state]}, ${formatDuration(clock.remainingMs)} left${clock.paused ? ' (paused)' : ''}`;
 }
 
 export { formatDuration };
+
+const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** A value as field history keeps it (text; times in ISO) shown like the fields: times in the workspace's zone. */
+export function historyValue(value: string | null, timeZone: string): string {
+  if (value === null) return '';
+  return isoTime.test(value) ? formatTime(new Date(value), timeZone) : value;
+}

@@ -30,10 +30,12 @@ header button { background:transparent; border-color:#57606a; }
 .priority { display:inline-block; font-size:.75rem; font-weight:700; padding:0 .35rem; border-radius:4px; background:#ddf4ff; margin-right:.25rem; }
 .priority.P1 { background:#ffcecb; } .priority.P2 { background:#fff1c5; }
 .sla { font-weight:600; } .sla.breached { color:var(--breached); } .sla.at_risk { color:var(--at_risk); } .sla.within { color:var(--within); } .sla.met { color:var(--met); }
+.move select { max-width: 100%; }
 .move { display:flex; gap:.25rem; align-items:center; flex-wrap:wrap; font-size:.85rem; margin-top:.25rem; }
 .more { display:block; margin:.5rem .25rem 0; }
 .sortable-ghost { opacity:.4; } .sortable-drag { transform: rotate(2deg); }
 table { border-collapse: collapse; background:#fff; width:100%; }
+th[scope="row"] { width: 14rem; }
 th, td { text-align:left; border-bottom:1px solid var(--line); padding:.3rem .5rem; vertical-align:top; overflow-wrap:anywhere; }
 .panels { display:grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap:1rem; }
 .panel { background:#fff; border:1px solid var(--line); border-radius:8px; padding:.75rem; }
