@@ -1,5 +1,6 @@
-// The data of the web board: per column of the kanban field, its count and its first cards in card order, read
-// in one windowed query so a 100k-ticket board costs one scan, not 100k rows shipped to JavaScript.
+// The data of the web board: per column of the kanban field, its count and its first cards in card order. Counts
+// come from one GROUP BY, each column's cards from a top-N query, their fields from the v_ view by id: a 100k-ticket
+// board never ships more rows to JavaScript than it shows.
 import type { Row } from '../objects/database';
 import { EscalatorError, ValidationError } from '../objects/errors';
 import type { Filter } from '../objects/filter';
@@ -62,41 +63,52 @@ export async function loadBoard(workspace: Workspace, objectName: string, option
     view = found.name;
   }
   const context = workspace.compileContext();
-  const parameters = new SqlParameters();
-  const compiled = compileFilter(definition, filter, context, parameters);
-  const joins = new Map(compiled.joins.map((clause) => [clause.split(' ')[4]!, clause]));
+  const column = `e.${quoteIdentifier(field.column)}`;
+  const values: (string | null)[] = [...(field.options ?? []), null];
+  const table = tableName(definition.name);
+
+  /** A statement over the board's entries (`option` undefined), or one column's (null: the entries with no value). */
+  const compile = (option: string | null | undefined, select: (joins: Map<string, string>) => string, tail: (parameters: SqlParameters, joins: Map<string, string>) => string) => {
+    const parameters = new SqlParameters();
+    const compiled = compileFilter(definition, filter, context, parameters);
+    const joins = new Map(compiled.joins.map((clause) => [clause.split(' ')[4]!, clause]));
+    const where = option === undefined ? compiled.where : `(${compiled.where}) AND ${option === null ? `${column} IS NULL` : `${column} = ${parameters.add(option)}`}`;
+    const ending = tail(parameters, joins);
+    const head = select(joins);
+    return { sql: `SELECT ${head} FROM ${table} AS e ${[...joins.values()].join(' ')} WHERE ${where} ${ending}`, params: parameters.values };
+  };
   const sort = definition.cardSort.map((name) => ({ field: name, direction: 'asc' as const }));
   const opened = definition.fields.find((candidate) => candidate.type === 'date');
   if (opened) sort.push({ field: opened.name, direction: 'asc' });
-  const order = [...compileSort(definition, sort, context, parameters, joins), 'e.created_at ASC', 'e.id ASC'].join(', ');
-  const account = accountColumns(workspace, definition, joins);
-  const column = `e.${quoteIdentifier(field.column)}`;
-  const rows = await workspace.db.query(
-    `SELECT v.*, r.* EXCLUDE (id) FROM (
-       SELECT e.id, ${column} AS "__column", row_number() OVER (PARTITION BY ${column} ORDER BY ${order})::INTEGER AS "__rank",
-              count(*) OVER (PARTITION BY ${column})::INTEGER AS "__count"${account.map((sql) => `, ${sql}`).join('')}
-       FROM ${tableName(definition.name)} AS e ${[...joins.values()].join(' ')} WHERE ${compiled.where}
-       QUALIFY "__rank" <= ${perColumn}
-     ) AS r JOIN ${viewName(definition.name)} AS v ON v.id = r.id ORDER BY r."__column", r."__rank"`,
-    parameters.values,
-  );
-  const byOption = new Map<string | null, WebBoardColumn>();
-  const columns = (field.options ?? []).map((option) => {
-    const entry = { option, count: 0, cards: [] as Row[] };
-    byOption.set(option, entry);
-    return entry;
-  });
-  for (const row of rows) {
-    const key = (row.__column as string | null) ?? null;
-    let entry = byOption.get(key);
-    if (!entry) {
-      entry = { option: key ?? '(none)', count: 0, cards: [] };
-      byOption.set(key, entry);
-      columns.push(entry);
-    }
-    entry.count = Number(row.__count);
-    entry.cards.push(row);
+
+  const countQuery = compile(undefined, () => `${column} AS "__column", count(*)::INTEGER AS "__count"`, () => `GROUP BY ${column}`);
+  const counts = new Map((await workspace.db.query<{ __column: string | null; __count: number }>(countQuery.sql, countQuery.params)).map((row) => [row.__column, row.__count]));
+  const ranked: Row[] = [];
+  // Each column is its own top-N query in card order: a heap of perColumn rows, not a sort of the whole column.
+  for (const option of values) {
+    if (!counts.get(option)) continue;
+    const query = compile(
+      option,
+      (joins) => ['e.id', ...accountColumns(workspace, definition, joins)].join(', '),
+      (parameters, joins) => `ORDER BY ${[...compileSort(definition, sort, context, parameters, joins), 'e.created_at ASC', 'e.id ASC'].join(', ')} LIMIT ${perColumn}`,
+    );
+    for (const row of await workspace.db.query(query.sql, query.params)) ranked.push({ ...row, __column: option });
   }
+  const shown = new Map<string, Row>();
+  if (ranked.length > 0) {
+    const ids = ranked.map((row) => String(row.id));
+    // A literal parameter list lets DuckDB look the ids up in the primary key; a JSON list makes it scan the view.
+    const rows = ids.length <= 1000
+      ? await workspace.db.query(`SELECT * FROM ${viewName(definition.name)} WHERE id IN (${ids.map((_, index) => `$${index + 1}`).join(', ')})`, ids)
+      : await workspace.db.query(`SELECT * FROM ${viewName(definition.name)} WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [JSON.stringify(ids)]);
+    for (const row of rows) shown.set(String(row.id), row);
+  }
+  const rows = ranked.map((row) => ({ ...shown.get(String(row.id)), ...row }));
+  const columns: WebBoardColumn[] = values.map((option) => ({
+    option: option ?? '(none)',
+    count: counts.get(option) ?? 0,
+    cards: rows.filter((row) => row.__column === option),
+  })).filter((entry, index) => index < values.length - 1 || entry.count > 0);
   const sla = await slaForRows(workspace, definition.name, rows, context.now);
   return { object: definition.name, field, view, columns, sla, perColumn };
 }
