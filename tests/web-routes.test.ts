@@ -123,6 +123,22 @@ describe('the web board, requested in process', () => {
     expect(outage.slice(0, outage.indexOf('</li>'))).toMatch(/Acme Corp[\s\S]*Enterprise[\s\S]*\$180,000[\s\S]*47 minutes[\s\S]*Tier 2 - Engineering[\s\S]*unassigned[\s\S]*sla/);
   });
 
+  it('narrows the board to a saved view (?view=NAME), and shows a long column\'s count with "more"', async () => {
+    const definition = test.workspace.object('support_tickets');
+    await test.workspace.saveObject({ ...structuredClone(definition.raw), views: [{ name: 'Enterprise hot list', filters: { field: 'Account Tier', operator: 'is', value: 'Enterprise' } }] });
+    const { cookie } = await signIn(app, (await sessions.createLoginToken('Priya Patel')).token);
+    const page = await (await app.request('/board/support_tickets?view=Enterprise%20hot%20list', { headers: { cookie } })).text();
+    expect(page).toContain('<option selected>Enterprise hot list</option>');
+    const cards = [...page.matchAll(/id="card-(\w+)"/g)].map((match) => match[1]);
+    expect(cards.sort()).toEqual([desk.acmeOutage, desk.acmeSlow, desk.reopened].sort());
+    expect((await app.request('/board/support_tickets?view=Nope', { headers: { cookie } })).status).toBe(422);
+    expect((await app.request('/board/nothing_here', { headers: { cookie } })).status).toBe(404);
+
+    const limited = await (await app.request('/board/support_tickets?limit=1', { headers: { cookie } })).text();
+    expect(limited).toContain('aria-label="3 cards">3</span>');
+    expect(limited).toMatch(/<a class="more" href="\/board\/support_tickets\?limit=4">2 more…<\/a>/);
+  });
+
   it('escapes ticket values: a hostile title is text, never markup', async () => {
     const { cookie } = await signIn(app, (await sessions.createLoginToken('Priya Patel')).token);
     for (const path of ['/board/support_tickets', `/entry/support_tickets/${desk.hostile}`]) {
