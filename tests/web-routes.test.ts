@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Workspace } from '../objects/workspace';
+import { saveJob } from '../jobs/job-files';
+import { seedEscalationJob } from '../jobs/seed-job';
 import { createWebApp } from '../web/app';
 import { loadBoard } from '../web/board-data';
 import { WebSessions } from '../web/sessions';
@@ -137,6 +139,25 @@ describe('the web board, requested in process', () => {
     const limited = await (await app.request('/board/support_tickets?limit=1', { headers: { cookie } })).text();
     expect(limited).toContain('aria-label="3 cards">3</span>');
     expect(limited).toMatch(/<a class="more" href="\/board\/support_tickets\?limit=4">2 more…<\/a>/);
+  });
+
+  it('lists saved views as tables, the SLA clocks of open tickets and the jobs with their state', async () => {
+    const definition = test.workspace.object('support_tickets');
+    await test.workspace.saveObject({ ...structuredClone(definition.raw), views: [{ name: 'Open Tickets with Account Context', filters: [{ field: 'Status', operator: 'in', values: ['Open', 'In Progress', 'Escalated'] }], sort: [{ field: 'Priority', direction: 'asc' }, { field: 'Opened Date', direction: 'asc' }] }] });
+    await saveJob(test.workspace, seedEscalationJob({ channel: 'telegram', chat: 42 }));
+    const { cookie } = await signIn(app, (await sessions.createLoginToken('Priya Patel')).token);
+    const views = await (await app.request('/views/support_tickets', { headers: { cookie } })).text();
+    expect(views).toContain('href="/views/support_tickets/Open%20Tickets%20with%20Account%20Context"');
+    const table = await (await app.request('/views/support_tickets/Open%20Tickets%20with%20Account%20Context', { headers: { cookie } })).text();
+    expect(table).toContain('5 support_tickets entries');
+    const titles = [...table.matchAll(/<a href="\/entry\/support_tickets\/(\w+)">/g)].map((match) => match[1]);
+    expect(titles).toEqual([desk.acmeOutage, desk.smallP1, desk.acmeSlow, desk.openP3, desk.hostile]);
+    const sla = await (await app.request('/sla', { headers: { cookie } })).text();
+    expect(sla).toMatch(/5 open tickets: 1 breached, \d+ at risk, \d+ within/);
+    expect(sla).toContain('breached by 12 minutes');
+    const jobs = await (await app.request('/jobs', { headers: { cookie } })).text();
+    expect(jobs).toContain('support-escalation');
+    expect(jobs).toContain('every 30 minutes');
   });
 
   it('escapes ticket values: a hostile title is text, never markup', async () => {

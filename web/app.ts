@@ -7,7 +7,11 @@ import { streamSSE } from 'hono/streaming';
 import { performAlertAction } from '../channels/telegram/alert-actions';
 import { alertActions, type AlertAction } from '../channels/telegram/alert-keyboard';
 import type { Clock } from '../objects/clock';
-import { updateEntries } from '../objects/entries';
+import { countEntries, findEntries, updateEntries } from '../objects/entries';
+import { loadJobsReport } from '../jobs/job-files';
+import { jobsWithState } from '../jobs/job-status';
+import { slaStatus } from '../jobs/sla';
+import { slaPolicy } from '../jobs/sla-config';
 import { EscalatorError, QueryError, ValidationError, errorMessage } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
 import { asset } from './assets';
@@ -17,6 +21,7 @@ import { html } from './html';
 import { renderBoardColumns, renderBoardPage, type BoardPageContext } from './pages/board-page';
 import { renderEntryPage } from './pages/entry-page';
 import { layout } from './pages/layout';
+import { renderJobs, renderSlaTable, renderViewList, renderViewTable } from './pages/list-pages';
 import { sameSecret, sessionMs, WebSessions, type WebSession } from './sessions';
 import { WebError } from './web-error';
 
@@ -32,7 +37,10 @@ type WebEnv = { Variables: { session: WebSession; sessionId: string } };
 
 export const sessionCookie = 'escalator_session';
 
-/** Builds the web app: GET /login, POST /logout, /board/OBJECT, /entry/OBJECT/ID, /events/OBJECT, /static/NAME. */
+/**
+ * Builds the web app: GET /login, POST /logout, /board/OBJECT, /entry/OBJECT/ID, /views/OBJECT[/NAME], /sla, /jobs,
+ * /events/OBJECT (server-sent events), /static/NAME.
+ */
 export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   const { workspace, log } = options;
   const sessions = new WebSessions(workspace.db, options.clock);
@@ -67,6 +75,9 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   app.use('/login', noStore);
   app.use('/board/*', noStore);
   app.use('/entry/*', noStore);
+  app.use('/views/*', noStore);
+  app.use('/sla', noStore);
+  app.use('/jobs', noStore);
 
   app.get('/login', async (c) => {
     const token = c.req.query('token');
@@ -176,6 +187,36 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
         unsubscribe();
       }
     });
+  });
+
+  /** A signed-in page with the shared layout. */
+  const page = (c: Context<WebEnv>, title: string, body: ReturnType<typeof html>) => {
+    const session = c.get('session');
+    return c.html(layout({ title, person: session.person, csrf: session.csrf, body }));
+  };
+
+  app.get('/views/:object', signedIn, (c) => {
+    const definition = workspace.object(known(c.req.param('object')));
+    return page(c, `Views of ${definition.name}`, renderViewList(definition));
+  });
+
+  app.get('/views/:object/:name', signedIn, async (c) => {
+    const definition = workspace.object(known(c.req.param('object')));
+    const view = definition.views.find((candidate) => candidate.name.toLowerCase() === c.req.param('name').toLowerCase());
+    if (!view) throw new WebError(404, `${definition.name} has no view "${c.req.param('name')}"`);
+    const rows = await findEntries(workspace, definition.name, { view: view.name, limit: 500 });
+    const total = rows.length < 500 ? rows.length : await countEntries(workspace, definition.name, view.filter);
+    return page(c, view.name, renderViewTable({ definition, view, rows, total, timeZone: workspace.timeZone }));
+  });
+
+  app.get('/sla', signedIn, async (c) => {
+    const all = await slaStatus(workspace, { now: options.clock.now() });
+    return page(c, 'SLA', renderSlaTable({ object: slaPolicy(workspace).object, all, rows: all.slice(0, 300) }));
+  });
+
+  app.get('/jobs', signedIn, async (c) => {
+    const { jobs, problems } = await loadJobsReport(workspace);
+    return page(c, 'Jobs', renderJobs({ jobs: await jobsWithState(workspace, jobs, options.clock.now()), problems, timeZone: workspace.timeZone }));
   });
 
   app.onError((error, c) => {

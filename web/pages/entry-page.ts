@@ -45,7 +45,7 @@ ${context.actions.length ? html`<div class="actions">${context.actions.map((acti
 <input type="hidden" name="csrf" value="${context.csrf}"><input type="hidden" name="action" value="${action}">
 <button type="submit" data-action="${action}">${actionLabels[action]}</button></form>`)}</div>` : html`<p>No actions: the ticket is closed.</p>`}
 </section>
-<section class="panel" aria-labelledby="sla-heading"><h2 id="sla-heading">SLA</h2>${renderSla(context.sla, context.entry['First Response Date'] instanceof Date)}</section>
+<section class="panel" aria-labelledby="sla-heading"><h2 id="sla-heading">SLA</h2>${renderSla(context.sla)}</section>
 ${context.account ? renderAccount(context) : ''}
 </div>
 <section class="panel" aria-labelledby="fields-heading"><h2 id="fields-heading">Fields</h2>
@@ -57,10 +57,10 @@ ${context.history.map((change) => html`<tr><td>${displayValue(change.changed_at,
 </tbody></table>` : html`<p>No recorded changes.</p>`}</section>`;
 }
 
-function renderSla(sla: CardSla | undefined, answered: boolean): SafeHtml {
+function renderSla(sla: CardSla | undefined): SafeHtml {
   if (!sla) return html`<p>No SLA clock runs (closed, or no target for this priority).</p>`;
   return html`<p>State: <span class="sla ${sla.state}">${slaLabels[sla.state]}</span></p><dl>
-${sla.firstResponse ? html`<dt>First response</dt><dd><span class="sla ${sla.firstResponse.state}">${describeClock(sla.firstResponse, answered)}</span> (target ${formatDuration(sla.firstResponse.targetMs)})</dd>` : ''}
+${sla.firstResponse ? html`<dt>First response</dt><dd><span class="sla ${sla.firstResponse.state}">${describeClock(sla.firstResponse)}</span> (target ${formatDuration(sla.firstResponse.targetMs)})</dd>` : ''}
 ${sla.resolution ? html`<dt>Resolution</dt><dd><span class="sla ${sla.resolution.state}">${describeClock(sla.resolution)}</span> (target ${formatDuration(sla.resolution.targetMs)}${sla.resolution.pausedMs ? `, ${formatDuration(sla.resolution.pausedMs)} paused` : ''})</dd>` : ''}
 </dl>`;
 }

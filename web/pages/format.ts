@@ -21,11 +21,10 @@ export function displayValue(value: unknown, timeZone: string): string {
 
 export const slaLabels: Record<CardSla['state'], string> = { within: 'within SLA', at_risk: 'at risk', breached: 'breached', met: 'met' };
 
-/** "breached 12 minutes ago" / "23 minutes left" / "met" / "answered 12 minutes late" (a stopped, breached clock). */
-export function describeClock(clock: SlaClock, answered = false): string {
+/** "breached by 12 minutes" / "within SLA, 23 minutes left" / "met (20 minutes)". */
+export function describeClock(clock: SlaClock): string {
   if (clock.state === 'met') return `met (${formatDuration(clock.usedMs)})`;
-  if (answered) return `answered ${formatDuration(-clock.remainingMs)} late`;
-  if (clock.remainingMs < 0) return `breached ${formatDuration(-clock.remainingMs)} ago`;
+  if (clock.remainingMs < 0) return `breached by ${formatDuration(-clock.remainingMs)}`;
   return `${slaLabels[clock.state]}, ${formatDuration(clock.remainingMs)} left${clock.paused ? ' (paused)' : ''}`;
 }
 

@@ -67,7 +67,7 @@ ${options.scripts ? html`<script src="/static/htmx.min.js" defer></script><scrip
 </head><body${headers ? html` hx-headers="${headers}"` : ''}>
 <a class="visually-hidden" href="#main">Skip to content</a>
 <header><strong>escalator</strong>
-${options.person ? html`<nav aria-label="Main"><a href="/board/support_tickets">Board</a></nav>
+${options.person ? html`<nav aria-label="Main"><a href="/board/support_tickets">Board</a><a href="/views/support_tickets">Views</a><a href="/sla">SLA</a><a href="/jobs">Jobs</a></nav>
 <span class="who">signed in as ${options.person}</span>
 <form method="post" action="/logout"><input type="hidden" name="csrf" value="${options.csrf ?? ''}"><button type="submit">Sign out</button></form>` : ''}
 </header>
