@@ -166,6 +166,26 @@ describeInBrowser('the web board in headless Chromium', () => {
     expect(await priya.$eval('main', (main) => main.textContent)).toContain('web:Priya Patel');
   });
 
+  it('reads on a phone: columns stacked, nothing wider than the screen, every move control labelled', async () => {
+    await priya.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
+    await priya.goto(`${base}/board/support_tickets`);
+    await priya.waitForSelector('#board .card');
+    const layout = await priya.evaluate(() => {
+      const { document } = globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(selector: string): ArrayLike<{ getBoundingClientRect(): { x: number; y: number; width: number }; id: string }>; querySelector(selector: string): unknown } };
+      const columns = Array.from(document.querySelectorAll('.column')).map((column) => column.getBoundingClientRect());
+      const selects = Array.from(document.querySelectorAll('.move select'));
+      return {
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        stacked: columns.every((box, index) => index === 0 || box.y > columns[index - 1]!.y),
+        widest: Math.max(...columns.map((box) => box.x + box.width)),
+        unlabelled: selects.filter((select) => !document.querySelector(`label[for="${select.id}"]`)).length,
+      };
+    });
+    expect(layout).toEqual({ overflow: 0, stacked: true, widest: expect.any(Number), unlabelled: 0 });
+    expect(layout.widest).toBeLessThanOrEqual(390);
+    await priya.setViewport({ width: 1600, height: 1000 });
+  });
+
   it('refuses a used link and, on the fake clock, a link older than 10 minutes', async () => {
     const context = await browser.createBrowserContext();
     const page = await context.newPage();

@@ -14,11 +14,19 @@ const boardScript = `(() => {
   const status = () => document.getElementById('live-status');
   let dragging = false;
   let stale = false;
+  let loading = false;
+  // One refresh at a time: changes arriving meanwhile (a burst of webhooks) make one more, not one each; none
+  // while a card is being dragged, so the board does not move under the pointer.
   function refresh() {
     const board = document.getElementById('board');
     if (!board || !window.htmx) return;
-    if (dragging) { stale = true; return; }
-    window.htmx.ajax('GET', board.dataset.fragment, { target: '#board', swap: 'outerHTML' });
+    if (dragging || loading) { stale = true; return; }
+    loading = true;
+    stale = false;
+    Promise.resolve(window.htmx.ajax('GET', board.dataset.fragment, { target: '#board', swap: 'outerHTML' })).finally(() => {
+      loading = false;
+      if (stale) refresh();
+    });
   }
   async function move(card, option) {
     const body = new URLSearchParams({ status: option, csrf });
