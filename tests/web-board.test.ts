@@ -1,5 +1,5 @@
 // The web board in a real browser: headless Chromium (Debian's, /usr/bin/chromium) driven by puppeteer-core.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { startWebhookServer, type WebhookServer } from '../channels/webhooks/server';
@@ -7,6 +7,7 @@ import { saveJob } from '../jobs/job-files';
 import { startJobsRuntime, type JobsRuntime } from '../jobs/runtime';
 import { seedEscalationJob } from '../jobs/seed-job';
 import { getEntry } from '../objects/entries';
+import { loadDemo } from '../objects/demo';
 import { WebSessions } from '../web/sessions';
 import { FakeTimers } from './fake-time';
 import { createTestWorkspace, temporaryDir, type TestWorkspace } from './helpers';
@@ -199,10 +200,34 @@ describeInBrowser('the web board in headless Chromium', () => {
     expect(await page.$eval('main', (main) => main.textContent)).toContain('expired');
     expect((await page.goto(`${base}/board/support_tickets`))!.status()).toBe(401);
     expect(pageErrors).toEqual([]);
-    const target = process.env.WEB_SCREENSHOTS;
-    if (target) {
-      mkdirSync(target, { recursive: true });
-      for (const name of ['web-board.png', 'web-ticket.png']) copyFileSync(join(shots.dir, name), join(target, name));
-    }
   });
+});
+
+// The README's screenshots, of the demo workspace: WEB_SCREENSHOTS=docs npm run jest -- tests/web-board.test.ts
+const screenshots = process.env.WEB_SCREENSHOTS;
+(found && screenshots ? describe : describe.skip)('screenshots of the demo workspace for the README', () => {
+  it('takes the board and a ticket page', async () => {
+    const test = await createTestWorkspace({ populate: async (workspace) => void (await loadDemo(workspace)) });
+    const server = await startWebhookServer({ workspace: test.workspace, port: 0, secrets: {}, log: () => undefined, clock: test.clock });
+    const puppeteer = (await import('puppeteer-core')).default;
+    const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1600, height: 1000 });
+      await page.goto(`${base}/login?token=${(await new WebSessions(test.workspace.db, test.clock).createLoginToken('Priya Patel')).token}`);
+      await page.waitForSelector('#board .card');
+      mkdirSync(screenshots!, { recursive: true });
+      await page.screenshot({ path: join(screenshots!, 'web-board.png') });
+      // The seed's Acme Corp P1, "Unable to export data", open for 47 minutes: the top card of the Open column.
+      expect(await page.$eval('.column[data-option="Open"] .card .title', (title) => title.textContent)).toBe('Unable to export data');
+      await Promise.all([page.waitForNavigation(), page.click('.column[data-option="Open"] .card .title')]);
+      await page.waitForSelector('#account-heading');
+      await page.screenshot({ path: join(screenshots!, 'web-ticket.png'), fullPage: true });
+    } finally {
+      await browser.close();
+      await server.close();
+      await test.cleanup();
+    }
+  }, 120_000);
 });

@@ -69,9 +69,32 @@ export async function loadEntry(workspace: Workspace, objectName: string, id: st
     [definition.name, id],
   );
   await ensureAlertTables(workspace.db);
+  await nameRelations(workspace, definition, history);
   const { ref, fromTelegram } = await alertFor(workspace, definition.name, id);
   const actions = (await offeredActions(workspace, ref)).filter((action) => action !== 'snooze' || fromTelegram);
   const data: EntryData = { definition, entry, sla, history, actions };
   if (account) data.account = account;
   return data;
+}
+
+/** Replaces the entry ids that relation fields' history holds with the related entries' display names. */
+async function nameRelations(workspace: Workspace, definition: ObjectDefinition, history: HistoryRow[]): Promise<void> {
+  for (const field of definition.fields) {
+    if (field.type !== 'relation' || !field.relatedObject) continue;
+    const changes = history.filter((change) => change.field === field.name);
+    const ids = [...new Set(changes.flatMap((change) => [change.old_value, change.new_value]).filter((id): id is string => id !== null))];
+    if (ids.length === 0) continue;
+    const related = workspace.object(field.relatedObject);
+    const display = findField(related, related.displayField);
+    if (!display || display.type === 'action' || display.type === 'relation') continue;
+    const rows = await workspace.db.query<{ id: string; name: string | null }>(
+      `SELECT id, ${quoteIdentifier(display.column)} AS name FROM ${tableName(related.name)} WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`,
+      [JSON.stringify(ids)],
+    );
+    const names = new Map(rows.map((row) => [row.id, row.name ?? row.id]));
+    for (const change of changes) {
+      if (change.old_value !== null) change.old_value = names.get(change.old_value) ?? change.old_value;
+      if (change.new_value !== null) change.new_value = names.get(change.new_value) ?? change.new_value;
+    }
+  }
 }
