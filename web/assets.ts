@@ -8,25 +8,43 @@ export interface Asset {
 }
 
 /** The board's script: SortableJS drag (mouse-driven fallback, which also works on touch), moves posted with the
- * CSRF header, and a refresh of #board through htmx whenever the server says entries changed. */
+ * CSRF header, and a refresh of #board whenever the server says entries changed. */
 const boardScript = `(() => {
   const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
   const status = () => document.getElementById('live-status');
   let dragging = false;
   let stale = false;
   let loading = false;
-  // One refresh at a time: changes arriving meanwhile (a burst of webhooks) make one more, not one each; none
-  // while a card is being dragged, so the board does not move under the pointer.
+  // One refresh at a time, by fetch (not htmx.ajax, whose promise may never settle when its target is swapped away):
+  // changes arriving meanwhile (a burst of webhooks) make one more, not one each, and none runs while a card is
+  // being dragged, so the board does not move under the pointer. The last refresh always starts after the last
+  // change, so the board ends up current whatever order responses come in.
   function refresh() {
     const board = document.getElementById('board');
-    if (!board || !window.htmx) return;
+    if (!board) return;
     if (dragging || loading) { stale = true; return; }
     loading = true;
     stale = false;
-    Promise.resolve(window.htmx.ajax('GET', board.dataset.fragment, { target: '#board', swap: 'outerHTML' })).finally(() => {
-      loading = false;
-      if (stale) refresh();
-    });
+    fetch(board.dataset.fragment, { credentials: 'same-origin', headers: { 'X-Requested-With': 'fetch' } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(new Error('HTTP ' + response.status))))
+      .then((markup) => {
+        const current = document.getElementById('board');
+        if (!current) return;
+        const focused = document.activeElement && document.activeElement.id;
+        const template = document.createElement('template');
+        template.innerHTML = markup;
+        const fresh = template.content.firstElementChild;
+        if (!fresh) return;
+        current.replaceWith(fresh);
+        if (window.htmx) window.htmx.process(fresh);
+        init();
+        if (focused) document.getElementById(focused)?.focus();
+      })
+      .catch(() => { const message = status(); if (message) message.textContent = 'Live update failed; reload the page.'; })
+      .finally(() => {
+        loading = false;
+        if (stale) refresh();
+      });
   }
   async function move(card, option) {
     const body = new URLSearchParams({ status: option, csrf });
