@@ -113,6 +113,11 @@ describeInBrowser('the web board in headless Chromium', () => {
     await priya.mouse.down();
     await priya.mouse.move(from.x + from.width / 2 + 8, from.y + from.height / 2 + 8, { steps: 4 });
     await priya.mouse.move(to.x + to.width / 2, to.y + to.height - 4, { steps: 20 });
+    // SortableJS handles pointer moves at its own pace: nudge until its placeholder sits in the Open column.
+    for (let nudge = 0; nudge < 50 && !(await priya.$('.cards[data-option="Open"] .sortable-ghost')); nudge++) {
+      await priya.mouse.move(to.x + to.width / 2 + (nudge % 2 ? 2 : -2), to.y + to.height - 4 - (nudge % 3));
+    }
+    expect(await priya.$(`.cards[data-option="Open"] #card-${desk.reopened}`)).not.toBeNull();
     await priya.mouse.up();
     expect((await moved).status()).toBe(200);
     await runtime.scheduler.idle();

@@ -15,14 +15,19 @@ const boardScript = `(() => {
   let dragging = false;
   let stale = false;
   let loading = false;
-  // One refresh at a time, by fetch (not htmx.ajax, whose promise may never settle when its target is swapped away):
-  // changes arriving meanwhile (a burst of webhooks) make one more, not one each, and none runs while a card is
-  // being dragged, so the board does not move under the pointer. The last refresh always starts after the last
-  // change, so the board ends up current whatever order responses come in.
+  // One refresh at a time, by fetch (not htmx.ajax, whose promise may never settle when its target is swapped
+  // away): changes arriving meanwhile (a burst of webhooks) make one more, not one each. None runs while a card is
+  // dragged or while focus is in a card's "Move to" form, so the board does not change under the pointer or the
+  // keyboard; it catches up when focus leaves the form or the move's own swap settles. The last refresh always
+  // starts after the last change, so the board ends up current whatever order responses come in.
+  const inMoveForm = (element) => Boolean(element && element.closest && element.closest('#board .move'));
+  const busy = () => dragging || inMoveForm(document.activeElement);
+  const catchUp = () => { if (stale) refresh(); };
+  document.addEventListener('focusout', (event) => { if (!inMoveForm(event.relatedTarget)) setTimeout(catchUp, 0); });
   function refresh() {
     const board = document.getElementById('board');
     if (!board) return;
-    if (dragging || loading) { stale = true; return; }
+    if (busy() || loading) { stale = true; return; }
     loading = true;
     stale = false;
     fetch(board.dataset.fragment, { credentials: 'same-origin', headers: { 'X-Requested-With': 'fetch' } })
@@ -30,6 +35,8 @@ const boardScript = `(() => {
       .then((markup) => {
         const current = document.getElementById('board');
         if (!current) return;
+        // Focus moved into a move form (or a drag began) while this was loading: keep what the person is using.
+        if (busy()) { stale = true; return; }
         const focused = document.activeElement && document.activeElement.id;
         const template = document.createElement('template');
         template.innerHTML = markup;
@@ -70,7 +77,7 @@ const boardScript = `(() => {
       });
     });
   }
-  document.addEventListener('htmx:afterSettle', init);
+  document.addEventListener('htmx:afterSettle', () => { init(); setTimeout(catchUp, 0); });
   document.addEventListener('DOMContentLoaded', () => {
     init();
     const board = document.getElementById('board');
