@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     await workspace.db.run('CHECKPOINT');
     const app = createWebApp({ workspace, clock, log: () => undefined });
     const { token } = await new WebSessions(workspace.db, clock).createLoginToken('bench');
-    const login = await app.request(`/login?token=${token}`);
+    const login = await app.request(`/login?token=${token}`, { headers: { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } });
     const cookie = /escalator_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
 
     const board = await loadBoard(workspace, 'support_tickets');

@@ -57,9 +57,9 @@ export function sessionCookieOf(response: Response): string {
   return match[0];
 }
 
-/** Signs in through /login with a fresh token; returns the cookie and the page's CSRF token. */
+/** Signs in through the sign-in form with a token; returns the cookie and the board page's CSRF token. */
 export async function signIn(app: RequestsInProcess, token: string): Promise<{ cookie: string; csrf: string }> {
-  const login = await app.request(`/login?token=${token}`);
+  const login = await app.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
   if (login.status !== 200) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
   const cookie = sessionCookieOf(login);
   const board = await app.request('/board/support_tickets', { headers: { cookie } });
@@ -67,3 +67,6 @@ export async function signIn(app: RequestsInProcess, token: string): Promise<{ c
   if (!csrf) throw new Error('no CSRF token on the board page');
   return { cookie, csrf };
 }
+
+/** The headers a browser sends when it opens a link (Fetch Metadata). */
+export const browserNavigation = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'none' };

@@ -8,7 +8,7 @@ import { loadBoard } from '../web/board-data';
 import { WebSessions } from '../web/sessions';
 import { getEntry } from '../objects/entries';
 import { createTestWorkspace, runEscalator, type TestWorkspace } from './helpers';
-import { createDesk, sessionCookieOf, signIn, type Desk } from './web-fixtures';
+import { browserNavigation, createDesk, sessionCookieOf, signIn, type Desk } from './web-fixtures';
 
 describe('the web board, requested in process', () => {
   let test: TestWorkspace;
@@ -43,7 +43,12 @@ describe('the web board, requested in process', () => {
 
   it('signs in once with a link: HttpOnly SameSite=Strict cookie, then the same link is refused', async () => {
     const { token } = await sessions.createLoginToken('Priya Patel');
-    const login = await app.request(`/login?token=${token}`);
+    // A link preview (no Fetch Metadata) gets a button and spends nothing.
+    const preview = await app.request(`/login?token=${token}`);
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get('set-cookie')).toBeNull();
+    expect(await preview.text()).toContain('<form method="post" action="/login">');
+    const login = await app.request(`/login?token=${token}`, { headers: browserNavigation });
     expect(login.status).toBe(200);
     const setCookie = login.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/HttpOnly/);
@@ -54,8 +59,12 @@ describe('the web board, requested in process', () => {
     expect(board.status).toBe(200);
     expect(await board.text()).toContain('signed in as Priya Patel');
 
-    const again = await app.request(`/login?token=${token}`);
+    const again = await app.request(`/login?token=${token}`, { headers: browserNavigation });
     expect(again.status).toBe(401);
+    const form = await app.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    expect(form.status).toBe(401);
+    const forged = await app.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', host: 'localhost' }, body: `token=${(await sessions.createLoginToken('Priya Patel')).token}` });
+    expect(forged.status).toBe(403);
     expect(await again.text()).toContain('already used');
     const stored = await test.workspace.db.query<{ token_hash: string }>('SELECT token_hash FROM web_login_tokens');
     expect(stored.map((row) => row.token_hash)).not.toContain(token);
@@ -64,7 +73,7 @@ describe('the web board, requested in process', () => {
   it('refuses a link after its 10 minutes, on the workspace clock', async () => {
     const { token } = await sessions.createLoginToken('Priya Patel');
     test.clock.advance(10 * 60_000 + 1000);
-    const late = await app.request(`/login?token=${token}`);
+    const late = await app.request(`/login?token=${token}`, { headers: browserNavigation });
     expect(late.status).toBe(401);
     expect(await late.text()).toContain('expired');
   });
@@ -82,7 +91,7 @@ describe('the web board, requested in process', () => {
     test = { ...test, ...(await reopen(test)) };
     app = createWebApp({ workspace: test.workspace, clock: test.clock, log: () => undefined });
     expect((await app.request('/board/support_tickets', { headers: { cookie: second.cookie } })).status).toBe(401);
-    expect((await app.request(`/login?token=${unused.token}`)).status).toBe(401);
+    expect((await app.request(`/login?token=${unused.token}`, { headers: browserNavigation })).status).toBe(401);
   });
 
   it('refuses a POST without the CSRF token (403) and changes nothing', async () => {

@@ -29,13 +29,18 @@ describe('escalator web with serve --port running', () => {
       const link = new RegExp(`^http://127\\.0\\.0\\.1:${port}/login\\?token=[\\w-]{43}$`, 'm').exec(stdout)?.[0];
       expect(link).toBeDefined();
 
-      const login = await fetch(link!);
+      // Node's fetch may not send Fetch Metadata headers, so it gets the sign-in button; its form signs in.
+      const preview = await fetch(link!);
+      expect(await preview.text()).toContain('<form method="post" action="/login">');
+      const token = new URL(link!).searchParams.get('token')!;
+      const signIn = () => fetch(`http://127.0.0.1:${port}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+      const login = await signIn();
       expect(login.status).toBe(200);
       const cookie = /escalator_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
       const board = await fetch(`http://127.0.0.1:${port}/board/support_tickets`, { headers: { cookie } });
       expect(board.status).toBe(200);
       expect(await board.text()).toContain('Unable to export data');
-      expect((await fetch(link!)).status).toBe(401);
+      expect((await signIn()).status).toBe(401);
       // The webhook endpoints keep their own authentication: no secret set, so they answer 404, cookie or not.
       expect((await fetch(`http://127.0.0.1:${port}/webhooks/zendesk`, { method: 'POST', headers: { cookie }, body: '{}' })).status).toBe(404);
     } finally {

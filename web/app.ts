@@ -79,8 +79,8 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   app.use('/sla', noStore);
   app.use('/jobs', noStore);
 
-  app.get('/login', async (c) => {
-    const token = c.req.query('token');
+  /** Spends the token and opens the session; answers with a page that goes on to the board. */
+  async function signIn(c: Context<WebEnv>, token: string | undefined): Promise<Response> {
     if (!token) throw new WebError(400, 'This address needs the token of a sign-in link. Run "escalator web" for one.');
     const outcome = await sessions.redeem(token);
     if (!outcome.ok) {
@@ -90,10 +90,27 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
     const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
     await setSignedCookie(c, sessionCookie, outcome.sessionId, await cookieKey(), { httpOnly: true, sameSite: 'Strict', path: '/', secure, maxAge: sessionMs / 1000 });
     log(`web: ${outcome.session.person} signed in`);
-    // A page rather than a redirect: a SameSite=Strict cookie set while arriving from another site (a chat, a
-    // terminal) is sent on the next navigation this page starts, not on a redirect of the arriving one.
+    // A page rather than a 302: a SameSite=Strict cookie set while arriving from another site (a chat) is sent on
+    // the next navigation this page starts, not on a redirect of the arriving one.
     const target = '/board/support_tickets';
     return c.html(layout({ title: 'Signed in', body: html`<meta http-equiv="refresh" content="0;url=${target}"><p>Signed in as ${outcome.session.person}. <a href="${target}">Open the board</a>.</p>` }));
+  }
+
+  app.get('/login', async (c) => {
+    const token = c.req.query('token');
+    // A browser opening the link says so (Fetch Metadata): it signs in at once. Anything else — a chat's link
+    // preview, a mail scanner — gets a page with a button, so fetching the link does not spend it.
+    if (c.req.header('sec-fetch-mode') === 'navigate' && c.req.header('sec-fetch-dest') === 'document') return signIn(c, token);
+    if (!token) throw new WebError(400, 'This address needs the token of a sign-in link. Run "escalator web" for one.');
+    return c.html(layout({ title: 'Sign in', body: html`<h1>Sign in to escalator</h1><form method="post" action="/login">
+<input type="hidden" name="token" value="${token}"><button type="submit">Sign in</button></form>` }));
+  });
+
+  app.post('/login', limit, async (c) => {
+    const origin = c.req.header('origin');
+    if (origin && origin !== 'null' && new URL(origin).host !== c.req.header('host')) throw new WebError(403, 'A sign-in form from another site is refused.');
+    const form = await c.req.parseBody();
+    return signIn(c, typeof form.token === 'string' ? form.token : undefined);
   });
 
   app.post('/logout', ...change, async (c) => {
