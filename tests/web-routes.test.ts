@@ -6,7 +6,7 @@ import { seedEscalationJob } from '../jobs/seed-job';
 import { createWebApp } from '../web/app';
 import { loadBoard } from '../web/board-data';
 import { WebSessions } from '../web/sessions';
-import { getEntry } from '../objects/entries';
+import { getEntry, updateEntries } from '../objects/entries';
 import { createTestWorkspace, runEscalator, type TestWorkspace } from './helpers';
 import { browserNavigation, createDesk, sessionCookieOf, signIn, type Desk } from './web-fixtures';
 
@@ -78,10 +78,16 @@ describe('the web board, requested in process', () => {
     expect(await late.text()).toContain('expired');
   });
 
-  it('ends sessions after 12 hours and on "escalator web revoke"', async () => {
+  it('ends sessions after 12 hours, on sign-out and on "escalator web revoke"', async () => {
     const first = await signIn(app, (await sessions.createLoginToken('Priya Patel')).token);
     test.clock.advance(12 * 60 * 60_000 + 1000);
     expect((await app.request('/board/support_tickets', { headers: { cookie: first.cookie } })).status).toBe(401);
+
+    const leaving = await signIn(app, (await sessions.createLoginToken('Priya Patel')).token);
+    expect((await app.request('/logout', form({}, { cookie: leaving.cookie }))).status).toBe(403);
+    const signedOut = await app.request('/logout', form({ csrf: leaving.csrf }, { cookie: leaving.cookie }));
+    expect(await signedOut.text()).toContain('Signed out');
+    expect((await app.request('/board/support_tickets', { headers: { cookie: leaving.cookie } })).status).toBe(401);
 
     const second = await signIn(app, (await sessions.createLoginToken('Priya Patel')).token);
     const unused = await sessions.createLoginToken('Sam Ortiz');
@@ -167,6 +173,25 @@ describe('the web board, requested in process', () => {
     const jobs = await (await app.request('/jobs', { headers: { cookie } })).text();
     expect(jobs).toContain('support-escalation');
     expect(jobs).toContain('every 30 minutes');
+  });
+
+  it('streams entry changes as server-sent events to a signed-in board', async () => {
+    const { cookie } = await signIn(app, (await sessions.createLoginToken('Priya Patel')).token);
+    const response = await app.request('/events/support_tickets', { headers: { cookie } });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(received)) received += decoder.decode((await reader.read()).value);
+    };
+    await until(/event: ready/);
+    await updateEntries(test.workspace, 'company', [{ id: desk.acme, values: { Health: 'Red' } }], { by: 'test' });
+    await updateEntries(test.workspace, 'support_tickets', [{ id: desk.openP3, values: { 'Assigned To': 'Sam Ortiz' } }], { by: 'chat:telegram:42' });
+    await until(/event: changed/);
+    expect(received).toContain(`data: {"ids":["${desk.openP3}"],"count":1}`);
+    expect(received).not.toContain(desk.acme);
+    await reader.cancel();
   });
 
   it('escapes ticket values: a hostile title is text, never markup', async () => {
