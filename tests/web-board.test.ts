@@ -76,6 +76,9 @@ describeInBrowser('the web board in headless Chromium', () => {
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(String(error)));
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) pageErrors.push(message.text());
+    });
     await page.setViewport({ width: 1600, height: 1000 });
     const link = `${base}/login?token=${(await sessions.createLoginToken(person)).token}`;
     await page.goto(link);

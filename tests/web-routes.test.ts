@@ -54,6 +54,7 @@ describe('the web board, requested in process', () => {
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(login.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(login.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await login.text()).toContain('url=/board/support_tickets');
     const board = await app.request('/board/support_tickets', { headers: { cookie: sessionCookieOf(login) } });
     expect(board.status).toBe(200);
