@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Workspace } from '../objects/workspace';
 import { saveJob } from '../jobs/job-files';
+import { enqueueMessage } from '../jobs/outbox';
 import { seedEscalationJob } from '../jobs/seed-job';
 import { createWebApp } from '../web/app';
 import { loadBoard } from '../web/board-data';
@@ -222,6 +223,20 @@ describe('the web board, requested in process', () => {
     expect(entry).toMatchObject({ 'Assigned To': 'Priya Patel', 'First Response Date': test.clock.now() });
     const history = await (await app.request(`/entry/support_tickets/${desk.openP3}`, { headers: { cookie } })).text();
     expect(history).toContain('web:Priya Patel');
+  });
+
+  it('snoozes a ticket\'s Telegram alert from its page, so the reminder goes to that chat', async () => {
+    const { cookie, csrf } = await signIn(app, (await sessions.createLoginToken('Priya Patel')).token);
+    const before = await (await app.request(`/entry/support_tickets/${desk.acmeOutage}`, { headers: { cookie } })).text();
+    expect(before).not.toContain('data-action="snooze"');
+    const alertId = await enqueueMessage(test.workspace, { to: { channel: 'telegram', recipient: '42' }, text: 'ESCALATION: Acme Corp', payload: { kind: 'alert', object: 'support_tickets', entryId: desk.acmeOutage } });
+    const page = await (await app.request(`/entry/support_tickets/${desk.acmeOutage}`, { headers: { cookie } })).text();
+    expect(page).toContain('data-action="snooze"');
+    const snoozed = await app.request(`/entry/support_tickets/${desk.acmeOutage}/action`, form({ action: 'snooze', csrf }, { cookie }));
+    expect(await snoozed.text()).toContain('Snoozed by Priya Patel at 10:00 until 11:00');
+    expect(await test.workspace.db.query('SELECT alert_id, chat_id, snoozed_by FROM telegram_snoozes')).toEqual([{ alert_id: alertId, chat_id: '42', snoozed_by: 'Priya Patel' }]);
+    const again = await app.request(`/entry/support_tickets/${desk.acmeOutage}/action`, form({ action: 'snooze', csrf }, { cookie }));
+    expect(await again.text()).toContain('Already snoozed until 11:00');
   });
 
   it('prints a sign-in link from "escalator web" when no serve runs, saying where it will work', async () => {
