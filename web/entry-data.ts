@@ -6,6 +6,7 @@ import { loadAlert } from '../channels/telegram/alert-messages';
 import { ensureJobTables } from '../jobs/tables';
 import { slaPolicy } from '../jobs/sla-config';
 import type { Row } from '../objects/database';
+import { readDocument } from '../objects/documents';
 import { getEntry } from '../objects/entries';
 import { quoteIdentifier, tableName, viewName, findField, type ObjectDefinition } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
@@ -20,6 +21,8 @@ export interface EntryData {
   sla: CardSla | undefined;
   history: HistoryRow[];
   actions: AlertAction[];
+  /** The entry's document (post-escalation review, account history), markdown as written. */
+  document?: string;
 }
 
 /**
@@ -74,6 +77,8 @@ export async function loadEntry(workspace: Workspace, objectName: string, id: st
   const actions = (await offeredActions(workspace, ref)).filter((action) => action !== 'snooze' || fromTelegram);
   const data: EntryData = { definition, entry, sla, history, actions };
   if (account) data.account = account;
+  const document = readDocument(workspace, definition.name, id);
+  if (document !== undefined) data.document = document.length > 200_000 ? `${document.slice(0, 200_000)}\n…` : document;
   return data;
 }
 

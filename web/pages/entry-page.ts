@@ -22,6 +22,7 @@ export interface EntryPageContext {
   sla: CardSla | undefined;
   history: HistoryRow[];
   actions: AlertAction[];
+  document?: string;
   csrf: string;
   now: Date;
   timeZone: string;
@@ -51,6 +52,8 @@ ${context.account ? renderAccount(context) : ''}
 <section class="panel" aria-labelledby="fields-heading"><h2 id="fields-heading">Fields</h2>
 <table><tbody>${fields.map((field) => html`<tr><th scope="row">${field.name}</th><td>${displayValue(entry[field.name], timeZone)}</td></tr>`)}
 <tr><th scope="row">Id</th><td>${id}</td></tr></tbody></table></section>
+${context.document !== undefined ? html`<section class="panel" aria-labelledby="document-heading"><h2 id="document-heading">Document</h2>
+<pre class="document">${context.document}</pre></section>` : ''}
 <section class="panel" aria-labelledby="history-heading"><h2 id="history-heading">History</h2>
 ${context.history.length ? html`<table><thead><tr><th scope="col">When</th><th scope="col">Field</th><th scope="col">From</th><th scope="col">To</th><th scope="col">By</th></tr></thead><tbody>
 ${context.history.map((change) => html`<tr><td>${displayValue(change.changed_at, timeZone)}</td><td>${change.field}</td><td>${historyValue(change.old_value, timeZone)}</td><td>${historyValue(change.new_value, timeZone)}</td><td class="by">${change.changed_by}</td></tr>`)}

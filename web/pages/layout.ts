@@ -40,6 +40,7 @@ th, td { text-align:left; border-bottom:1px solid var(--line); padding:.3rem .5r
 .panels { display:grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap:1rem; }
 .panel { background:#fff; border:1px solid var(--line); border-radius:8px; padding:.75rem; }
 .panel h2 { font-size:1.05rem; margin-top:0; }
+.document { white-space: pre-wrap; overflow-wrap:anywhere; font: inherit; margin:0; }
 .actions { display:flex; gap:.5rem; flex-wrap:wrap; }
 .notice { background:#ddf4ff; border:1px solid #54aeff; padding:.5rem .75rem; border-radius:6px; margin-bottom:.75rem; }
 .error { background:#ffebe9; border-color:#ff8182; }
