@@ -47,4 +47,6 @@ export const commands: CommandEntry[] = [
   { name: 'pair', summary: 'Telegram chats waiting for approval; approve a pairing code, revoke a chat', load: () => (require('./pair') as typeof import('./pair.js')).pairCommand },
   // The CSV backfill of tickets, and a DenchClaw workspace brought over.
   { name: 'import', summary: 'backfill support tickets from a CSV file, or bring a DenchClaw workspace over, with progress and a summary', load: () => (require('./import') as typeof import('./import.js')).importCommand },
+  // The web board's sign-in links (the board itself is served by serve --port).
+  { name: 'web', summary: 'a one-time sign-in link to the web board (10 minutes); "web revoke" signs everyone out', load: () => (require('./web') as typeof import('./web.js')).webCommand },
 ];

@@ -7,6 +7,8 @@ import { AccountDirectory } from '../ingest/account-directory';
 import { IngestQueue } from '../ingest/ingest-queue';
 import { prepareIngestion } from '../ingest/setup';
 import { createWebhookApp, type WebhookLog, type WebhookSecrets } from './app';
+import { createWebApp } from '../../web/app';
+import { rememberWebAddress } from '../../web/address';
 
 export interface WebhookServerOptions {
   workspace: Workspace;
@@ -39,6 +41,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const appOptions: Parameters<typeof createWebhookApp>[0] = { workspace, mapping, queue, secrets: options.secrets, log, clock: options.clock };
   if (options.maxBodyBytes !== undefined) appOptions.maxBodyBytes = options.maxBodyBytes;
   const app = createWebhookApp(appOptions);
+  app.route('/', createWebApp({ workspace, clock: options.clock, log }));
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(started));
@@ -46,6 +49,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   });
   server.on('error', (error) => log(`webhook server error: ${error.message}`));
   const port = (server.address() as AddressInfo).port;
+  rememberWebAddress(workspace, host, port);
   const endpoints = [options.secrets.zendesk && 'zendesk', options.secrets.intercom && 'intercom', options.secrets.genericToken && 'generic'].filter(Boolean);
   log(`webhooks listening on http://${host}:${port} (${endpoints.length ? endpoints.join(', ') : 'no endpoint has a secret yet'})`);
   return {

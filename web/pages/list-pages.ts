@@ -1,0 +1,57 @@
+// The table pages: an object's saved views and one view's entries, the SLA clocks of open tickets, the jobs.
+import type { JobProblem } from '../../jobs/job-files';
+import type { JobWithState } from '../../jobs/job-status';
+import type { SlaRow } from '../../jobs/sla';
+import type { Row } from '../../objects/database';
+import type { ObjectDefinition, ViewDefinition } from '../../objects/object-schema';
+import { html, type SafeHtml } from '../html';
+import { describeClock, displayValue, historyValue, slaLabels } from './format';
+
+const entryLink = (object: string, id: string) => `/entry/${encodeURIComponent(object)}/${encodeURIComponent(id)}`;
+
+/** The saved views of an object, each a link to its table and its board. */
+export function renderViewList(definition: ObjectDefinition): SafeHtml {
+  const base = encodeURIComponent(definition.name);
+  return html`<h1>Views of ${definition.name}</h1>
+${definition.views.length ? html`<ul>${definition.views.map((view) => html`<li><a href="/views/${base}/${encodeURIComponent(view.name)}">${view.name}</a>
+ (<a href="/board/${base}?view=${encodeURIComponent(view.name)}">as a board</a>)${view.description ? html` — ${view.description}` : ''}</li>`)}</ul>`
+    : html`<p>No saved views yet. Ask the agent: "Build a view that shows open tickets with account context".</p>`}`;
+}
+
+/** One saved view as a table: its columns (or the first fields), the entry's title linking to its page. */
+export function renderViewTable(options: { definition: ObjectDefinition; view: ViewDefinition; rows: Row[]; total: number; timeZone: string }): SafeHtml {
+  const { definition, view, rows, timeZone } = options;
+  const named = (view.columns ?? []).filter((column) => rows.length === 0 || column in rows[0]!);
+  const columns = named.length ? named : definition.fields.filter((field) => field.type !== 'action' && field.type !== 'richtext').slice(0, 9).map((field) => field.name);
+  return html`<h1>${view.name}</h1>
+<p>${options.total} ${definition.name} entr${options.total === 1 ? 'y' : 'ies'}${options.total > rows.length ? `, the first ${rows.length} shown` : ''}. <a href="/board/${encodeURIComponent(definition.name)}?view=${encodeURIComponent(view.name)}">As a board</a></p>
+<div style="overflow-x:auto"><table><caption class="visually-hidden">${view.name}</caption>
+<thead><tr>${columns.map((column) => html`<th scope="col">${column}</th>`)}</tr></thead>
+<tbody>${rows.map((row) => html`<tr>${columns.map((column) => html`<td>${column === definition.displayField
+    ? html`<a href="${entryLink(definition.name, String(row.id))}">${displayValue(row[column] ?? row.id, timeZone)}</a>`
+    : displayValue(row[column], timeZone)}</td>`)}</tr>`)}</tbody></table></div>`;
+}
+
+/** The SLA clocks of open tickets, the most urgent first. */
+export function renderSlaTable(options: { object: string; all: SlaRow[]; rows: SlaRow[] }): SafeHtml {
+  const { rows } = options;
+  const counts = { breached: 0, at_risk: 0, within: 0 };
+  for (const row of options.all) counts[row.state]++;
+  return html`<h1>SLA</h1>
+<p>${options.all.length} open ticket${options.all.length === 1 ? '' : 's'}: ${counts.breached} breached, ${counts.at_risk} at risk, ${counts.within} within${options.all.length > rows.length ? ` (the ${rows.length} most urgent shown)` : ''}.</p>
+<div style="overflow-x:auto"><table><thead><tr><th scope="col">Ticket</th><th scope="col">Customer</th><th scope="col">Priority</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">State</th><th scope="col">First response</th><th scope="col">Resolution</th></tr></thead>
+<tbody>${rows.map((row) => html`<tr><td><a href="${entryLink(options.object, row.id)}">${row.title}</a></td><td>${row.customer ?? ''}</td><td>${row.priority ?? ''}</td><td>${row.accountTier ?? ''}</td><td>${row.status ?? ''}</td>
+<td><span class="sla ${row.state}">${slaLabels[row.state]}</span></td><td>${row.firstResponse ? describeClock(row.firstResponse) : ''}</td><td>${row.resolution ? describeClock(row.resolution) : ''}</td></tr>`)}</tbody></table></div>`;
+}
+
+/** The monitoring jobs with their schedule and state, and job files that do not load. */
+export function renderJobs(options: { jobs: JobWithState[]; problems: JobProblem[]; timeZone: string }): SafeHtml {
+  const { timeZone } = options;
+  return html`<h1>Jobs</h1>
+${options.problems.map((problem) => html`<p class="notice error">${problem.file}: ${problem.message}</p>`)}
+${options.jobs.length ? html`<div style="overflow-x:auto"><table><thead><tr><th scope="col">Job</th><th scope="col">Object</th><th scope="col">Schedule</th><th scope="col">Enabled</th><th scope="col">Last run</th><th scope="col">Next run</th><th scope="col">Runs</th><th scope="col">Fired on</th><th scope="col">State</th></tr></thead>
+<tbody>${options.jobs.map((job) => html`<tr><td>${job.name}${job.description ? html`<br><small>${job.description}</small>` : ''}</td><td>${job.object}</td><td>${job.schedule_description}</td><td>${job.enabled ? 'yes' : 'no'}</td>
+<td>${historyValue(job.state.last_run_at, timeZone)}</td><td>${historyValue(job.next_runs[0] ?? null, timeZone)}</td><td>${job.state.runs}</td><td>${job.state.fired}</td>
+<td>${job.state.failing ? html`<span class="sla breached">failing: ${job.state.last_error ?? ''}</span>` : 'ok'}</td></tr>`)}</tbody></table></div>`
+    : html`<p>No jobs yet. Tell the agent: "Every 30 minutes, check for support tickets that meet these escalation criteria: …"</p>`}`;
+}
