@@ -14,6 +14,7 @@ import { renderChartTool } from './render-chart';
 import { runJobTool } from './run-job';
 import { scheduleJobTool } from './schedule-job';
 import { sendMessageTool } from './send-message';
+import { showJobTool } from './show-job';
 import { slaStatusTool } from './sla-status';
 import type { AnyTool } from './tool';
 import { updateEntriesTool } from './update-entries';
@@ -40,6 +41,7 @@ export function createTools(options: ToolDependencies): AnyTool[] {
     queryTool(deps),
     scheduleJobTool(deps),
     listJobsTool(deps),
+    showJobTool(deps),
     updateJobTool(deps),
     deleteJobTool(deps),
     runJobTool(deps),
