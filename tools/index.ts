@@ -10,6 +10,7 @@ import { describeWorkspaceTool } from './describe-workspace';
 import { findEntriesTool } from './find-entries';
 import { listJobsTool } from './list-jobs';
 import { queryTool } from './query';
+import { readDocumentTool } from './read-document';
 import { renderChartTool } from './render-chart';
 import { runJobTool } from './run-job';
 import { scheduleJobTool } from './schedule-job';
@@ -46,6 +47,7 @@ export function createTools(options: ToolDependencies): AnyTool[] {
     deleteJobTool(deps),
     runJobTool(deps),
     writeDocumentTool(deps),
+    readDocumentTool(deps),
     slaStatusTool(deps),
     sendMessageTool(deps),
     renderChartTool(deps),

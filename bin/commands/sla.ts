@@ -37,7 +37,7 @@ function withinJson(row: SlaRow, withinMs: number): Record<string, unknown> {
 
 export const slaCommand: Command = {
   name: 'sla',
-  summary: 'SLA state of open tickets: first response and resolution, within / at risk / breached; --within 2h for those breaching soon',
+  summary: 'SLA state of open tickets: first response and resolution, within / at risk / breached',
   usage,
   async run(context) {
     const { values } = parseFlags(context.argv, { json: { type: 'boolean' }, within: { type: 'string' } }, usage);
