@@ -33,3 +33,20 @@ export const jobToolInputSchema = z.object({
   enabled: z.boolean().optional().describe('false to save the job paused; default true'),
   rules: z.array(ruleInputSchema).min(1).describe('Rules, evaluated in order within one transaction; each fires once per entry'),
 });
+
+/**
+ * A rule given by reference to schedule_job's rule form (update_job's add_rule / replace_rule): checked against
+ * ruleInputSchema, but its JSON Schema is one line, so the rule form is not written out a second time for the model.
+ */
+export const ruleByReferenceSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, context) => {
+    const parsed = ruleInputSchema.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  })
+  .describe('A rule {name, when, then} in the same form as schedule_job\'s rules items');
+
+/** The rule a by-reference input holds (it was checked by ruleByReferenceSchema). */
+export function ruleOf(value: Record<string, unknown>): z.output<typeof ruleInputSchema> {
+  return ruleInputSchema.parse(value);
+}

@@ -5,7 +5,7 @@ import { readJob, saveJob, setJobEnabled } from '../jobs/job-files';
 import type { JobDefinition } from '../jobs/job-schema';
 import { EscalatorError } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
-import { jobToolInputSchema, ruleInputSchema } from './job-input';
+import { jobToolInputSchema, ruleByReferenceSchema, ruleOf } from './job-input';
 import { previewJob } from './job-preview';
 import { ruleWords } from './job-words';
 import { defineTool } from './tool';
@@ -16,9 +16,9 @@ export const updateJobInput = z.object({
   schedule: jobToolInputSchema.shape.schedule.optional(),
   timezone: jobToolInputSchema.shape.timezone,
   description: z.string().optional().describe('New description'),
-  rules: jobToolInputSchema.shape.rules.optional().describe('The full new rule list (replaces the old one); to change one rule use add_rule, replace_rule or remove_rule'),
-  add_rule: ruleInputSchema.optional().describe('One new rule, added after the others (its name must be new)'),
-  replace_rule: ruleInputSchema.optional().describe('One rule replacing the job\'s rule of the same name; the others stay as they are'),
+  rules: z.array(ruleByReferenceSchema).min(1).optional().describe('The full new rule list (replaces the old one), each rule as in schedule_job; to change one rule use add_rule, replace_rule or remove_rule'),
+  add_rule: ruleByReferenceSchema.optional().describe('One new rule, added after the others (its name must be new)'),
+  replace_rule: ruleByReferenceSchema.optional().describe('One rule replacing the job\'s rule of the same name; the others stay as they are'),
   remove_rule: z.string().optional().describe('The name of one rule to remove; the others stay as they are'),
   confirm: z.boolean().default(false).describe('Schedule or rule changes: false previews, true saves after the person agreed'),
 });
@@ -38,13 +38,15 @@ export function editedRules(current: JobDefinition, input: Pick<UpdateJobInput, 
     rules = rules.filter((rule) => (rule as { name: string }).name !== input.remove_rule);
   }
   if (input.replace_rule) {
-    const name = input.replace_rule.name;
+    const replacement = ruleOf(input.replace_rule);
+    const name = replacement.name;
     if (!has(name)) throw new EscalatorError(`replace_rule: ${current.name} has no rule "${name}" (rules: ${names()}); use add_rule for a new one`);
-    rules = rules.map((rule) => ((rule as { name: string }).name === name ? input.replace_rule : rule));
+    rules = rules.map((rule) => ((rule as { name: string }).name === name ? replacement : rule));
   }
   if (input.add_rule) {
-    if (has(input.add_rule.name)) throw new EscalatorError(`add_rule: ${current.name} already has a rule "${input.add_rule.name}"; use replace_rule to change it`);
-    rules = [...rules, input.add_rule];
+    const added = ruleOf(input.add_rule);
+    if (has(added.name)) throw new EscalatorError(`add_rule: ${current.name} already has a rule "${added.name}"; use replace_rule to change it`);
+    rules = [...rules, added];
   }
   return rules;
 }
