@@ -28,7 +28,10 @@ export function chatKey(chat: ChatRef): string {
 }
 
 export interface LoadOptions {
-  /** The person's last this-many turns keep their tool results whole; older results are summarised. Default 2. */
+  /**
+   * The person's last this-many earlier turns keep their tool results whole (besides the turn being answered, which
+   * is not in the history yet); older results are summarised. Default 1: a preview said back is still whole at "yes".
+   */
   fullTurns?: number;
 }
 
@@ -49,7 +52,7 @@ export class ConversationStore {
       `SELECT role, content, chars FROM agent_messages WHERE chat = $1 ORDER BY seq DESC LIMIT 400`,
       [chatKey(chat)],
     );
-    const fullTurns = options.fullTurns ?? 2;
+    const fullTurns = options.fullTurns ?? 1;
     const kept: MessageParam[] = [];
     let used = 0;
     let turns = 0;

@@ -9,11 +9,18 @@ function literal(text: string): string {
 }
 
 /**
- * The enum fields of an object that hold an escalation tier: named like "Escalation Tier" / "Escalation Level", or
- * whose options are tiers ("Tier 1 - Support Lead"). Account Tier (Enterprise, SMB …) is neither.
+ * The enum fields of an object that hold an escalation tier: named like "Escalation Tier" / "Escalation Level", whose
+ * options are tiers ("Tier 1 - Support Lead"), or another "… Tier" / "… Level" (a job's escalate.field such as
+ * "Support Level"). Account Tier, Health Tier, Plan Level (a kind of customer, not an escalation) are not.
  */
 export function tierFields(definition: ObjectDefinition): FieldDefinition[] {
-  return definition.fields.filter((field) => field.type === 'enum' && (/escalat/i.test(field.name) || (field.options ?? []).some((option) => /^tier\s*\d/i.test(option))));
+  return definition.fields.filter(
+    (field) =>
+      field.type === 'enum' &&
+      (/escalat/i.test(field.name) ||
+        (field.options ?? []).some((option) => /^tier\s*\d/i.test(option)) ||
+        (/\b(tier|level)\b/i.test(field.name) && !/account|customer|company|plan|health|pricing|subscription|seat/i.test(field.name))),
+  );
 }
 
 /** The relation naming an entry's customer: the first one called Customer, Company or Account. */

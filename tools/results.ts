@@ -7,7 +7,7 @@ import { money } from '../jobs/alert';
 
 /** A point in time as tools give it: ISO 8601 in the workspace's zone with its offset, to the minute ("2026-04-14T11:30+01:00"). */
 export function toolTime(at: Date, timeZone: string): string {
-  return DateTime.fromJSDate(at).setZone(timeZone).toISO({ suppressSeconds: true, suppressMilliseconds: true, includeOffset: true }) ?? at.toISOString();
+  return DateTime.fromJSDate(at).setZone(timeZone).toFormat("yyyy-MM-dd'T'HH:mmZZ");
 }
 
 /** Number fields that hold money (Contract Value, ARR, Amount …): shown as the alert shows them. */
