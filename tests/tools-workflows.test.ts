@@ -189,6 +189,7 @@ describe('tools a model can drive (via Claude)', () => {
       object: 'incidents',
       rules: [{ name: 'high-to-l2', when: { field: 'Severity', operator: 'is', value: 'High' }, then: [{ escalate: { tier: 'L2', field: 'Support Level' } }] }],
       confirm: true,
+      first_run: true,
     });
     expect(saved.is_error).toBe(false);
     expect((await readJob(test.workspace, 'incident-watch')).rules[0]!.then).toEqual([{ escalate: { tier: 'L2', field: 'Support Level' } }]);
@@ -242,6 +243,7 @@ describe('tools a model can drive (via Claude)', () => {
         },
       ],
       confirm: true,
+      first_run: true,
     });
     expect(saved.is_error).toBe(false);
     const run = saved.json.first_run as { trigger: string; matched: number; changed: number; notified: number; alerts: { to: string; channel: string; messages: number }[]; rules: { entries: number }[] };

@@ -20,8 +20,8 @@ export const scheduleJobInput = jobToolInputSchema.extend({
     .describe('false (default): validate and preview only, nothing saved. true: save — only after the person agreed to the preview'),
   first_run: z
     .boolean()
-    .default(true)
-    .describe('With confirm=true: run the job once right after saving (default), so the result says what it escalated and whom it alerted; false leaves it to its schedule'),
+    .default(false)
+    .describe('With confirm=true: true runs the job once right after saving, so the result says what that run escalated and whom it alerted (use it when saving a job the person agreed to); false (default) leaves the first run to the scheduler'),
 });
 
 /** created_by for a job made in this chat: who "me" is. */
@@ -34,7 +34,7 @@ export function scheduleJobTool(deps: { workspace: Workspace }) {
   return defineTool({
     name: 'schedule_job',
     description:
-      'Create (or replace) a monitoring job: a schedule, an object and rules (filter + escalate/set/notify actions) that code runs on schedule and whenever an entry changes. First call with confirm=false and tell the person what it will do, its next runs and what it would do right now; call again with confirm=true once they agree. Saving runs the job once right away (first_run): its result says what that run escalated and whom it alerted — tell the person.',
+      'Create (or replace) a monitoring job: a schedule, an object and rules (filter + escalate/set/notify actions) that code runs on schedule and whenever an entry changes. First call with confirm=false and tell the person what it will do, its next runs and what it would do right now; call again with confirm=true once they agree. Save with first_run=true: the job runs once at once and the result says what that run escalated and whom it alerted — tell the person.',
     inputSchema: scheduleJobInput,
     outsideText: ['rules.*.examples', 'first_run.rules.*.examples'],
     async run(input, context) {
@@ -54,7 +54,7 @@ export function scheduleJobTool(deps: { workspace: Workspace }) {
           rules: saved.rules.map((rule) => ({ rule: rule.name, says: ruleWords(rule) })),
           ...(ran
             ? { first_run: ran }
-            : { first_run: saved.enabled ? 'not run now (first_run=false); it runs at its next slot' : 'none: the job is saved paused' }),
+            : { first_run: saved.enabled ? 'not run by this call (first_run=false): a running scheduler starts its first run now; show_job tells what it did' : 'none: the job is saved paused' }),
         };
       }
       const preview = await previewJob(deps.workspace, data);
