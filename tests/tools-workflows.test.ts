@@ -301,8 +301,8 @@ describe('tools a model can drive (via Claude)', () => {
   });
 });
 
-describe('run and runJob stay compatible', () => {
-  it('a manual run after the first run of a saved job finds nothing new to do', async () => {
+describe('the first run and the scheduler', () => {
+  it("a run after a saved job's first run finds nothing new to do: a rule fires once per entry", async () => {
     const again = await runJob(test.workspace, 'p1-watch');
     expect(again.matched).toBe(0);
   });
