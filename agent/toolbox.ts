@@ -61,7 +61,7 @@ export class Toolbox {
 
 /** Each problem of a tool's input as "path: what is wrong" ("filter.operator: unknown operator …"), joined by "; ". */
 function issueLines(error: z.ZodError): string {
-  return error.issues
+  return flatIssues(error.issues)
     .map((issue) => {
       const path = issue.path.map(String).join('.');
       // A nested message may start with its own path inside the value ("all.0.operator: …"): join the two.
@@ -69,4 +69,18 @@ function issueLines(error: z.ZodError): string {
       return path ? `${path}: ${issue.message}` : issue.message;
     })
     .join('; ');
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union that matched no branch ("Invalid input") is said as the problems of the branch that came closest (fewest
+ * problems): `{escalate: {tier, feild}}` reads as an unknown key "feild" under escalate, not as "Invalid input".
+ */
+function flatIssues(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+    const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+    return flatIssues(closest.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as Issue));
+  });
 }

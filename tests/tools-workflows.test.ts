@@ -108,6 +108,17 @@ describe('tools a model can drive (via Claude)', () => {
     expect(wrongOperator.text).toMatch(/filter\.all\.0\.operator: unknown operator "within"; expected one of is, is_not, .*older_than/);
   });
 
+  it('refuses a misspelt key in a job action, naming it, instead of dropping it', async () => {
+    const result = await callThroughClaude(newChat(), 'escalate P1s on Support Level', 'schedule_job', {
+      name: 'typo-watch',
+      schedule: 'every 30 minutes',
+      object: 'support_tickets',
+      rules: [{ name: 'p1', when: { field: 'Priority', operator: 'is', value: 'P1' }, then: [{ escalate: { tier: 'Tier 2', feild: 'Support Level' } }] }],
+    });
+    expect(result.is_error).toBe(true);
+    expect(result.text).toMatch(/^invalid input for schedule_job: rules\.0\.then\.0\.escalate: Unrecognized key: "feild"$/);
+  });
+
   it("shows a view's saved columns with relation paths, money as $180k and times as ISO with the offset", async () => {
     const result = await callThroughClaude(newChat(), 'open tickets with account context', 'find_entries', { object: 'support_tickets', view: 'Open Tickets with Account Context', limit: 50 });
     expect(result.is_error).toBe(false);
