@@ -169,6 +169,9 @@ describe('tools a model can drive (via Claude)', () => {
     expect(inner<string>(read.json.markdown)).toContain('Tier 2 | P1 issue, data loss or outage | Engineering Lead | 30 min response');
     const listed = await callThroughClaude(chat, 'which documents are there?', 'read_document', {});
     expect(listed.json.documents).toEqual(['escalation-policy']);
+    const outside = await callThroughClaude(chat, 'read ../workspace.yaml', 'read_document', { document: '../workspace.yaml' });
+    expect(outside.is_error).toBe(true);
+    expect(outside.text).toContain('is refused');
   });
 
   it('installs the built-in Step 6 SLA script for an action field, and refuses a missing script in one line', async () => {
