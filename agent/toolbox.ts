@@ -48,7 +48,7 @@ export class Toolbox {
     const tool = this.byName.get(name);
     if (!tool) return { ok: false, error: `there is no tool "${name}"; tools: ${[...this.byName.keys()].join(', ')}` };
     const parsed = tool.inputSchema.safeParse(input);
-    if (!parsed.success) return { ok: false, error: `invalid input for ${name}: ${z.prettifyError(parsed.error).replace(/\n+/g, '; ')}` };
+    if (!parsed.success) return { ok: false, error: `invalid input for ${name}: ${issueLines(parsed.error)}` };
     try {
       const { attachments = [], ...result } = await tool.run(parsed.data, context);
       return { ok: true, result: attachments.length ? { ...result, attached: attachments.map((file) => file.path) } : result, attachments };
@@ -57,4 +57,30 @@ export class Toolbox {
       return { ok: false, error: errorMessage(error) };
     }
   }
+}
+
+/** Each problem of a tool's input as "path: what is wrong" ("filter.operator: unknown operator …"), joined by "; ". */
+function issueLines(error: z.ZodError): string {
+  return flatIssues(error.issues)
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      // A nested message may start with its own path inside the value ("all.0.operator: …"): join the two.
+      if (path && /^[\w.-]+: /.test(issue.message)) return `${path}.${issue.message}`;
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union that matched no branch ("Invalid input") is said as the problems of the branch that came closest (fewest
+ * problems): `{escalate: {tier, feild}}` reads as an unknown key "feild" under escalate, not as "Invalid input".
+ */
+function flatIssues(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+    const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+    return flatIssues(closest.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as Issue));
+  });
 }

@@ -168,3 +168,20 @@ async function statusHistory(workspace: Workspace, object: string, field: string
   }
   return byEntry;
 }
+
+/** A clock that is still running (not met, not yet breached) and breaches within `withinMs`. */
+export function breachesWithin(clock: SlaClock | null, withinMs: number): boolean {
+  return clock !== null && clock.state !== 'met' && clock.state !== 'breached' && clock.remainingMs >= 0 && clock.remainingMs <= withinMs;
+}
+
+/** The tickets with a clock that breaches within `withinMs` from now ("breaching within 2 h"), soonest first. */
+export function breachingWithin(rows: readonly SlaRow[], withinMs: number): SlaRow[] {
+  const soonest = (row: SlaRow) => Math.min(...[row.firstResponse, row.resolution].filter((clock) => breachesWithin(clock, withinMs)).map((clock) => clock!.remainingMs));
+  return rows.filter((row) => breachesWithin(row.firstResponse, withinMs) || breachesWithin(row.resolution, withinMs)).sort((a, b) => soonest(a) - soonest(b));
+}
+
+/** A clock's minutes as numbers: used, left (negative once breached) and the target. */
+export function clockMinutes(clock: SlaClock): { used: number; left: number; target: number } {
+  const minutes = (milliseconds: number) => Math.round(milliseconds / 60_000);
+  return { used: minutes(clock.usedMs), left: minutes(clock.remainingMs), target: minutes(clock.targetMs) };
+}

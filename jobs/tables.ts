@@ -12,9 +12,12 @@ export async function ensureJobTables(db: Database): Promise<void> {
   ready.add(db);
 }
 
-async function createTables(sql: Sql): Promise<void> {
-  // One row per (job, rule, entry, target): a rule fires once per entry; the targets say what it did and to whom.
-  await sql.run(`CREATE TABLE IF NOT EXISTS job_ledger (
+/**
+ * One row per (job, rule, entry, target): a rule fires once per entry; the targets say what it did and to whom.
+ * Exported because v_escalations (objects/escalations-view.ts) reads a rule's name from it, so schema-sync creates it
+ * with the views.
+ */
+export const jobLedgerSql = `CREATE TABLE IF NOT EXISTS job_ledger (
     job VARCHAR NOT NULL,
     rule VARCHAR NOT NULL,
     entry_id VARCHAR NOT NULL,
@@ -23,7 +26,11 @@ async function createTables(sql: Sql): Promise<void> {
     fired_at TIMESTAMPTZ NOT NULL,
     run_id VARCHAR NOT NULL,
     PRIMARY KEY (job, rule, entry_id, target)
-  )`);
+  )`;
+
+async function createTables(sql: Sql): Promise<void> {
+  // One row per (job, rule, entry, target): a rule fires once per entry; the targets say what it did and to whom.
+  await sql.run(jobLedgerSql);
   await sql.run(`CREATE TABLE IF NOT EXISTS job_runs (
     id VARCHAR PRIMARY KEY,
     job VARCHAR NOT NULL,

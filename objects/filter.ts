@@ -73,26 +73,43 @@ export function isCondition(filter: Filter): filter is Condition {
   return 'field' in filter;
 }
 
+/** The keys a condition may have, and those of a group (every spelling accepted). */
+export const conditionKeys = ['field', 'operator', 'value', 'values', 'business', 'business_hours'] as const;
+export const groupKeys = ['all', 'and', 'any', 'or', 'not', 'rules', 'conjunction'] as const;
+
+export interface NormalizeOptions {
+  /** Refuse keys a condition or group does not have (tool input), instead of ignoring them (files from elsewhere). */
+  strict?: boolean;
+}
+
 /** Reads any accepted spelling of a filter into the canonical form, or throws an Error naming the path. */
-export function normalizeFilter(input: unknown, path = 'filter'): Filter {
-  if (Array.isArray(input)) return { all: input.map((item, index) => normalizeFilter(item, `${path}.${index}`)) };
-  if (input === null || typeof input !== 'object') throw new Error(`${path}: expected a condition or a group, got ${JSON.stringify(input)}`);
+export function normalizeFilter(input: unknown, path = 'filter', options: NormalizeOptions = {}): Filter {
+  if (Array.isArray(input)) return { all: input.map((item, index) => normalizeFilter(item, `${path}.${index}`, options)) };
+  if (input === null || typeof input !== 'object') throw new Error(`${path}: expected a condition {field, operator, value} or a group {all|any: [...]} / {not: ...}, got ${JSON.stringify(input)}`);
   const record = input as Record<string, unknown>;
+  const isGroup = groupKeys.some((key) => key in record);
+  if (options.strict) {
+    const allowed: readonly string[] = isGroup ? groupKeys : conditionKeys;
+    const unknown = Object.keys(record).filter((key) => !allowed.includes(key));
+    if (unknown.length) {
+      throw new Error(`${path}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}; a ${isGroup ? 'group has all, any or not' : 'condition has field, operator, value (or values), business'}`);
+    }
+  }
   for (const key of ['all', 'and', 'any', 'or'] as const) {
     if (key in record) {
       const list = record[key];
       if (!Array.isArray(list)) throw new Error(`${path}.${key}: expected a list of conditions`);
-      const items = list.map((item, index) => normalizeFilter(item, `${path}.${key}.${index}`));
+      const items = list.map((item, index) => normalizeFilter(item, `${path}.${key}.${index}`, options));
       return key === 'all' || key === 'and' ? { all: items } : { any: items };
     }
   }
-  if ('not' in record) return { not: normalizeFilter(record.not, `${path}.not`) };
+  if ('not' in record) return { not: normalizeFilter(record.not, `${path}.not`, options) };
   if ('rules' in record || 'conjunction' in record) {
     const rules = record.rules;
     if (!Array.isArray(rules)) throw new Error(`${path}.rules: expected a list of conditions`);
     const conjunction = String(record.conjunction ?? 'and').toLowerCase();
     if (conjunction !== 'and' && conjunction !== 'or') throw new Error(`${path}.conjunction: expected "and" or "or", got "${conjunction}"`);
-    const items = rules.map((item, index) => markDenchClaw(normalizeFilter(item, `${path}.rules.${index}`)));
+    const items = rules.map((item, index) => markDenchClaw(normalizeFilter(item, `${path}.rules.${index}`, options)));
     // DenchClaw applies no filter for a group with no rules, whatever its conjunction.
     return conjunction === 'and' || items.length === 0 ? { all: items } : { any: items };
   }
@@ -100,7 +117,10 @@ export function normalizeFilter(input: unknown, path = 'filter'): Filter {
   if (typeof record.field !== 'string' || record.field.trim() === '') throw new Error(`${path}.field: expected a field name`);
   const rawOperator = String(record.operator ?? (record.values !== undefined ? 'in' : 'is')).trim().toLowerCase().replace(/[\s-]+/g, '_');
   const operator = (operators as readonly string[]).includes(rawOperator) ? (rawOperator as Operator) : operatorAliases[rawOperator];
-  if (!operator) throw new Error(`${path}.operator: unknown operator "${String(record.operator)}"; expected one of ${operators.join(', ')}`);
+  if (!operator) {
+    throw new Error(`${path}.operator: unknown operator "${String(record.operator)}"; expected one of ${operators.join(', ')} (also accepted: ${Object.keys(operatorAliases).join(', ')})`);
+  }
+  if (options.strict && record.value !== undefined && record.values !== undefined) throw new Error(`${path}: give value or values, not both`);
   const condition: Condition = { field: record.field.trim(), operator };
   let value = record.values ?? record.value;
   // DenchClaw's range operators keep the upper bound apart: { value: low, valueTo: high }.
@@ -136,6 +156,27 @@ export const filterSchema: z.ZodType<Filter, unknown> = z.unknown().transform((v
     return z.NEVER;
   }
 });
+
+/**
+ * A filter as tools take it: any accepted spelling (the seed's `{field, operator: in, values}` included), checked key
+ * by key so an error names the offending key and what is allowed. Its JSON Schema is small on purpose: the language
+ * is described once, in the system prompt ("Filter language"), not repeated in every tool.
+ */
+export const filterInputSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, context) => {
+    try {
+      normalizeFilter(value, '', { strict: true });
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message.replace(/^\.?/, '').replace(/^: /, '') });
+    }
+  })
+  .describe('A filter in the filter language (see "Filter language" in the system prompt): {field, operator, value} or {all|any: [...]} / {not: ...}');
+
+/** A tool's filter input in the canonical form (the input was checked by filterInputSchema). */
+export function toolFilter(value: Record<string, unknown>): Filter {
+  return normalizeFilter(value, 'filter', { strict: true });
+}
 
 /** The canonical form as a strict schema with descriptions: what tools show the model. */
 export const conditionSchema = z.object({

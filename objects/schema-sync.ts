@@ -1,7 +1,9 @@
 // Reconciles object definitions into DuckDB: a typed table per object (columns added, never dropped) and a
 // v_<object> view with display-named columns.
 import type { Sql } from './database';
+import { jobLedgerSql } from '../jobs/tables';
 import { DefinitionError } from './errors';
+import { escalationsViewSql } from './escalations-view';
 import {
   type FieldDefinition,
   type StoredFieldType,
@@ -97,6 +99,9 @@ export async function reconcileObjects(sql: Sql, objects: ObjectRegistry, fileOf
     }
   }
   for (const definition of objects.values()) await sql.run(viewSql(definition, objects));
+  // The escalation history reads the job ledger for each escalation's rule; the ledger must exist for the view to bind.
+  await sql.run(jobLedgerSql);
+  await sql.run(escalationsViewSql(objects));
 }
 
 /** CREATE VIEW v_<object>: id, created_at, updated_at, then each field under its display name. */

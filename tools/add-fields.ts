@@ -4,7 +4,7 @@ import { EscalatorError } from '../objects/errors';
 import { findField } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
 import { describeObject } from '../objects/describe-object';
-import { displayFieldName, fieldFileEntry, fieldInputSchema } from './field-input';
+import { displayFieldName, fieldFileEntry, fieldInputSchema, provideScripts } from './field-input';
 import { defineTool } from './tool';
 
 export const addFieldsInput = z.object({
@@ -16,7 +16,7 @@ export function addFieldsTool(deps: { workspace: Workspace }) {
   return defineTool({
     name: 'add_fields',
     description:
-      'Add fields to an existing object (e.g. a "Backup Owner" field on company), or append options to an existing enum field. Existing data is kept.',
+      'Add fields to an existing object (e.g. a "Backup Owner" field on company), or append options to an existing enum field. Existing data is kept. An action field runs a built-in script (sla-status.py: the seed\'s SLA check) or one already under actions/; a missing script is refused.',
     inputSchema: addFieldsInput,
     async run(input) {
       const { workspace } = deps;
@@ -49,12 +49,14 @@ export function addFieldsTool(deps: { workspace: Workspace }) {
         }
       }
       if (added.length === 0 && extended.length === 0) return { object: definition.name, added, already_there: unchanged };
+      const installed = provideScripts(workspace, input.fields.filter((field) => added.includes(displayFieldName(field.name))));
       const saved = await workspace.saveObject(raw);
       return {
         object: saved.name,
         added,
         ...(extended.length ? { options_added: extended } : {}),
         ...(unchanged.length ? { already_there: unchanged } : {}),
+        ...(installed.length ? { installed_builtin_actions: installed } : {}),
         definition: describeObject(saved),
       };
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createEntries, getEntry } from '../objects/entries';
 import type { Workspace } from '../objects/workspace';
 import { fieldValuesSchema } from './entry-values';
-import { compactRow } from './results';
+import { compactRow, isMoneyField, withMoney } from './results';
 import { changedBy, defineTool } from './tool';
 
 export const createEntriesInput = z.object({
@@ -26,7 +26,7 @@ export function createEntriesTool(deps: { workspace: Workspace }) {
       return {
         object: definition.name,
         created: ids.length,
-        entries: shown.map((row) => compactRow(row ?? {}, workspace.timeZone, 120)),
+        entries: shown.map((row) => compactRow(withMoney(row ?? {}, new Set(definition.fields.filter(isMoneyField).map((field) => field.name))), workspace.timeZone, 120)),
         ...(ids.length > 10 ? { more_ids: ids.slice(10) } : {}),
       };
     },

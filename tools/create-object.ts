@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EscalatorError } from '../objects/errors';
 import { describeObject } from '../objects/describe-object';
 import type { Workspace } from '../objects/workspace';
-import { fieldFileEntry, fieldInputSchema } from './field-input';
+import { fieldFileEntry, fieldInputSchema, provideScripts } from './field-input';
 import { defineTool } from './tool';
 
 export const createObjectInput = z.object({
@@ -35,8 +35,9 @@ export function createObjectTool(deps: { workspace: Workspace }) {
         raw.view_settings = { kanbanField: input.kanban_field };
       }
       raw.fields = input.fields.map(fieldFileEntry);
+      const installed = provideScripts(workspace, input.fields);
       const definition = await workspace.saveObject(raw);
-      return { created: describeObject(definition), file: `objects/${name}/.object.yaml` };
+      return { created: describeObject(definition), file: `objects/${name}/.object.yaml`, ...(installed.length ? { installed_builtin_actions: installed } : {}) };
     },
   });
 }

@@ -1,8 +1,9 @@
 // create_view: a saved view (filter and sort) on an object, written into its .object.yaml.
 import { z } from 'zod';
-import { canonicalFilterSchema } from '../objects/filter';
+import { filterInputSchema, toolFilter } from '../objects/filter';
 import { countEntries } from '../objects/entries';
 import { findField } from '../objects/object-schema';
+import { resolveField } from '../objects/filter-compiler';
 import { EscalatorError } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
 import { defineTool } from './tool';
@@ -15,7 +16,7 @@ export const sortInputSchema = z.object({
 export const createViewInput = z.object({
   object: z.string().describe('The object the view is on, e.g. "support_tickets"'),
   name: z.string().min(1).describe('The view\'s name, e.g. "Open Tickets with Account Context"'),
-  filter: canonicalFilterSchema.optional().describe('Which entries the view shows'),
+  filter: filterInputSchema.optional().describe('Which entries the view shows'),
   sort: z.array(sortInputSchema).optional().describe('Sort order, first key first'),
   columns: z.array(z.string()).optional().describe('Fields to show, in order (all when omitted); may reach through a relation'),
   description: z.string().optional().describe('What the view is for'),
@@ -30,7 +31,12 @@ export function createViewTool(deps: { workspace: Workspace }) {
       const { workspace } = deps;
       const definition = workspace.object(input.object);
       for (const column of input.columns ?? []) {
-        if (!column.includes('.') && !findField(definition, column)) throw new EscalatorError(`columns: ${definition.name} has no field "${column}"`);
+        if (findField(definition, column) || column.trim().toLowerCase() === 'id') continue;
+        try {
+          resolveField(definition, column.trim(), workspace.objects);
+        } catch (error) {
+          throw new EscalatorError(`columns: ${(error as Error).message}`, { cause: error });
+        }
       }
       const raw = structuredClone(definition.raw);
       const views = ((raw.views as Record<string, unknown>[] | undefined) ?? []).filter(
@@ -39,7 +45,7 @@ export function createViewTool(deps: { workspace: Workspace }) {
       const replaced = views.length < ((raw.views as unknown[] | undefined)?.length ?? 0);
       const view: Record<string, unknown> = { name: input.name.trim() };
       if (input.description) view.description = input.description;
-      if (input.filter) view.filters = input.filter;
+      if (input.filter) view.filters = toolFilter(input.filter);
       if (input.sort?.length) view.sort = input.sort;
       if (input.columns?.length) view.columns = input.columns;
       raw.views = [...views, view];

@@ -1,6 +1,9 @@
 // The field list tools accept (create_object, add_fields) and how it becomes .object.yaml field entries.
 import { z } from 'zod';
+import { builtinActions, provideActionScript } from '../objects/builtin-actions';
+import { EscalatorError } from '../objects/errors';
 import { fieldTypes } from '../objects/object-schema';
+import type { Workspace } from '../objects/workspace';
 
 export const fieldInputSchema = z.object({
   name: z.string().min(1).describe('Display name in Title Case, e.g. "Opened Date" (snake_case is converted)'),
@@ -9,7 +12,7 @@ export const fieldInputSchema = z.object({
   related_object: z.string().optional().describe('relation only: the object it points to, e.g. "company"'),
   description: z.string().optional().describe('What the field means, for people reading the definition'),
   required: z.boolean().optional().describe('true when every entry must have a value'),
-  script: z.string().optional().describe('action only: the script under <workspace>/actions/ it runs'),
+  script: z.string().optional().describe('action only: a built-in ("sla-status.py": the seed\'s Step 6 SLA check) or a script already under <workspace>/actions/; never write one'),
 });
 
 export type FieldInput = z.output<typeof fieldInputSchema>;
@@ -35,4 +38,15 @@ export function fieldFileEntry(field: FieldInput): Record<string, unknown> {
   if (field.required) entry.required = true;
   if (field.script) entry.script = field.script;
   return entry;
+}
+
+/** Checks (and installs built-ins for) the scripts of the action fields among `fields`; refuses a missing one. */
+export function provideScripts(workspace: Workspace, fields: readonly FieldInput[]): string[] {
+  for (const field of fields) if (field.type === 'action' && !field.script) throw new EscalatorError(`${displayFieldName(field.name)}: an action field needs script (a built-in: ${builtinActions().join(', ')}, or a file under actions/)`);
+  const installed: string[] = [];
+  for (const field of fields) {
+    if (field.type !== 'action') continue;
+    if (provideActionScript(workspace, displayFieldName(field.name), field.script) === 'installed') installed.push(`actions/${field.script}`);
+  }
+  return installed;
 }

@@ -10,10 +10,12 @@ import { describeWorkspaceTool } from './describe-workspace';
 import { findEntriesTool } from './find-entries';
 import { listJobsTool } from './list-jobs';
 import { queryTool } from './query';
+import { readDocumentTool } from './read-document';
 import { renderChartTool } from './render-chart';
 import { runJobTool } from './run-job';
 import { scheduleJobTool } from './schedule-job';
 import { sendMessageTool } from './send-message';
+import { showJobTool } from './show-job';
 import { slaStatusTool } from './sla-status';
 import type { AnyTool } from './tool';
 import { updateEntriesTool } from './update-entries';
@@ -40,10 +42,12 @@ export function createTools(options: ToolDependencies): AnyTool[] {
     queryTool(deps),
     scheduleJobTool(deps),
     listJobsTool(deps),
+    showJobTool(deps),
     updateJobTool(deps),
     deleteJobTool(deps),
     runJobTool(deps),
     writeDocumentTool(deps),
+    readDocumentTool(deps),
     slaStatusTool(deps),
     sendMessageTool(deps),
     renderChartTool(deps),

@@ -50,7 +50,7 @@ export async function listJobs(workspace: Workspace): Promise<{ jobs: JobListing
 export function listJobsTool(deps: { workspace: Workspace }) {
   return defineTool({
     name: 'list_jobs',
-    description: 'List the monitoring jobs: schedule, rules in words, enabled or not, next and last run, last error.',
+    description: 'List the monitoring jobs: schedule, rules in words, enabled or not, next and last run, last error. For one job\'s rules as JSON (to change one rule with update_job), use show_job.',
     inputSchema: z.object({}),
     async run() {
       return { ...(await listJobs(deps.workspace)) };

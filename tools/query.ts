@@ -17,7 +17,7 @@ export function queryTool(deps: { workspace: Workspace }) {
   return defineTool({
     name: 'query',
     description:
-      'Run read-only SQL (DuckDB) for questions that need counting, grouping or joins: "Enterprise accounts with more than 2 escalated tickets in Q1", trends per month. v_<object> views have display-named columns and relations show the related entry\'s name; join on the related id through obj_<object> tables when needed. field_changes holds every change (object, entry_id, field, old_value, new_value, changed_at, changed_by).',
+      'Run read-only SQL (DuckDB) for questions that need counting, grouping or joins: "Enterprise accounts with more than 2 escalated tickets in Q1", trends per month. v_<object> views have display-named columns and relations show the related entry\'s name; join on the related id through obj_<object> tables when needed. v_escalations has one row per escalation when it happened (entry_id, object, customer, tier_field, from_tier, to_tier, escalated_at, by_kind job|person|webhook, job, rule, person, channel): count escalations per month or per account from it (the monthly escalation report). field_changes holds every change (object, entry_id, field, old_value, new_value, changed_at, changed_by).',
     inputSchema: queryInput,
     outsideText: ['rows'],
     async run(input) {

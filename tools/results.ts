@@ -1,14 +1,35 @@
-// Compact JSON for tool results: times in the workspace zone, no empty values, long text cut.
+// Compact JSON for tool results: one time format (workspace-local ISO with its offset), numbers as numbers, money as
+// the alert shows it ($180k), no empty values, long text cut.
+import { DateTime } from 'luxon';
 import type { Row } from '../objects/database';
-import { formatTime } from '../objects/values';
+import type { FieldDefinition } from '../objects/object-schema';
+import { money } from '../jobs/alert';
 
-/** A row with Dates as "2026-04-14 09:13" in `timeZone`, nulls dropped and long text cut to `maxText`. */
+/** A point in time as tools give it: ISO 8601 in the workspace's zone with its offset, to the minute ("2026-04-14T11:30+01:00"). */
+export function toolTime(at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at).setZone(timeZone).toFormat("yyyy-MM-dd'T'HH:mmZZ");
+}
+
+/** Number fields that hold money (Contract Value, ARR, Amount …): shown as the alert shows them. */
+export function isMoneyField(field: Pick<FieldDefinition, 'name' | 'type'>): boolean {
+  return field.type === 'number' && /\b(value|amount|revenue|arr|mrr|price|cost|spend|budget)\b/i.test(field.name);
+}
+
+/** Money fields of a row (by display name or relation path) as "$180k"; other values as they are. */
+export function withMoney(row: Row, moneyKeys: ReadonlySet<string>): Row {
+  if (moneyKeys.size === 0) return row;
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) out[key] = moneyKeys.has(key) && typeof value === 'number' ? money(value) : value;
+  return out;
+}
+
+/** A row with Dates as workspace-local ISO times (toolTime), nulls dropped and long text cut to `maxText`. */
 export function compactRow(row: Row, timeZone: string, maxText = 300): Row {
   const out: Row = {};
   for (const [key, value] of Object.entries(row)) {
     if (value === null || value === undefined || value === '') continue;
     if (key === 'created_at' || key === 'updated_at') continue;
-    if (value instanceof Date) out[key] = formatTime(value, timeZone);
+    if (value instanceof Date) out[key] = toolTime(value, timeZone);
     else if (typeof value === 'string' && value.length > maxText) out[key] = `${value.slice(0, maxText - 1)}…`;
     else if (typeof value === 'bigint') out[key] = Number(value);
     else out[key] = value;

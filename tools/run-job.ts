@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import { readJob } from '../jobs/job-files';
 import { runJob } from '../jobs/runner';
-import { viewName } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
-import { compactRow } from './results';
+import { runReport } from './run-report';
 import { defineTool } from './tool';
 
 export function runJobTool(deps: { workspace: Workspace }) {
@@ -20,14 +19,8 @@ export function runJobTool(deps: { workspace: Workspace }) {
       const { workspace } = deps;
       const job = await readJob(workspace, input.name);
       const result = await runJob(workspace, job, { dryRun: input.dry_run });
-      const rules = [];
-      for (const rule of result.rules) {
-        const rows = rule.entries.length
-          ? await workspace.db.query(`SELECT * FROM ${viewName(job.object)} WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [JSON.stringify(rule.entries.slice(0, 10))])
-          : [];
-        rules.push({ rule: rule.rule, entries: rule.entries.length, examples: rows.map((row) => compactRow(row, workspace.timeZone, 80)) });
-      }
-      return { job: result.job, dry_run: result.dryRun, matched: result.matched, changed: result.changed, notified: result.notified, rules };
+      const { rules, alerts } = await runReport(workspace, job.object, result);
+      return { job: result.job, dry_run: result.dryRun, matched: result.matched, changed: result.changed, notified: result.notified, rules, ...(alerts ? { alerts } : {}) };
     },
   });
 }

@@ -34,6 +34,7 @@ export const commands: CommandEntry[] = [
   { name: 'query', summary: 'read-only SQL over the workspace (v_<object> views have display-named columns)', load: () => (require('./query') as typeof import('./query.js')).queryCommand },
   { name: 'objects', summary: 'list object definitions, or show one with its fields and views', load: () => (require('./objects') as typeof import('./objects.js')).objectsCommand },
   { name: 'entries', summary: 'list, show, create and update entries of an object; write an entry document', load: () => (require('./entries') as typeof import('./entries.js')).entriesCommand },
+  { name: 'docs', summary: 'workspace documents (docs/<name>.md) such as the escalation policy: list, show, write', load: () => (require('./docs') as typeof import('./docs.js')).docsCommand },
   { name: 'board', summary: 'the kanban board in text (Escalated cards sorted by account tier, then priority)', load: () => (require('./board') as typeof import('./board.js')).boardCommand },
   // Jobs, SLA, outbox, action fields, and serve (which other services plug into through bin/services.ts).
   { name: 'jobs', summary: 'monitoring jobs: list, show, run now (--dry-run), enable, disable', load: () => (require('./jobs') as typeof import('./jobs.js')).jobsCommand },

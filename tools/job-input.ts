@@ -1,0 +1,52 @@
+// The job format as tools take it: the .job.yaml shape with the filter language by reference (filterInputSchema) and
+// every action option the file accepts (escalate.field included), so nothing the model writes is stripped.
+import { z } from 'zod';
+import { jobFileSchema, notifyActionSchema, recipientSpecSchema, ruleSchema } from '../jobs/job-schema';
+import { filterInputSchema } from '../objects/filter';
+
+export const actionInputSchema = z.union([
+  z.object({
+    escalate: z
+      .object({
+        tier: z.string().describe('Tier option to raise the entry to, e.g. "Tier 2 - Engineering" (or "Tier 2")'),
+        field: z.string().optional().describe('The enum field holding the tier, when it is not "Escalation Tier" (any object with an enum tier field can escalate)'),
+      })
+      .strict(),
+  }).strict(),
+  z.object({ set: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).describe('Field: value pairs to set') }).strict(),
+  z.object({ notify: z.object({ to: z.array(recipientSpecSchema), template: notifyActionSchema.shape.notify.shape.template }).strict() }).strict(),
+]);
+
+export const ruleInputSchema = z.object({
+  name: ruleSchema.shape.name.describe('Rule name, e.g. p1-no-first-response'),
+  description: z.string().optional().describe('What the rule is for, in a sentence'),
+  when: filterInputSchema.describe('Which entries the rule acts on (the filter language)'),
+  then: z.array(actionInputSchema).min(1).describe('Actions, in order: escalate, set, notify'),
+});
+
+export const jobToolInputSchema = z.object({
+  name: jobFileSchema.shape.name.describe('Job name, lower-case with dashes, e.g. support-escalation'),
+  description: z.string().optional().describe('What the job watches for, in a sentence'),
+  schedule: jobFileSchema.shape.schedule,
+  timezone: jobFileSchema.shape.timezone,
+  object: z.string().describe('The object whose entries the rules test, e.g. support_tickets'),
+  enabled: z.boolean().optional().describe('false to save the job paused; default true'),
+  rules: z.array(ruleInputSchema).min(1).describe('Rules, evaluated in order within one transaction; each fires once per entry'),
+});
+
+/**
+ * A rule given by reference to schedule_job's rule form (update_job's add_rule / replace_rule): checked against
+ * ruleInputSchema, but its JSON Schema is one line, so the rule form is not written out a second time for the model.
+ */
+export const ruleByReferenceSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, context) => {
+    const parsed = ruleInputSchema.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  })
+  .describe('A rule {name, when, then} in the same form as schedule_job\'s rules items');
+
+/** The rule a by-reference input holds (it was checked by ruleByReferenceSchema). */
+export function ruleOf(value: Record<string, unknown>): z.output<typeof ruleInputSchema> {
+  return ruleInputSchema.parse(value);
+}
