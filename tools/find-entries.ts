@@ -68,7 +68,7 @@ export function findEntriesTool(deps: { workspace: Workspace }) {
  * What each row shows: the asked-for fields resolved to display names (unknown ones fail with the fields there are),
  * the values of relation paths read in one query, and which keys hold money.
  */
-async function rowShape(
+export async function rowShape(
   workspace: Workspace,
   definition: ObjectDefinition,
   wanted: readonly string[] | undefined,

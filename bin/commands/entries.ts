@@ -5,6 +5,7 @@ import { createEntries, findEntries, getEntry, resolveEntryId, updateEntries, ty
 import { UsageError, ValidationError } from '../../objects/errors';
 import { normalizeFilter } from '../../objects/filter';
 import { parseFlags, type Command } from '../command';
+import { rowShape } from '../../tools/find-entries';
 import { cellText, formatTable, toJson } from '../format';
 
 const usage = [
@@ -73,9 +74,15 @@ export const entriesCommand: Command = {
         if (sort.length) query.sort = sort;
         if (values.view) query.view = values.view;
         if (values.limit) query.limit = Number(values.limit);
-        const rows = await findEntries(workspace, definition.name, query);
-        if (values.json) return void context.io.stdout(toJson(rows));
-        const columns = ['id', ...definition.fields.filter((field) => !['richtext', 'action'].includes(field.type)).map((field) => field.name)].slice(0, 9);
+        const found = await findEntries(workspace, definition.name, query);
+        // A view's saved columns (relation paths such as "Customer.Contract Value" too) are what it shows.
+        const view = values.view ? definition.views.find((candidate) => candidate.name.toLowerCase() === values.view!.toLowerCase()) : undefined;
+        const shape = view?.columns?.length ? await rowShape(workspace, definition, view.columns, found) : undefined;
+        const rows = shape ? found.map((row) => shape.extend(row)) : found;
+        if (values.json) return void context.io.stdout(toJson(shape ? rows.map((row) => Object.fromEntries(['id', ...shape.columns].map((key) => [key, row[key] ?? null]))) : rows));
+        const columns = shape
+          ? ['id', ...shape.columns]
+          : ['id', ...definition.fields.filter((field) => !['richtext', 'action'].includes(field.type)).map((field) => field.name)].slice(0, 9);
         context.io.stdout(`${formatTable(rows, { timeZone: workspace.timeZone, columns, maxWidth: 28 })}\n(${rows.length} entr${rows.length === 1 ? 'y' : 'ies'})`);
         return;
       }
