@@ -2,6 +2,7 @@
 import { type Condition, type Filter, isCondition } from '../objects/filter';
 import { formatDuration } from '../objects/duration';
 import { parseDuration } from '../objects/duration';
+import type { ActiveWindow } from '../jobs/active-hours';
 import type { JobAction, JobDefinition, JobRule } from '../jobs/job-schema';
 
 /** "Priority is P1 - Critical, no First Response Date, Opened Date more than 30 minutes ago". */
@@ -83,6 +84,12 @@ export function recipientWords(spec: string): string {
 /** "If Priority is P1 - Critical, …: escalate to …, notify you …". */
 export function ruleWords(rule: JobRule): string {
   return `${filterWords(rule.when)} → ${rule.then.map(actionWords).join('; ')}`;
+}
+
+/** "only Mon–Fri 08:00–18:00 (Europe/Berlin); outside it …", or null for a job active all the time. */
+export function activeWords(window: ActiveWindow | undefined): string | null {
+  if (!window) return null;
+  return `only ${window.text}; outside it nothing runs or alerts, and what comes up then is handled once when it opens`;
 }
 
 export function jobSummaryLine(job: JobDefinition): string {
