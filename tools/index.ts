@@ -9,6 +9,7 @@ import { deleteJobTool } from './delete-job';
 import { describeWorkspaceTool } from './describe-workspace';
 import { findEntriesTool } from './find-entries';
 import { listJobsTool } from './list-jobs';
+import { muteTool } from './mute';
 import { queryTool } from './query';
 import { renderChartTool } from './render-chart';
 import { runJobTool } from './run-job';
@@ -43,6 +44,7 @@ export function createTools(options: ToolDependencies): AnyTool[] {
     updateJobTool(deps),
     deleteJobTool(deps),
     runJobTool(deps),
+    muteTool(deps),
     writeDocumentTool(deps),
     slaStatusTool(deps),
     sendMessageTool(deps),
