@@ -86,6 +86,8 @@ export class Scheduler {
   private started = false;
   private reloading: Promise<void> | undefined;
   private muteTimer: unknown;
+  /** Work on mutes in flight (reading ended mutes, re-arming), so `idle()` waits for it. */
+  private muteWork: Promise<void> | undefined;
   /** Mutes that ended up to here have been handed to the jobs. */
   private mutesCheckedAt: Date | undefined;
   /** Runs finished since start, newest last (tests and `serve` output). */
@@ -140,7 +142,7 @@ export class Scheduler {
   /** Resolves when no run is in flight or waiting. */
   async idle(): Promise<void> {
     for (;;) {
-      const busy = [this.reloading, ...[...this.jobs.values()].map((scheduled) => scheduled.running)].filter((promise): promise is Promise<void> => promise !== undefined);
+      const busy = [this.reloading, this.muteWork, ...[...this.jobs.values()].map((scheduled) => scheduled.running)].filter((promise): promise is Promise<void> => promise !== undefined);
       if (busy.length === 0) return;
       await Promise.all(busy);
     }
@@ -420,7 +422,7 @@ export class Scheduler {
     const target = Math.min(now.getTime() + this.maxSleepMs, next?.getTime() ?? Infinity);
     this.muteTimer = this.timers.setTimeout(() => {
       this.muteTimer = undefined;
-      void this.mutesEnded();
+      this.track(this.mutesEnded());
     }, Math.max(0, target - now.getTime()));
   }
 
@@ -437,10 +439,24 @@ export class Scheduler {
   /** A mute was set, changed or lifted: lifted ones are evaluated at once, and the timer moves to the next end. */
   private mutesChanged(ended: readonly MutedRef[]): void {
     if (!this.started) return;
-    void (async () => {
-      if (ended.length > 0) await this.evaluateUnmuted(undefined, undefined, ended);
-      await this.armMutes();
-    })();
+    this.track(
+      (async () => {
+        if (ended.length > 0) await this.evaluateUnmuted(undefined, undefined, ended);
+        await this.armMutes();
+      })(),
+    );
+  }
+
+  /** Keeps mute work visible to `idle()` until it (and any work queued after it) is done; never rejects. */
+  private track(work: Promise<void>): void {
+    const previous = this.muteWork;
+    const next: Promise<void> = Promise.all([previous, work])
+      .then(() => undefined)
+      .catch((error: unknown) => this.log(`mutes: ${errorMessage(error)}`))
+      .finally(() => {
+        if (this.muteWork === next) this.muteWork = undefined;
+      });
+    this.muteWork = next;
   }
 
   /** Each enabled job evaluates the entries of its object that a mute ending in (since, now] — or `ended` — covered. */
