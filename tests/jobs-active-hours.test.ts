@@ -156,6 +156,17 @@ describe('a job with an active window', () => {
     // 20:00 is outside the window, and the weekend is skipped.
     expect(preview.next_runs).toEqual(['2026-04-20 09:00', '2026-04-21 09:00', '2026-04-22 09:00']);
     expect(previewText(preview, { saved: false })).toContain('It acts only Mon–Fri 08:00–18:00 (UTC)');
+    expect(previewText(preview, { saved: false })).not.toContain('only times the regular checks');
+  });
+
+  it('the preview of a weekdays cron without an active window says that thresholds and changes still act at any hour', async () => {
+    h = await harness('2026-04-17T10:00:00Z');
+    const cronOnly = weekdayJob() as Record<string, unknown>;
+    delete cronOnly.active;
+    const text = previewText(await previewJob(h.test.workspace, cronOnly), { saved: true });
+    expect(text).toContain('thresholds crossed and tickets changed are still acted on (and alerted) at any hour and on any day');
+    expect(text).toContain('active: { days: [mon, tue, wed, thu, fri] }');
+    expect(previewText(await previewJob(h.test.workspace, { ...cronOnly, schedule: '*/30 * * * *' }), { saved: true })).not.toContain('only times the regular checks');
   });
 });
 

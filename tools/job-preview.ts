@@ -10,7 +10,7 @@ import type { JobDefinition } from '../jobs/job-schema';
 import { runJob } from '../jobs/runner';
 import { activeWindowOf, nextActiveSlots } from '../jobs/active-hours';
 import { describeSchedule, scheduleOf } from '../jobs/schedule';
-import { activeWords, ruleWords } from './job-words';
+import { activeWords, ruleWords, scheduleOnlyNote } from './job-words';
 
 export interface RulePreview {
   rule: string;
@@ -73,6 +73,8 @@ export function previewText(preview: JobPreview, options: { saved: boolean }): s
       : `Here is the job I would save as "${job.name}"${preview.replaces_existing ? ' (it replaces the job of that name)' : ''}: on ${job.object}, ${preview.schedule}.`,
   ];
   if (preview.active) lines.push(`It acts ${preview.active}.`);
+  const note = scheduleOnlyNote(job);
+  if (note) lines.push(note);
   preview.rules.forEach((rule, index) => lines.push(`${index + 1}. ${rule.rule}: ${rule.says}`));
   lines.push(`Next runs: ${preview.next_runs.join(', ')}.`);
   const total = preview.rules.reduce((sum, rule) => sum + rule.count, 0);
