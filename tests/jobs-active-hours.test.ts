@@ -159,6 +159,15 @@ describe('a job with an active window', () => {
     expect(previewText(preview, { saved: false })).not.toContain('only times the regular checks');
   });
 
+  it('active: business_hours follows the workspace hours, and a bad window is refused naming the path', async () => {
+    h = await harness('2026-04-17T16:30:00Z'); // Friday; default business hours Mon–Fri 09:00–17:00 UTC
+    const preview = await previewJob(h.test.workspace, weekdayJob({ schedule: '*/30 * * * *', active: 'business_hours' }));
+    expect(preview.active).toMatch(/^only business hours: Mon–Fri 09:00–17:00 \(UTC\)/);
+    expect(preview.next_runs).toEqual(['2026-04-20 09:00', '2026-04-20 09:30', '2026-04-20 10:00']);
+    await expect(previewJob(h.test.workspace, weekdayJob({ active: { days: ['funday'] } }))).rejects.toThrow(/active.*a day is mon, tue/);
+    await expect(previewJob(h.test.workspace, weekdayJob({ active: { hours: '18:00-08:00' } }))).rejects.toThrow(/hours are a range like "08:00-18:00"/);
+  });
+
   it('the preview of a weekdays cron without an active window says that thresholds and changes still act at any hour', async () => {
     h = await harness('2026-04-17T10:00:00Z');
     const cronOnly = weekdayJob() as Record<string, unknown>;
