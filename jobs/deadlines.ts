@@ -6,6 +6,7 @@ import { parseDuration } from '../objects/duration';
 import { type ObjectDefinition, tableName } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
 import type { JobDefinition, JobRule } from './job-schema';
+import { notMutedSql } from './mutes';
 import { ruleGuards } from './runner';
 
 /**
@@ -72,7 +73,8 @@ async function ruleCrossing(workspace: Workspace, job: JobDefinition, definition
   const shape = shapeOf(definition, rule.when, workspace, now, parameters, joins, { next: 0 });
   const timeLeaves = leaves(shape).filter((leaf) => leaf.kind === 'time');
   if (timeLeaves.length === 0) return undefined;
-  const guards = ruleGuards(job, definition, rule, parameters, entryIds);
+  // A muted entry has no deadline while muted: the scheduler evaluates it when the mute ends.
+  const guards = [...ruleGuards(job, definition, rule, parameters, entryIds), notMutedSql(workspace, definition, now, parameters)];
   // Tests every part of an `all` needs, and that time does not change, go in the WHERE, where they prune the scan.
   const required = shape.kind === 'all' ? shape.parts.filter((part): part is Extract<Shape, { kind: 'static' }> => part.kind === 'static') : [];
   guards.unshift(...required.map((part) => part.sql));

@@ -1,6 +1,7 @@
 // The .job.yaml format: a monitoring job is a schedule, an object and rules (a filter plus actions), zod-validated.
 import { z } from 'zod';
 import { canonicalFilterSchema, filterSchema } from '../objects/filter';
+import { activeInputSchema, activeSchema } from './active-hours';
 
 /** Who a notification goes to: the job's creator, everyone holding a role, or a person named by a field. */
 export const recipientSpecSchema = z
@@ -75,6 +76,7 @@ export const jobFileSchema = z
     description: z.string().optional(),
     schedule: z.string().trim().min(1).describe('cron ("*/30 * * * *") or "every 30 minutes" / "every 2 hours"'),
     timezone: z.string().trim().min(1).optional().describe('IANA time zone of the schedule; default the workspace\'s'),
+    active: activeSchema.optional(),
     object: z.string().trim().min(1),
     created_by: createdBySchema.optional(),
     enabled: z.boolean().default(true),
@@ -94,6 +96,7 @@ export const jobInputSchema = z.object({
   description: z.string().optional().describe('What the job watches for, in a sentence'),
   schedule: jobFileSchema.shape.schedule,
   timezone: jobFileSchema.shape.timezone,
+  active: activeInputSchema.optional(),
   object: z.string().describe('The object whose entries the rules test, e.g. support_tickets'),
   enabled: z.boolean().optional().describe('false to save the job paused; default true'),
   rules: z

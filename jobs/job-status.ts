@@ -1,8 +1,10 @@
 // Jobs with their state, for `escalator jobs list|show`, the agent's list_jobs and Telegram's /jobs: the file's keys,
-// the next fire times in the job's zone, the last run and whether it is failing.
+// the active window, the next fire times that will really happen (in the job's zone), the last run and whether it is
+// failing.
 import type { Workspace } from '../objects/workspace';
 import type { JobDefinition } from './job-schema';
-import { describeSchedule, nextRuns } from './schedule';
+import { activeWindowOf, nextActiveSlots } from './active-hours';
+import { describeSchedule, scheduleOf } from './schedule';
 import { ensureJobTables } from './tables';
 
 export interface JobState {
@@ -17,7 +19,9 @@ export interface JobState {
 
 export type JobWithState = JobDefinition & {
   schedule_description: string;
-  /** The next three fire times (ISO 8601, UTC), computed in the job's own time zone. */
+  /** When the job may act ("Mon–Fri 08:00–18:00 (Europe/Berlin)"), or null when always. */
+  active_description: string | null;
+  /** The next three fire times that will really happen (inside the active window; ISO 8601, UTC), in the job's own time zone. */
   next_runs: string[];
   state: JobState;
 };
@@ -51,10 +55,12 @@ export async function jobsWithState(workspace: Workspace, jobs: readonly JobDefi
   );
   return jobs.map((job) => {
     const row = states.get(job.name);
+    const window = activeWindowOf(job, workspace);
     return {
       ...job,
       schedule_description: describeSchedule(job, workspace.timeZone),
-      next_runs: job.enabled ? nextRuns(job, now, 3, workspace.timeZone).map((at) => at.toISOString()) : [],
+      active_description: window?.text ?? null,
+      next_runs: job.enabled ? nextActiveSlots(scheduleOf(job, workspace.timeZone), window, now, 3).map((at) => at.toISOString()) : [],
       state: {
         last_run_at: iso(row?.last_run_at),
         last_slot: iso(row?.last_slot),

@@ -11,6 +11,7 @@ import { readJob } from './job-files';
 import type { JobDefinition, JobRule } from './job-schema';
 import { insertMessages, wakeOutbox, type EnqueueInput } from './outbox';
 import { type Address, addressKey, resolveRecipients } from './recipients';
+import { notMutedSql } from './mutes';
 import { attachCalendar } from './sla-config';
 import { clearEvaluated, ensureJobTables, pendingFor } from './tables';
 
@@ -136,8 +137,8 @@ function rankSql(field: FieldDefinition, column: string, parameters: SqlParamete
 }
 
 /**
- * The WHERE (and joins) that select the entries a rule would fire on now: its filter, and the rule's own guards
- * (`ruleGuards`).
+ * The WHERE (and joins) that select the entries a rule would fire on now: its filter, the rule's own guards
+ * (`ruleGuards`), and no mute on the entry or the company it belongs to.
  */
 export function ruleCondition(
   workspace: Workspace,
@@ -149,7 +150,8 @@ export function ruleCondition(
   entryIds?: readonly string[],
 ): { where: string; joins: string[] } {
   const compiled = compileFilter(definition, rule.when, workspace.compileContext(now), parameters);
-  return { where: [compiled.where, ...ruleGuards(job, definition, rule, parameters, entryIds)].join(' AND '), joins: compiled.joins };
+  const guards = [...ruleGuards(job, definition, rule, parameters, entryIds), notMutedSql(workspace, definition, now, parameters)];
+  return { where: [compiled.where, ...guards].join(' AND '), joins: compiled.joins };
 }
 
 /**

@@ -4,6 +4,7 @@ import { Cron } from 'croner';
 import { EscalatorError } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
 import { isTimeZone } from '../objects/workspace-config';
+import { activeWindowOf, nextActiveSlots } from './active-hours';
 import type { JobDefinition } from './job-schema';
 
 /** A parsed schedule: cron slots, or a fixed interval counted from the Unix epoch (not a divisor of an hour/day). */
@@ -50,9 +51,20 @@ export function scheduleOf(job: Pick<JobDefinition, 'schedule' | 'timezone'>, de
   return parseSchedule(job.schedule, job.timezone ?? defaultTimeZone);
 }
 
-/** The next `count` fire times strictly after `from`. `job.timezone` unset means UTC unless `defaultTimeZone` says. */
-export function nextRuns(job: Pick<JobDefinition, 'schedule' | 'timezone'>, from: Date, count: number, defaultTimeZone = 'UTC'): Date[] {
-  return nextSlots(scheduleOf(job, defaultTimeZone), from, count);
+/**
+ * The next `count` fire times strictly after `from` that really happen (inside the job's active window, if it has
+ * one). `job.timezone` unset means UTC unless `defaultTimeZone` says. `active: business_hours` reads `workspace`'s
+ * business hours (without it, the default Monday–Friday 09:00–17:00).
+ */
+export function nextRuns(
+  job: Pick<JobDefinition, 'schedule' | 'timezone'> & Partial<Pick<JobDefinition, 'active'>>,
+  from: Date,
+  count: number,
+  defaultTimeZone = 'UTC',
+  workspace?: Pick<Workspace, 'timeZone' | 'config'>,
+): Date[] {
+  const window = activeWindowOf(job, workspace ?? ({ timeZone: job.timezone ?? defaultTimeZone, config: {} } as Pick<Workspace, 'timeZone' | 'config'>));
+  return nextActiveSlots(scheduleOf(job, defaultTimeZone), window, from, count);
 }
 
 export function nextSlots(schedule: Schedule, from: Date, count: number): Date[] {

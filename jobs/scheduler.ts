@@ -1,18 +1,22 @@
 // Runs jobs by themselves: at their schedule's slots, at the exact moment an entry crosses a threshold, at once when
 // entries change, and once at start — for a slot missed while down, or else for what changed or crossed a threshold
 // while down — before waiting for the next wake-up. One run of a job at a time; a failing job does not stop the
-// others and tells its creator once.
+// others and tells its creator once. A job with an active window runs only inside it: whatever came up while it was
+// quiet (a slot, a crossing, a change, a restart) waits and runs once when the window opens. Muted entries are left
+// alone by the runner; when a mute ends, the jobs on its object evaluate those entries at once.
 import type { Clock } from '../objects/clock';
 import { errorMessage } from '../objects/errors';
 import { formatTime } from '../objects/values';
 import type { EntryChange, Workspace } from '../objects/workspace';
+import { activeWindowOf, nextActiveSlots, type ActiveWindow } from './active-hours';
 import { nextCrossing } from './deadlines';
 import { loadJobsReport, onJobsChanged, readJob } from './job-files';
 import type { JobDefinition } from './job-schema';
 import { enqueueMessage } from './outbox';
 import { addressOfCreator } from './recipients';
 import { changedByJob, recordFailure, runJob, type JobRunResult, type RunTrigger } from './runner';
-import { lastSlotBetween, nextSlots, scheduleOf, type Schedule } from './schedule';
+import { entriesOfEndedMutes, nextMuteEnd, onMutesChanged, type MutedRef } from './mutes';
+import { lastSlotBetween, scheduleOf, type Schedule } from './schedule';
 import { ensureJobTables, releasePending } from './tables';
 import { realTimers, type Timers } from './timers';
 
@@ -38,11 +42,15 @@ interface Pending {
   slot?: Date;
   /** undefined = every entry; otherwise only these (changed entries). */
   entryIds?: Set<string>;
+  /** Runs even outside the job's active window (a run asked for by hand). */
+  force?: boolean;
 }
 
 interface ScheduledJob {
   job: JobDefinition;
   schedule: Schedule;
+  /** When the job may act; undefined = always. */
+  window: ActiveWindow | undefined;
   nextSlot: Date | undefined;
   deadline: Date | undefined;
   timer: unknown;
@@ -56,6 +64,10 @@ export interface ScheduledJobStatus {
   enabled: boolean;
   nextSlot: Date | undefined;
   nextDeadline: Date | undefined;
+  /** The job's active window in words, if it has one. */
+  active: string | undefined;
+  /** Set while the job is outside its window with a run waiting: when that run will happen. */
+  heldUntil: Date | undefined;
   running: boolean;
 }
 
@@ -73,6 +85,11 @@ export class Scheduler {
   private readonly unsubscribe: (() => void)[] = [];
   private started = false;
   private reloading: Promise<void> | undefined;
+  private muteTimer: unknown;
+  /** Work on mutes in flight (reading ended mutes, re-arming), so `idle()` waits for it. */
+  private muteWork: Promise<void> | undefined;
+  /** Mutes that ended up to here have been handed to the jobs. */
+  private mutesCheckedAt: Date | undefined;
   /** Runs finished since start, newest last (tests and `serve` output). */
   readonly history: (JobRunResult | { job: string; error: string; at: Date })[] = [];
 
@@ -101,13 +118,19 @@ export class Scheduler {
     this.started = true;
     this.unsubscribe.push(this.workspace.onEntriesChanged((changes) => this.entriesChanged(changes)));
     this.unsubscribe.push(onJobsChanged(this.workspace, ({ job }) => void this.reloadJob(job)));
+    this.unsubscribe.push(onMutesChanged(this.workspace, (event) => this.mutesChanged(event.ended)));
+    // The start runs evaluate every entry, so mutes that ended while down need nothing more.
+    this.mutesCheckedAt = this.clock.now();
     await this.reload();
+    await this.armMutes();
   }
 
   /** Stops timers and listeners; waits for runs in flight. */
   async stop(): Promise<void> {
     this.started = false;
     for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
+    if (this.muteTimer !== undefined) this.timers.clearTimeout(this.muteTimer);
+    this.muteTimer = undefined;
     for (const scheduled of this.jobs.values()) {
       if (scheduled.timer !== undefined) this.timers.clearTimeout(scheduled.timer);
       scheduled.timer = undefined;
@@ -119,7 +142,7 @@ export class Scheduler {
   /** Resolves when no run is in flight or waiting. */
   async idle(): Promise<void> {
     for (;;) {
-      const busy = [this.reloading, ...[...this.jobs.values()].map((scheduled) => scheduled.running)].filter((promise): promise is Promise<void> => promise !== undefined);
+      const busy = [this.reloading, this.muteWork, ...[...this.jobs.values()].map((scheduled) => scheduled.running)].filter((promise): promise is Promise<void> => promise !== undefined);
       if (busy.length === 0) return;
       await Promise.all(busy);
     }
@@ -132,6 +155,8 @@ export class Scheduler {
       enabled: scheduled.job.enabled,
       nextSlot: scheduled.nextSlot,
       nextDeadline: scheduled.deadline,
+      active: scheduled.window?.text,
+      heldUntil: scheduled.pending && scheduled.window && !scheduled.pending.force ? heldUntil(scheduled.window, this.clock.now()) : undefined,
       running: scheduled.running !== undefined,
     }));
   }
@@ -167,7 +192,7 @@ export class Scheduler {
   async runNow(name: string): Promise<void> {
     const scheduled = this.jobs.get(name);
     if (!scheduled) throw new Error(`job "${name}" is not scheduled`);
-    this.request(scheduled, { trigger: 'manual' });
+    this.request(scheduled, { trigger: 'manual', force: true });
     await this.idle();
   }
 
@@ -207,12 +232,14 @@ export class Scheduler {
     if (previous?.timer !== undefined) this.timers.clearTimeout(previous.timer);
     const now = this.clock.now();
     const schedule = scheduleOf(job, this.workspace.timeZone);
-    const scheduled: ScheduledJob = previous ?? { job, schedule, nextSlot: undefined, deadline: undefined, timer: undefined, running: undefined, pending: undefined };
+    const window = activeWindowOf(job, this.workspace);
+    const scheduled: ScheduledJob = previous ?? { job, schedule, window, nextSlot: undefined, deadline: undefined, timer: undefined, running: undefined, pending: undefined };
     const definitionChanged = previous !== undefined && JSON.stringify(previous.job) !== JSON.stringify(job);
     scheduled.job = job;
     scheduled.schedule = schedule;
+    scheduled.window = window;
     scheduled.timer = undefined;
-    scheduled.nextSlot = nextSlots(schedule, now, 1)[0];
+    scheduled.nextSlot = nextActiveSlots(schedule, window, now, 1)[0];
     this.jobs.set(job.name, scheduled);
     if (!job.enabled) {
       scheduled.pending = undefined;
@@ -233,10 +260,20 @@ export class Scheduler {
     this.arm(scheduled);
   }
 
-  /** Merges a run request into the job's queue and starts the queue if idle. */
+  /**
+   * Merges a run request into the job's queue and starts the queue if idle — unless the job is outside its active
+   * window: then the request waits, and the timer wakes the job when the window opens.
+   */
   private request(scheduled: ScheduledJob, request: Pending): void {
     this.merge(scheduled, request);
-    if (!scheduled.running) scheduled.running = this.drain(scheduled);
+    if (scheduled.running) return;
+    if (this.mayRun(scheduled)) scheduled.running = this.drain(scheduled);
+    else this.arm(scheduled);
+  }
+
+  /** Whether the job's waiting request may run now: inside its window, or forced. */
+  private mayRun(scheduled: ScheduledJob): boolean {
+    return !scheduled.window || scheduled.pending?.force === true || scheduled.window.isActive(this.clock.now());
   }
 
   /** Merges a run request into the job's queue (the queue itself runs it). */
@@ -246,6 +283,7 @@ export class Scheduler {
       scheduled.pending = { ...request, ...(request.entryIds ? { entryIds: new Set(request.entryIds) } : {}) };
     } else {
       if (triggerWeight[request.trigger] > triggerWeight[pending.trigger]) pending.trigger = request.trigger;
+      if (request.force) pending.force = true;
       if (request.slot && (!pending.slot || request.slot > pending.slot)) pending.slot = request.slot;
       if (!request.entryIds) delete pending.entryIds;
       else if (pending.entryIds) for (const id of request.entryIds) pending.entryIds.add(id);
@@ -255,6 +293,7 @@ export class Scheduler {
   private async drain(scheduled: ScheduledJob): Promise<void> {
     try {
       while (scheduled.pending && this.started) {
+        if (!this.mayRun(scheduled)) break;
         if (scheduled.pending.trigger === 'change' && this.gates.size > 0) {
           await Promise.all([...this.gates].map((gate) => gate()));
           if (!scheduled.pending || !this.started) break;
@@ -339,7 +378,8 @@ export class Scheduler {
     scheduled.timer = undefined;
     if (!this.started || !scheduled.job.enabled || scheduled.running) return;
     const now = this.clock.now().getTime();
-    const targets = [scheduled.nextSlot, scheduled.deadline].filter((at): at is Date => at !== undefined).map((at) => at.getTime());
+    const opens = scheduled.pending && scheduled.window ? heldUntil(scheduled.window, this.clock.now()) : undefined;
+    const targets = [scheduled.nextSlot, scheduled.deadline, opens].filter((at): at is Date => at !== undefined).map((at) => at.getTime());
     const target = Math.min(now + this.maxSleepMs, ...targets);
     scheduled.timer = this.timers.setTimeout(() => {
       scheduled.timer = undefined;
@@ -352,14 +392,84 @@ export class Scheduler {
     const now = this.clock.now();
     if (scheduled.nextSlot && now >= scheduled.nextSlot) {
       const slot = lastSlotBetween(scheduled.schedule, new Date(scheduled.nextSlot.getTime() - 1), now) ?? scheduled.nextSlot;
-      scheduled.nextSlot = nextSlots(scheduled.schedule, now, 1)[0];
+      scheduled.nextSlot = nextActiveSlots(scheduled.schedule, scheduled.window, now, 1)[0];
       if (scheduled.deadline && scheduled.deadline <= now) scheduled.deadline = undefined;
       this.request(scheduled, { trigger: 'schedule', slot });
     } else if (scheduled.deadline && now >= scheduled.deadline) {
       scheduled.deadline = undefined;
       this.request(scheduled, { trigger: 'deadline' });
+    } else if (scheduled.pending && !scheduled.running && this.mayRun(scheduled)) {
+      // The window opened: what came up while the job was quiet runs now, once.
+      scheduled.running = this.drain(scheduled);
     } else {
       this.arm(scheduled);
+    }
+  }
+
+  /** Arms the one mute timer at the earliest mute end still to come (at most maxSleepMs away). */
+  private async armMutes(): Promise<void> {
+    if (this.muteTimer !== undefined) this.timers.clearTimeout(this.muteTimer);
+    this.muteTimer = undefined;
+    if (!this.started) return;
+    const now = this.clock.now();
+    let next: Date | undefined;
+    try {
+      next = await nextMuteEnd(this.workspace.db, now);
+    } catch (error) {
+      this.log(`mutes: cannot read when the next one ends — ${errorMessage(error)}`);
+    }
+    if (!this.started) return;
+    const target = Math.min(now.getTime() + this.maxSleepMs, next?.getTime() ?? Infinity);
+    this.muteTimer = this.timers.setTimeout(() => {
+      this.muteTimer = undefined;
+      this.track(this.mutesEnded());
+    }, Math.max(0, target - now.getTime()));
+  }
+
+  /** Mutes whose end passed since the last look: their entries are evaluated at once. */
+  private async mutesEnded(): Promise<void> {
+    if (!this.started) return;
+    const since = this.mutesCheckedAt ?? this.clock.now();
+    const now = this.clock.now();
+    this.mutesCheckedAt = now;
+    await this.evaluateUnmuted(since, now, []);
+    await this.armMutes();
+  }
+
+  /** A mute was set, changed or lifted: lifted ones are evaluated at once, and the timer moves to the next end. */
+  private mutesChanged(ended: readonly MutedRef[]): void {
+    if (!this.started) return;
+    this.track(
+      (async () => {
+        if (ended.length > 0) await this.evaluateUnmuted(undefined, undefined, ended);
+        await this.armMutes();
+      })(),
+    );
+  }
+
+  /** Keeps mute work visible to `idle()` until it (and any work queued after it) is done; never rejects. */
+  private track(work: Promise<void>): void {
+    const previous = this.muteWork;
+    const next: Promise<void> = Promise.all([previous, work])
+      .then(() => undefined)
+      .catch((error: unknown) => this.log(`mutes: ${errorMessage(error)}`))
+      .finally(() => {
+        if (this.muteWork === next) this.muteWork = undefined;
+      });
+    this.muteWork = next;
+  }
+
+  /** Each enabled job evaluates the entries of its object that a mute ending in (since, now] — or `ended` — covered. */
+  private async evaluateUnmuted(since: Date | undefined, now: Date | undefined, ended: readonly MutedRef[]): Promise<void> {
+    for (const scheduled of this.jobs.values()) {
+      if (!scheduled.job.enabled) continue;
+      try {
+        const definition = this.workspace.object(scheduled.job.object);
+        const ids = await entriesOfEndedMutes(this.workspace, definition, since && now ? { since, now } : undefined, ended);
+        if (ids.length > 0) this.request(scheduled, { trigger: 'change', entryIds: new Set(ids) });
+      } catch (error) {
+        this.log(`job ${scheduled.job.name}: cannot find the entries whose mute ended — ${errorMessage(error)}`);
+      }
     }
   }
 
@@ -373,6 +483,11 @@ export class Scheduler {
       if (ids.size > 0) this.request(scheduled, { trigger: 'change', entryIds: ids });
     }
   }
+}
+
+/** When a job outside its window next may run (now, if it is inside). */
+function heldUntil(window: ActiveWindow, now: Date): Date | undefined {
+  return window.isActive(now) ? undefined : window.nextStart(now);
 }
 
 function slotOf(slot: Date | undefined): { slot?: Date } {

@@ -1,5 +1,5 @@
-// The jobs layer's tables: escalation ledger, run log, per-job state, the entries still to evaluate and the outbox,
-// created on first use.
+// The jobs layer's tables: escalation ledger, run log, per-job state, the entries still to evaluate, mutes and the
+// outbox, created on first use.
 import type { Database, Sql } from '../objects/database';
 import { insertRows } from '../objects/entries';
 
@@ -61,6 +61,17 @@ async function createTables(sql: Sql): Promise<void> {
     object VARCHAR NOT NULL,
     entry_id VARCHAR NOT NULL,
     queued_at TIMESTAMPTZ NOT NULL
+  )`);
+  // One row per muted entry (an entry, or a company covering its tickets): jobs leave it alone until `until`. A
+  // lifted mute keeps its row with `until` moved to the moment it was lifted.
+  await sql.run(`CREATE TABLE IF NOT EXISTS mutes (
+    object VARCHAR NOT NULL,
+    entry_id VARCHAR NOT NULL,
+    until TIMESTAMPTZ NOT NULL,
+    muted_by VARCHAR NOT NULL,
+    reason VARCHAR,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (object, entry_id)
   )`);
   await sql.run('CREATE SEQUENCE IF NOT EXISTS outbox_sequence');
   await sql.run(`CREATE TABLE IF NOT EXISTS outbox (

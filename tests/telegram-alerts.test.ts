@@ -8,6 +8,7 @@ import { PairingStore } from '../channels/telegram/pairings';
 import { TelegramService } from '../channels/telegram/service';
 import { SnoozeReminders } from '../channels/telegram/snooze-reminders';
 import { saveJob } from '../jobs/job-files';
+import { listMutes } from '../jobs/mutes';
 import { enqueueMessage, listOutbox, Outbox } from '../jobs/outbox';
 import { runJob } from '../jobs/runner';
 import { seedEscalationJob } from '../jobs/seed-job';
@@ -101,7 +102,7 @@ describe('escalation alerts in Telegram', () => {
     return answer;
   }
 
-  it("delivers the seed's alert with account context and four buttons, and stores the Telegram message id", async () => {
+  it("delivers the seed's alert with account context and its five buttons, and stores the Telegram message id", async () => {
     await runSeedJob();
     const alert = acmeAlert();
     expect(alert.text).toBe(
@@ -113,7 +114,7 @@ describe('escalation alerts in Telegram', () => {
         'Assigned to: (unassigned) — ACTION NEEDED',
       ].join('\n'),
     );
-    expect(alert.reply_markup!.inline_keyboard.map((row) => row.map((button) => button.text))).toEqual([['Acknowledge', 'Resolve'], ['Snooze 1 h', 'Escalate']]);
+    expect(alert.reply_markup!.inline_keyboard.map((row) => row.map((button) => button.text))).toEqual([['Acknowledge', 'Resolve'], ['Snooze 1 h', 'Escalate'], ['Mute 24h']]);
     const rows = await listOutbox(test.workspace);
     const row = rows.find((candidate) => candidate.text.includes("Acme Corp — 'Unable to export data'"))!;
     expect(row).toMatchObject({ state: 'sent', remoteId: String(alert.message_id), channel: 'telegram', recipient: String(lead) });
@@ -140,7 +141,7 @@ describe('escalation alerts in Telegram', () => {
     expect(edited.text).toContain("🚨 ESCALATION: Acme Corp — 'Unable to export data' (P1)");
     expect(edited.text).toContain('<b>✅ Acknowledged by Priya Patel at 10:05, assigned to Priya Patel</b>');
     expect(edited.text).toContain('Now: Escalated · first response 2026-04-14 10:05 · assigned to Priya Patel · Tier 2 - Engineering');
-    expect(edited.reply_markup!.inline_keyboard.flat().map((button) => button.text)).toEqual(['Resolve', 'Snooze 1 h', 'Escalate']);
+    expect(edited.reply_markup!.inline_keyboard.flat().map((button) => button.text)).toEqual(['Resolve', 'Snooze 1 h', 'Escalate', 'Mute 24h']);
 
     test.clock.advance(minute);
     const second = await press(alert, { data: alert.history[0]!.reply_markup!.inline_keyboard[0]![0]!.callback_data! });
@@ -156,7 +157,7 @@ describe('escalation alerts in Telegram', () => {
     const alert = acmeAlert();
     expect((await press(alert, 'Escalate')).text).toBe('⬆️ Escalated to Tier 3 - Executive by Priya Patel at 10:00');
     expect(await acmeTicket()).toMatchObject({ 'Escalation Tier': 'Tier 3 - Executive', Status: 'Escalated' });
-    expect(fake.message(lead, alert.message_id).reply_markup!.inline_keyboard.flat().map((button) => button.text)).toEqual(['Acknowledge', 'Resolve', 'Snooze 1 h']);
+    expect(fake.message(lead, alert.message_id).reply_markup!.inline_keyboard.flat().map((button) => button.text)).toEqual(['Acknowledge', 'Resolve', 'Snooze 1 h', 'Mute 24h']);
 
     test.clock.advance(20 * minute);
     expect((await press(alert, 'Resolve')).text).toBe('✔️ Resolved by Priya Patel at 10:20');
@@ -183,9 +184,23 @@ describe('escalation alerts in Telegram', () => {
     const reminder = fake.botMessages(lead).at(-1)!;
     expect(fake.botMessages(lead)).toHaveLength(before + 1);
     expect(reminder.text).toMatch(/^⏰ Reminder \(snoozed by Priya Patel\):\n🚨 ESCALATION: Acme Corp/);
-    expect(reminder.reply_markup!.inline_keyboard.flat()).toHaveLength(4);
+    expect(reminder.reply_markup!.inline_keyboard.flat()).toHaveLength(5);
     await timers.advance(3 * 60 * minute);
     expect(fake.botMessages(lead)).toHaveLength(before + 1);
+  });
+
+  it('Mute 24h mutes the ticket for a day, says until when, and a second press says it already is', async () => {
+    await runSeedJob();
+    await startBot();
+    const alert = acmeAlert();
+    const data = alert.reply_markup!.inline_keyboard.flat().find((button) => button.text === 'Mute 24h')!.callback_data!;
+    expect((await press(alert, 'Mute 24h')).text).toBe('🔕 Muted by Priya Patel at 10:00 until 2026-04-15 10:00: no job acts on it or alerts until then');
+    const ticket = await acmeTicket();
+    expect(await listMutes(test.workspace)).toEqual([
+      expect.objectContaining({ object: 'support_tickets', entryId: ticket.id, until: new Date('2026-04-15T10:00:00Z'), by: expect.stringContaining('Priya Patel') }),
+    ]);
+    expect(fake.message(lead, alert.message_id).reply_markup!.inline_keyboard.flat().map((button) => button.text)).not.toContain('Mute 24h');
+    expect((await press(alert, { data })).text).toBe('Already muted until 2026-04-15 10:00.');
   });
 
   it('ignores buttons pressed in an unpaired chat and buttons that belong to another message', async () => {

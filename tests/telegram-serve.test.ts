@@ -63,7 +63,7 @@ describe('escalator serve with a Telegram bot', () => {
     const run = await escalator('jobs', 'run', 'support-escalation');
     expect(run.code).toBe(0);
     const alert = await fake.waitFor(() => fake.botMessages(lead).find((message) => message.text?.includes("Acme Corp — 'Unable to export data' (P1)")), 20_000);
-    expect(alert.reply_markup!.inline_keyboard.flat().map((button) => button.text)).toEqual(['Acknowledge', 'Resolve', 'Snooze 1 h', 'Escalate']);
+    expect(alert.reply_markup!.inline_keyboard.flat().map((button) => button.text)).toEqual(['Acknowledge', 'Resolve', 'Snooze 1 h', 'Escalate', 'Mute 24h']);
     const outbox = await escalator('outbox', '--json');
     expect(outbox.stdout).toContain(`"remoteId": "${alert.message_id}"`);
 

@@ -28,9 +28,9 @@ async function call(name: string, input: unknown): Promise<Record<string, unknow
 }
 
 describe('tools', () => {
-  it('every tool has a described object schema the model can read, and the seventeen of DESIGN.md are there', () => {
+  it('every tool has a described object schema the model can read, and the seventeen of DESIGN.md and mute are there', () => {
     expect(toolbox.definitions.map((tool) => tool.name).sort()).toEqual(
-      ['add_fields', 'create_entries', 'create_object', 'create_view', 'delete_job', 'describe_workspace', 'find_entries', 'list_jobs', 'query', 'read_document', 'render_chart', 'run_job', 'schedule_job', 'send_message', 'show_job', 'sla_status', 'update_entries', 'update_job', 'write_document'],
+      ['add_fields', 'create_entries', 'create_object', 'create_view', 'delete_job', 'describe_workspace', 'find_entries', 'list_jobs', 'mute', 'query', 'read_document', 'render_chart', 'run_job', 'schedule_job', 'send_message', 'show_job', 'sla_status', 'update_entries', 'update_job', 'write_document'],
     );
     for (const tool of createTools({ workspace: test.workspace })) {
       const schema = toolJsonSchema(tool);

@@ -9,6 +9,7 @@ import { deleteJobTool } from './delete-job';
 import { describeWorkspaceTool } from './describe-workspace';
 import { findEntriesTool } from './find-entries';
 import { listJobsTool } from './list-jobs';
+import { muteTool } from './mute';
 import { queryTool } from './query';
 import { readDocumentTool } from './read-document';
 import { renderChartTool } from './render-chart';
@@ -46,6 +47,7 @@ export function createTools(options: ToolDependencies): AnyTool[] {
     updateJobTool(deps),
     deleteJobTool(deps),
     runJobTool(deps),
+    muteTool(deps),
     writeDocumentTool(deps),
     readDocumentTool(deps),
     slaStatusTool(deps),

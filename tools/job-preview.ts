@@ -8,8 +8,9 @@ import type { Workspace } from '../objects/workspace';
 import { jobNames, validateJob } from '../jobs/job-files';
 import type { JobDefinition } from '../jobs/job-schema';
 import { runJob } from '../jobs/runner';
-import { describeSchedule, nextRuns } from '../jobs/schedule';
-import { ruleWords } from './job-words';
+import { activeWindowOf, nextActiveSlots } from '../jobs/active-hours';
+import { describeSchedule, scheduleOf } from '../jobs/schedule';
+import { activeWords, ruleWords, scheduleOnlyNote } from './job-words';
 
 export interface RulePreview {
   rule: string;
@@ -22,6 +23,9 @@ export interface RulePreview {
 export interface JobPreview {
   job: JobDefinition;
   schedule: string;
+  /** When the job may act, in words ("only Mon–Fri 08:00–18:00 (Europe/Berlin)"), or null when always. */
+  active: string | null;
+  /** The next runs that will really happen (inside the active window). */
   next_runs: string[];
   replaces_existing: boolean;
   rules: RulePreview[];
@@ -45,7 +49,8 @@ export async function previewJob(workspace: Workspace, data: unknown): Promise<J
   return {
     job,
     schedule: describeSchedule(job, workspace.timeZone),
-    next_runs: nextRuns(job, now, 3, workspace.timeZone).map((at) => formatTime(at, zone)),
+    active: activeWords(activeWindowOf(job, workspace)),
+    next_runs: nextActiveSlots(scheduleOf(job, workspace.timeZone), activeWindowOf(job, workspace), now, 3).map((at) => formatTime(at, zone)),
     replaces_existing: jobNames(workspace).includes(job.name),
     rules,
   };
@@ -67,6 +72,9 @@ export function previewText(preview: JobPreview, options: { saved: boolean }): s
       ? `Saved job "${job.name}" (jobs/${job.name}.job.yaml) on ${job.object}, ${preview.schedule}.`
       : `Here is the job I would save as "${job.name}"${preview.replaces_existing ? ' (it replaces the job of that name)' : ''}: on ${job.object}, ${preview.schedule}.`,
   ];
+  if (preview.active) lines.push(`It acts ${preview.active}.`);
+  const note = scheduleOnlyNote(job);
+  if (note) lines.push(note);
   preview.rules.forEach((rule, index) => lines.push(`${index + 1}. ${rule.rule}: ${rule.says}`));
   lines.push(`Next runs: ${preview.next_runs.join(', ')}.`);
   const total = preview.rules.reduce((sum, rule) => sum + rule.count, 0);

@@ -2,6 +2,7 @@
 import { type Condition, type Filter, isCondition } from '../objects/filter';
 import { formatDuration } from '../objects/duration';
 import { parseDuration } from '../objects/duration';
+import type { ActiveWindow } from '../jobs/active-hours';
 import type { JobAction, JobDefinition, JobRule } from '../jobs/job-schema';
 
 /** "Priority is P1 - Critical, no First Response Date, Opened Date more than 30 minutes ago". */
@@ -83,6 +84,26 @@ export function recipientWords(spec: string): string {
 /** "If Priority is P1 - Critical, …: escalate to …, notify you …". */
 export function ruleWords(rule: JobRule): string {
   return `${filterWords(rule.when)} → ${rule.then.map(actionWords).join('; ')}`;
+}
+
+/** "only Mon–Fri 08:00–18:00 (Europe/Berlin); outside it …", or null for a job active all the time. */
+export function activeWords(window: ActiveWindow | undefined): string | null {
+  if (!window) return null;
+  return `only ${window.text}; outside it nothing runs or alerts, and what comes up then is handled once when it opens`;
+}
+
+/**
+ * A cron that names days or hours ("0 9 * * 1-5") only times the safety-net runs: said back when the job has no
+ * active window, because deadlines and changes are still acted on at any hour ("pause on weekends" needs `active`).
+ */
+export function scheduleOnlyNote(job: Pick<JobDefinition, 'schedule' | 'active'>): string | null {
+  if (job.active !== undefined) return null;
+  const parts = job.schedule.trim().split(/\s+/);
+  if (parts.length !== 5) return null;
+  const [, hour, , , dayOfWeek] = parts as [string, string, string, string, string];
+  const limited = dayOfWeek !== '*' || !/^(\*|\*\/\d+)$/.test(hour);
+  if (!limited) return null;
+  return 'The schedule only times the regular checks: thresholds crossed and tickets changed are still acted on (and alerted) at any hour and on any day. To keep the job quiet outside those times, give it an active window (e.g. active: { days: [mon, tue, wed, thu, fri] }).';
 }
 
 export function jobSummaryLine(job: JobDefinition): string {

@@ -66,6 +66,7 @@ export const jobsCommand: Command = {
               object: job.object,
               rules: job.rules.length,
               schedule: job.schedule_description,
+              active: job.active_description ?? 'always',
               'next runs': job.next_runs.map((at) => formatTime(new Date(at), job.timezone ?? workspace.timeZone).slice(11)).join(', '),
               'last run': job.state.last_run_at ? formatTime(new Date(job.state.last_run_at), workspace.timeZone) : 'never',
               state: job.state.failing ? `failing: ${job.state.last_error}` : 'ok',
@@ -83,6 +84,7 @@ export const jobsCommand: Command = {
         const lines = [
           `${job!.name}${job!.enabled ? '' : ' (disabled)'} — ${job!.object}, ${job!.schedule_description}`,
           ...(job!.description ? [job!.description] : []),
+          `active: ${job!.active_description ?? 'always'}${job!.active_description ? ' (outside it nothing runs or alerts; what came up runs once when it opens)' : ''}`,
           `next runs: ${job!.next_runs.map((at) => formatTime(new Date(at), job!.timezone ?? workspace.timeZone)).join(', ') || '—'} (${job!.timezone})`,
           `fired on ${job!.state.fired} entr${job!.state.fired === 1 ? 'y' : 'ies'} in ${job!.state.runs} run${job!.state.runs === 1 ? '' : 's'}${job!.state.failing ? `; failing: ${job!.state.last_error}` : ''}`,
           '',

@@ -1,5 +1,5 @@
 // What the alert buttons do, by code and never by the model: Acknowledge (first response now, assignee if none),
-// Resolve, Snooze 1 h, Escalate (next tier). Each checks the ticket's current state first, so a second press or a
+// Resolve, Snooze 1 h, Escalate (next tier), Mute 24h (no job acts on or alerts about the ticket for a day). Each checks the ticket's current state first, so a second press or a
 // press on a stale alert changes nothing and says why; changes go through updateEntries (history recorded, jobs
 // re-evaluate the entry), the action is logged, all in one transaction.
 import type { Database, Sql } from '../../objects/database';
@@ -7,9 +7,12 @@ import { getEntry, updateEntries, type FieldValues } from '../../objects/entries
 import { findField, type ObjectDefinition } from '../../objects/object-schema';
 import { formatTime } from '../../objects/values';
 import type { Workspace } from '../../objects/workspace';
+import { listMutes, muteEntry } from '../../jobs/mutes';
+import { ensureJobTables } from '../../jobs/tables';
 import type { AlertAction } from './alert-keyboard';
 
 export const snoozeMs = 60 * 60 * 1000;
+export const muteMs = 24 * 60 * 60 * 1000;
 const closedStatuses = ['Resolved', 'Closed'];
 
 export interface AlertRef {
@@ -55,6 +58,7 @@ export async function ensureAlertTables(db: Database): Promise<void> {
 /** Performs one button's action on the alert's entry, or says why it does nothing. */
 export async function performAlertAction(workspace: Workspace, alert: AlertRef, action: AlertAction, actor: Actor): Promise<ActionOutcome> {
   await ensureAlertTables(workspace.db);
+  await ensureJobTables(workspace.db);
   return workspace.db.transaction(async (sql) => {
     const definition = workspace.object(alert.object);
     const entry = await getEntry(workspace, definition.name, alert.entryId);
@@ -113,6 +117,14 @@ export async function performAlertAction(workspace: Workspace, alert: AlertRef, 
         outcome = { done: true, summary: `⏰ Snoozed by ${actor.name} at ${at} until ${formatTime(until, workspace.timeZone).slice(11)}` };
         break;
       }
+      case 'mute': {
+        const [muted] = await sql.query<{ until: Date }>(`SELECT until FROM mutes WHERE object = $1 AND entry_id = $2 AND until > $3::TIMESTAMPTZ`, [definition.name, alert.entryId, now]);
+        if (muted) return { done: false, reason: `Already muted until ${formatTime(muted.until, workspace.timeZone)}.` };
+        const until = new Date(now.getTime() + muteMs);
+        await muteEntry(workspace, { object: definition.name, entry: alert.entryId, until, by: actor.by, reason: `Mute 24h on alert ${alert.alertId}` }, sql);
+        outcome = { done: true, summary: `🔕 Muted by ${actor.name} at ${at} until ${formatTime(until, workspace.timeZone)}: no job acts on it or alerts until then` };
+        break;
+      }
     }
     await sql.run(`INSERT INTO telegram_alert_actions VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7)`, [
       alert.alertId, definition.name, alert.entryId, action, actor.name, now, outcome.summary,
@@ -139,6 +151,8 @@ export async function offeredActions(workspace: Workspace, alert: AlertRef): Pro
   if (!snoozed) offered.push('snooze');
   const tiers = findField(definition, 'Escalation Tier')?.options ?? [];
   if (tiers.length && entry['Escalation Tier'] !== tiers.at(-1)) offered.push('escalate');
+  const now = workspace.clock.now();
+  if (!(await listMutes(workspace, now)).some((mute) => mute.object === definition.name && mute.entryId === alert.entryId)) offered.push('mute');
   return offered;
 }
 

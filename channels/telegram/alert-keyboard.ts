@@ -2,10 +2,10 @@
 // 64 bytes, as Telegram requires).
 import type { InlineKeyboardMarkup } from 'grammy/types';
 
-export const alertActions = ['ack', 'resolve', 'snooze', 'escalate'] as const;
+export const alertActions = ['ack', 'resolve', 'snooze', 'escalate', 'mute'] as const;
 export type AlertAction = (typeof alertActions)[number];
 
-const labels: Record<AlertAction, string> = { ack: 'Acknowledge', resolve: 'Resolve', snooze: 'Snooze 1 h', escalate: 'Escalate' };
+const labels: Record<AlertAction, string> = { ack: 'Acknowledge', resolve: 'Resolve', snooze: 'Snooze 1 h', escalate: 'Escalate', mute: 'Mute 24h' };
 
 /** The buttons for an alert; `offered` leaves out actions that no longer make sense (none once resolved). */
 export function alertKeyboard(alertId: string, offered: readonly AlertAction[] = alertActions): InlineKeyboardMarkup | undefined {

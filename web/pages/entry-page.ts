@@ -29,7 +29,7 @@ export interface EntryPageContext {
   notice?: { text: string; error: boolean };
 }
 
-const actionLabels: Record<AlertAction, string> = { ack: 'Acknowledge', resolve: 'Resolve', snooze: 'Snooze 1 h', escalate: 'Escalate' };
+const actionLabels: Record<AlertAction, string> = { ack: 'Acknowledge', resolve: 'Resolve', snooze: 'Snooze 1 h', escalate: 'Escalate', mute: 'Mute 24h' };
 
 export function renderEntryPage(context: EntryPageContext): SafeHtml {
   const { definition, entry, timeZone } = context;
