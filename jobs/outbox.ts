@@ -1,16 +1,20 @@
 // The outbox: messages committed with the change that caused them, then delivered per channel by registered
-// deliverers — in order per recipient, with retries and backoff on the injected clock, an idempotency key each.
+// deliverers — in order per recipient, paced per recipient, an idempotency key each. A message is marked "sending"
+// before it leaves and "sent" right after, on the outbox's own connection, so the only message that can reach a
+// person twice is one a dead process was sending, and that one goes again marked as such.
 import type { Clock } from '../objects/clock';
-import type { Sql } from '../objects/database';
+import type { Database, Sql } from '../objects/database';
 import { errorMessage } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
+import { groupAlertStorms, type PreparedMessage } from './outbox-digest';
+import { DeliveryPacer } from './outbox-pacing';
 import type { Address } from './recipients';
 import { ensureJobTables } from './tables';
 import { realTimers, type Timers } from './timers';
 
 /** What a message is about, for channels that attach controls (Telegram's Acknowledge/Resolve/Snooze/Escalate). */
 export interface MessagePayload {
-  kind: 'alert' | 'message' | 'job_failure' | (string & {});
+  kind: 'alert' | 'digest' | 'message' | 'job_failure' | (string & {});
   object?: string;
   entryId?: string;
   job?: string;
@@ -18,7 +22,16 @@ export interface MessagePayload {
   [key: string]: unknown;
 }
 
-export type MessageState = 'pending' | 'sent' | 'failed';
+/**
+ * pending → sending (attempt recorded) → sent | pending (retry) | failed. `covered`: an alert of a storm that went
+ * out inside a digest message (`coveredBy`) instead of on its own.
+ */
+export type MessageState = 'pending' | 'sending' | 'sent' | 'failed' | 'covered';
+
+export const messageStates: readonly MessageState[] = ['pending', 'sending', 'sent', 'failed', 'covered'];
+
+/** The line put above a message that a process died while sending. */
+export const resentNotice = '↻ Sent again after a restart — you may have seen this already.';
 
 /** One outgoing message as a deliverer receives it. */
 export interface OutboxMessage {
@@ -28,20 +41,33 @@ export interface OutboxMessage {
   channel: string;
   recipient: string;
   recipientName: string | null;
+  /** What to send; starts with `resentNotice` when `resentAfterRestart`. */
   text: string;
   payload: MessagePayload;
   createdAt: Date;
   /** Delivery attempts before this one. */
   attempts: number;
+  /** A process died while sending it: the person may have it already. */
+  resentAfterRestart: boolean;
 }
 
-/** Sends messages of one channel. Throw RetryableDeliveryError for 5xx/network, PermanentDeliveryError otherwise. */
+/** Sends messages of one channel. Throw RetryableDeliveryError for 5xx/429/network, PermanentDeliveryError otherwise. */
 export interface Deliverer {
   channel: string;
   deliver(message: OutboxMessage): Promise<{ remoteId?: string }>;
+  /**
+   * A cheap call that succeeds once the channel works again (Telegram's getMe). While a channel is failing only the
+   * probe is tried; without one, the oldest waiting message is the probe.
+   */
+  probe?(): Promise<void>;
+  /** The least time between two messages to one recipient (Telegram: ~1 s in a private chat, 3 s in a group). */
+  spacingMs?(recipient: string): number;
 }
 
-/** A failure worth retrying later (5xx, 429, network). `retryAfterMs` overrides the backoff when the remote says. */
+/**
+ * A failure worth retrying later (5xx, 429, network). `retryAfterMs` (a 429's retry_after) holds this recipient for
+ * that long; without it the whole channel is treated as failing and probed.
+ */
 export class RetryableDeliveryError extends Error {
   override name = 'RetryableDeliveryError';
   constructor(
@@ -79,12 +105,17 @@ export async function enqueueMessage(workspace: Workspace, input: EnqueueInput):
   return id;
 }
 
-/** Inserts messages with one statement; keys already present are skipped. Returns the ids inserted (or undefined). */
+/**
+ * Inserts messages; keys already present are skipped. Alerts of one job run (`payload.runId`) to one recipient past
+ * workspace.yaml `alerts.digest_after` are stored as covered by one digest message. Returns the ids inserted (or
+ * undefined), covered alerts included.
+ */
 export async function insertMessages(sql: Sql, workspace: Workspace, inputs: readonly EnqueueInput[]): Promise<(string | undefined)[]> {
   if (inputs.length === 0) return [];
   const now = workspace.clock.now();
-  const rows = inputs.map((input) => {
+  const rows: PreparedMessage[] = inputs.map((input) => {
     const id = `m_${workspace.ids()}`;
+    const payload = input.payload ?? { kind: 'message' };
     return {
       id,
       key: input.idempotencyKey ?? id,
@@ -92,7 +123,10 @@ export async function insertMessages(sql: Sql, workspace: Workspace, inputs: rea
       recipient: input.to.recipient,
       name: input.to.name ?? null,
       text: input.text,
-      payload: JSON.stringify(input.payload ?? { kind: 'message' }),
+      payload,
+      state: 'pending',
+      runId: payload.kind === 'alert' && typeof payload.runId === 'string' ? payload.runId : null,
+      coveredBy: null,
     };
   });
   const existing = new Set(
@@ -107,14 +141,19 @@ export async function insertMessages(sql: Sql, workspace: Workspace, inputs: rea
     existing.add(row.key);
     return true;
   });
-  for (let start = 0; start < fresh.length; start += 5000) {
-    const chunk = fresh.slice(start, start + 5000).map((row) => [row.id, row.key, row.channel, row.recipient, row.name, row.text, row.payload]);
+  const storm = await groupAlertStorms(sql, workspace, fresh);
+  const all = [...fresh, ...storm.digests];
+  for (let start = 0; start < all.length; start += 5000) {
+    const chunk = all
+      .slice(start, start + 5000)
+      .map((row) => [row.id, row.key, row.channel, row.recipient, row.name, row.text, JSON.stringify(row.payload), row.state, row.runId, row.coveredBy]);
     await sql.run(
-      `INSERT INTO outbox (id, idempotency_key, channel, recipient, recipient_name, text, payload, created_at, next_attempt_at)
-       SELECT r[1], r[2], r[3], r[4], r[5], r[6], r[7], $2::TIMESTAMPTZ, $2::TIMESTAMPTZ FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r)`,
+      `INSERT INTO outbox (id, idempotency_key, channel, recipient, recipient_name, text, payload, state, run_id, covered_by, created_at, next_attempt_at)
+       SELECT r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], $2::TIMESTAMPTZ, $2::TIMESTAMPTZ FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r)`,
       [JSON.stringify(chunk), now],
     );
   }
+  await storm.finish();
   const inserted = new Set(fresh.map((row) => row.id));
   return rows.map((row) => (inserted.has(row.id) ? row.id : undefined));
 }
@@ -130,34 +169,49 @@ export interface OutboxOptions {
   timers?: Timers;
   deliverers?: Deliverer[];
   log?: (line: string) => void;
-  /** First retry after this long, doubling up to `maxBackoffMs`. */
+  /** After a failure, the recipient (and a failing channel's probe) waits this long, doubling up to `maxBackoffMs`. */
   baseBackoffMs?: number;
+  /** Default 30 s: a recovered channel is noticed within this long. */
   maxBackoffMs?: number;
-  /** After this many failed attempts a retryable failure becomes permanent. */
+  /** After this many failed attempts of one message a retryable failure becomes permanent. Default 100. */
   maxAttempts?: number;
+  /**
+   * Where attempts and outcomes are written and due messages read. Default: the outbox's own connection to the
+   * workspace database, so recording a delivery never waits behind a job run or ingestion holding the main one.
+   */
+  recorder?: Sql;
 }
 
 /** One row of `escalator outbox`. */
-export interface OutboxRow {
-  id: string;
-  idempotencyKey: string;
-  channel: string;
-  recipient: string;
-  recipientName: string | null;
-  text: string;
-  payload: MessagePayload;
+export interface OutboxRow extends OutboxMessage {
   state: MessageState;
-  attempts: number;
-  createdAt: Date;
   nextAttemptAt: Date | null;
   deliveredAt: Date | null;
   remoteId: string | null;
   lastError: string | null;
+  /** How often it was sent again because a process died while sending it. */
+  restartResends: number;
+  /** The digest message that carried this alert. */
+  coveredBy: string | null;
 }
+
+/** An outcome the recorder could not write yet (disk full, I/O error): retried as a record, never as a send. */
+interface UnrecordedOutcome {
+  message: OutboxMessage;
+  statement: string;
+  params: unknown[];
+  /** Whether it says the message went out (then the recipient's next message may go). */
+  sent: boolean;
+  failures: number;
+  retryAt: number;
+}
+
+/** Ids being sent by any outbox in this process, per database file: a restart recovery must leave them alone. */
+const sendingHere = new Map<string, Set<string>>();
 
 /**
  * Delivers queued messages. Per (channel, recipient) only the oldest pending message is tried, so messages to one
- * recipient leave in order; a message waiting for its retry holds back the later ones to the same recipient.
+ * recipient leave in order; recipients are independent of each other (one held by a 429 holds no other).
  */
 export class Outbox {
   private readonly workspace: Workspace;
@@ -165,13 +219,18 @@ export class Outbox {
   private readonly timers: Timers;
   private readonly deliverers = new Map<string, Deliverer>();
   private readonly log: (line: string) => void;
-  private readonly baseBackoffMs: number;
-  private readonly maxBackoffMs: number;
   private readonly maxAttempts: number;
+  private readonly pacer: DeliveryPacer;
+  private readonly injectedRecorder: Sql | undefined;
+  private connection: Database | undefined;
   private running = false;
+  private draining = 0;
+  private recovered = false;
   private pass: Promise<void> | undefined;
   private again = false;
   private timer: unknown;
+  private readonly workers = new Set<Promise<void>>();
+  private readonly unrecorded = new Map<string, UnrecordedOutcome>();
   private readonly kick = () => this.wake();
 
   constructor(options: OutboxOptions) {
@@ -179,9 +238,9 @@ export class Outbox {
     this.clock = options.clock ?? options.workspace.clock;
     this.timers = options.timers ?? realTimers;
     this.log = options.log ?? (() => undefined);
-    this.baseBackoffMs = options.baseBackoffMs ?? 5_000;
-    this.maxBackoffMs = options.maxBackoffMs ?? 10 * 60_000;
-    this.maxAttempts = options.maxAttempts ?? 20;
+    this.maxAttempts = options.maxAttempts ?? 100;
+    this.pacer = new DeliveryPacer({ baseBackoffMs: options.baseBackoffMs ?? 5_000, maxBackoffMs: options.maxBackoffMs ?? 30_000 });
+    this.injectedRecorder = options.recorder;
     for (const deliverer of options.deliverers ?? []) this.deliverers.set(deliverer.channel, deliverer);
   }
 
@@ -196,9 +255,9 @@ export class Outbox {
     return [...this.deliverers.keys()];
   }
 
-  /** Starts delivering: now, whenever a message is queued, and when a retry falls due. */
+  /** Starts delivering: now, whenever a message is queued, and when a retry or a paced message falls due. */
   async start(): Promise<void> {
-    await ensureJobTables(this.workspace.db);
+    await this.open();
     this.running = true;
     let set = kickers.get(this.workspace);
     if (!set) kickers.set(this.workspace, (set = new Set()));
@@ -206,29 +265,61 @@ export class Outbox {
     this.wake();
   }
 
-  /** Stops waking; waits for the delivery pass in flight. */
+  /** Stops waking; waits for the deliveries in flight, then closes its connection. */
   async stop(): Promise<void> {
     this.running = false;
     kickers.get(this.workspace)?.delete(this.kick);
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
-    await this.pass;
+    await this.idle();
+    if (this.unrecorded.size > 0) this.log(`outbox: ${this.unrecorded.size} delivery record(s) could not be written; those messages will be sent again, marked, after a restart`);
+    this.close();
   }
 
-  /** Resolves when no delivery pass is running or requested (tests, shutdown). */
+  /** Resolves when no delivery is running or requested (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.pass) await this.pass;
+    for (;;) {
+      if (this.pass) await this.pass;
+      else if (this.workers.size > 0) await Promise.all([...this.workers]);
+      else return;
+    }
   }
 
   /** Delivers everything due now, whether started or not; resolves when done. */
   async drain(): Promise<void> {
+    await this.open();
+    this.draining += 1;
+    try {
+      this.wake(true);
+      await this.idle();
+    } finally {
+      this.draining -= 1;
+      if (!this.running && this.draining === 0) this.close();
+    }
+  }
+
+  private async open(): Promise<void> {
     await ensureJobTables(this.workspace.db);
-    this.wake(true);
-    await this.idle();
+    if (!this.injectedRecorder && !this.connection) this.connection = await this.workspace.db.connectAnother();
+  }
+
+  private close(): void {
+    this.connection?.close();
+    this.connection = undefined;
+  }
+
+  private get sql(): Sql {
+    return this.injectedRecorder ?? this.connection ?? this.workspace.db;
+  }
+
+  private get inFlight(): Set<string> {
+    let set = sendingHere.get(this.workspace.db.path);
+    if (!set) sendingHere.set(this.workspace.db.path, (set = new Set()));
+    return set;
   }
 
   private wake(force = false): void {
-    if (!this.running && !force) return;
+    if (!this.running && this.draining === 0 && !force) return;
     if (this.pass) {
       this.again = true;
       return;
@@ -237,9 +328,8 @@ export class Outbox {
       try {
         do {
           this.again = false;
-          await this.deliverDue();
+          await this.scan();
         } while (this.again);
-        await this.armRetryTimer();
       } catch (error) {
         this.log(`outbox: ${errorMessage(error)}`);
       } finally {
@@ -248,69 +338,185 @@ export class Outbox {
     })();
   }
 
-  private async deliverDue(): Promise<void> {
+  /** One look at the queue: retries records, probes failing channels, starts every recipient that may send now. */
+  private async scan(): Promise<void> {
+    const now = this.clock.now().getTime();
+    let next = Number.POSITIVE_INFINITY;
+    for (const outcome of [...this.unrecorded.values()]) {
+      if (outcome.retryAt <= now) await this.writeOutcome(outcome);
+      if (this.unrecorded.has(outcome.message.id)) next = Math.min(next, outcome.retryAt);
+    }
     const channels = [...this.deliverers.keys()];
-    if (channels.length === 0) return;
-    for (;;) {
-      const now = this.clock.now();
-      const heads = await this.workspace.db.query<Record<string, unknown>>(
-        `SELECT * FROM (
-           SELECT *, row_number() OVER (PARTITION BY channel, recipient ORDER BY sequence) AS position
-           FROM outbox WHERE state = 'pending' AND channel IN (SELECT unnest(from_json($1, '["VARCHAR"]')))
-         ) WHERE position = 1 AND next_attempt_at <= $2::TIMESTAMPTZ ORDER BY sequence LIMIT 100`,
-        [JSON.stringify(channels), now],
-      );
-      if (heads.length === 0) return;
-      // Different recipients are independent: deliver their heads concurrently, each recipient's in order.
-      await Promise.all(heads.map((row) => this.deliverOne(rowToMessage(row))));
+    if (channels.length === 0) return this.arm(next);
+    if (!this.recovered) await this.recoverInterrupted();
+    for (const channel of channels) {
+      const probe = this.deliverers.get(channel)!.probe;
+      if (probe && this.pacer.probeDue(channel, now)) this.track(this.runProbe(channel, probe));
+    }
+    const heads = await this.sql.query<Record<string, unknown>>(
+      `SELECT * FROM (
+         SELECT *, row_number() OVER (PARTITION BY channel, recipient ORDER BY sequence) AS position
+         FROM outbox WHERE state = 'pending' AND channel IN (SELECT unnest(from_json($1, '["VARCHAR"]')))
+       ) WHERE position = 1 ORDER BY sequence`,
+      [JSON.stringify(channels)],
+    );
+    const held = new Set([...this.unrecorded.values()].filter((outcome) => !outcome.sent).map((outcome) => recipientKey(outcome.message)));
+    for (const row of heads) {
+      const message = rowToMessage(row);
+      const key = recipientKey(message);
+      if (held.has(key) || this.pacer.busy(key)) continue;
+      const deliverer = this.deliverers.get(message.channel)!;
+      const due = Math.max((row.next_attempt_at as Date).getTime(), this.pacer.recipientFreeAt(message.channel, key));
+      const asProbe = this.pacer.channelFailing(message.channel);
+      if (asProbe) {
+        // A failing channel with a probe call waits for it; one without is probed with one of its due messages.
+        if (deliverer.probe || this.pacer.probing(message.channel)) continue;
+        const at = Math.max(due, this.pacer.probeAt(message.channel));
+        if (at > now) {
+          next = Math.min(next, at);
+          continue;
+        }
+        this.pacer.startProbe(message.channel);
+      } else if (due > now) {
+        next = Math.min(next, due);
+        continue;
+      }
+      this.pacer.setBusy(message.channel, key, true);
+      this.track(this.deliverOne(deliverer, message, asProbe));
+    }
+    for (const [channel, deliverer] of this.deliverers) {
+      if (deliverer.probe && this.pacer.channelFailing(channel) && !this.pacer.probing(channel)) next = Math.min(next, this.pacer.probeAt(channel));
+    }
+    this.arm(next);
+  }
+
+  /** Messages a dead process was sending go again, marked: the person may have seen them. */
+  private async recoverInterrupted(): Promise<void> {
+    const mine = [...this.inFlight];
+    const rows = await this.sql.query<{ id: string }>(
+      `UPDATE outbox SET state = 'pending', restart_resends = COALESCE(restart_resends, 0) + 1, next_attempt_at = $2::TIMESTAMPTZ
+       WHERE state = 'sending' AND id NOT IN (SELECT unnest(from_json($1, '["VARCHAR"]'))) RETURNING id`,
+      [JSON.stringify(mine), this.clock.now()],
+    );
+    this.recovered = true;
+    if (rows.length > 0) this.log(`outbox: ${rows.length} message(s) were being sent when the last process stopped; sending them again, marked as such`);
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => this.log(`outbox: ${errorMessage(error)}`))
+      .finally(() => {
+        this.workers.delete(tracked);
+        this.wake();
+      });
+    this.workers.add(tracked);
+  }
+
+  private async runProbe(channel: string, probe: () => Promise<void>): Promise<void> {
+    this.pacer.startProbe(channel);
+    try {
+      await probe();
+      this.log(`outbox: ${channel} answers again; delivering what waited`);
+      this.pacer.channelRecovered(channel);
+    } catch (error) {
+      const delay = this.pacer.channelFailed(channel, this.clock.now().getTime(), true);
+      this.log(`outbox: ${channel} still failing (${errorMessage(error)}); next check in ${Math.round(delay / 1000)} s`);
     }
   }
 
-  private async deliverOne(message: OutboxMessage): Promise<void> {
-    const deliverer = this.deliverers.get(message.channel);
-    if (!deliverer) return;
+  private async deliverOne(deliverer: Deliverer, message: OutboxMessage, asProbe: boolean): Promise<void> {
+    const key = recipientKey(message);
     try {
-      const result = await deliverer.deliver(message);
-      await this.workspace.db.run(
-        `UPDATE outbox SET state = 'sent', attempts = attempts + 1, delivered_at = $2::TIMESTAMPTZ, remote_id = $3, last_error = NULL WHERE id = $1`,
-        [message.id, this.clock.now(), result.remoteId ?? null],
-      );
-    } catch (error) {
-      const attempts = message.attempts + 1;
-      const permanent = error instanceof PermanentDeliveryError || attempts >= this.maxAttempts;
-      const reason = errorMessage(error);
-      if (permanent) {
-        this.log(`outbox: message ${message.id} to ${message.channel}:${message.recipient} failed for good: ${reason}`);
-        await this.workspace.db.run(`UPDATE outbox SET state = 'failed', attempts = $2, last_error = $3 WHERE id = $1`, [message.id, attempts, reason]);
+      // The attempt is on disk before the message leaves: a process that dies now leaves a row marked "sending".
+      let marked: unknown[];
+      try {
+        marked = await this.sql.query(`UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1 AND state = 'pending' RETURNING id`, [message.id]);
+      } catch (error) {
+        const delay = this.pacer.recipientFailed(message.channel, key, this.clock.now().getTime());
+        if (asProbe) this.pacer.probeAbandoned(message.channel);
+        this.log(`outbox: cannot record an attempt of message ${message.id} (${errorMessage(error)}); not sending it, trying again in ${Math.round(delay / 1000)} s`);
         return;
       }
-      const hinted = error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined;
-      const delay = hinted ?? Math.min(this.baseBackoffMs * 2 ** (attempts - 1), this.maxBackoffMs);
-      this.log(`outbox: message ${message.id} to ${message.channel}:${message.recipient} will be retried in ${Math.round(delay / 1000)} s: ${reason}`);
-      await this.workspace.db.run(`UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4::TIMESTAMPTZ WHERE id = $1`, [
-        message.id,
-        attempts,
-        reason,
-        new Date(this.clock.now().getTime() + delay),
-      ]);
+      if (marked.length === 0) {
+        if (asProbe) this.pacer.probeAbandoned(message.channel);
+        return;
+      }
+      this.inFlight.add(message.id);
+      this.pacer.sending(message.channel, key, this.clock.now().getTime(), deliverer.spacingMs?.(message.recipient) ?? 0);
+      let outcome: UnrecordedOutcome;
+      try {
+        const result = await deliverer.deliver(message);
+        outcome = this.outcome(message, true, `UPDATE outbox SET state = 'sent', delivered_at = $2::TIMESTAMPTZ, remote_id = $3, last_error = NULL WHERE id = $1`, [
+          message.id,
+          this.clock.now(),
+          result.remoteId ?? null,
+        ]);
+        this.pacer.delivered(message.channel, key, asProbe);
+      } catch (error) {
+        outcome = this.failure(message, key, error, asProbe);
+      }
+      await this.writeOutcome(outcome);
+    } finally {
+      this.pacer.setBusy(message.channel, key, false);
     }
   }
 
-  private async armRetryTimer(): Promise<void> {
+  private failure(message: OutboxMessage, key: string, error: unknown, asProbe: boolean): UnrecordedOutcome {
+    const attempts = message.attempts + 1;
+    const reason = errorMessage(error);
+    const now = this.clock.now().getTime();
+    if (error instanceof PermanentDeliveryError || attempts >= this.maxAttempts) {
+      this.log(`outbox: message ${message.id} to ${message.channel}:${message.recipient} failed for good: ${reason}`);
+      if (asProbe) this.pacer.channelRecovered(message.channel);
+      return this.outcome(message, false, `UPDATE outbox SET state = 'failed', last_error = $2 WHERE id = $1`, [message.id, reason]);
+    }
+    const retryAfter = error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined;
+    let retryAt = now;
+    if (retryAfter !== undefined) {
+      // Telegram asked this chat to wait: only this recipient waits; the channel works.
+      this.pacer.holdRecipient(message.channel, key, now + retryAfter);
+      if (asProbe) this.pacer.channelRecovered(message.channel);
+      retryAt = now + retryAfter;
+      this.log(`outbox: message ${message.id} to ${message.channel}:${message.recipient} waits ${Math.round(retryAfter / 1000)} s as asked: ${reason}`);
+    } else {
+      this.pacer.recipientFailed(message.channel, key, now);
+      const delay = this.pacer.channelFailed(message.channel, now, asProbe);
+      this.log(`outbox: message ${message.id} to ${message.channel}:${message.recipient} will be retried once ${message.channel} answers (checked again in ${Math.round(delay / 1000)} s): ${reason}`);
+    }
+    return this.outcome(message, false, `UPDATE outbox SET state = 'pending', last_error = $2, next_attempt_at = $3::TIMESTAMPTZ WHERE id = $1`, [
+      message.id,
+      reason,
+      new Date(retryAt),
+    ]);
+  }
+
+  private outcome(message: OutboxMessage, sent: boolean, statement: string, params: unknown[]): UnrecordedOutcome {
+    return { message, sent, statement, params, failures: 0, retryAt: 0 };
+  }
+
+  /** Writes an outcome; when the write fails, keeps it and tries again later (never sending the message again). */
+  private async writeOutcome(outcome: UnrecordedOutcome): Promise<void> {
+    try {
+      await this.sql.run(outcome.statement, outcome.params);
+      this.unrecorded.delete(outcome.message.id);
+      this.inFlight.delete(outcome.message.id);
+      if (outcome.failures > 0) this.log(`outbox: the record of message ${outcome.message.id} is written now`);
+    } catch (error) {
+      outcome.failures += 1;
+      const delay = Math.min(1_000 * 2 ** (outcome.failures - 1), 30_000);
+      outcome.retryAt = this.clock.now().getTime() + delay;
+      this.unrecorded.set(outcome.message.id, outcome);
+      this.log(
+        `outbox: message ${outcome.message.id} ${outcome.sent ? 'was delivered' : 'was tried'} but recording it failed (${errorMessage(error)}); retrying the record in ${Math.round(delay / 1000)} s, not the send`,
+      );
+    }
+  }
+
+  private arm(next: number): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.running || this.deliverers.size === 0) return;
-    // Only each recipient's oldest pending message can go next; the ones behind it wait for it, not for a timer.
-    const rows = await this.workspace.db.query<{ next: Date | null }>(
-      `SELECT min(next_attempt_at) AS next FROM (
-         SELECT next_attempt_at, row_number() OVER (PARTITION BY channel, recipient ORDER BY sequence) AS position
-         FROM outbox WHERE state = 'pending' AND channel IN (SELECT unnest(from_json($1, '["VARCHAR"]')))
-       ) WHERE position = 1`,
-      [JSON.stringify([...this.deliverers.keys()])],
-    );
-    const next = rows[0]?.next;
-    if (!next) return;
-    const delay = Math.max(0, Math.min(next.getTime() - this.clock.now().getTime(), 60 * 60_000));
+    if (!this.running || !Number.isFinite(next)) return;
+    const delay = Math.max(0, Math.min(next - this.clock.now().getTime(), 60 * 60_000));
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       this.wake();
@@ -318,17 +524,24 @@ export class Outbox {
   }
 }
 
+function recipientKey(message: Pick<OutboxMessage, 'channel' | 'recipient'>): string {
+  return `${message.channel}\u0000${message.recipient}`;
+}
+
 function rowToMessage(row: Record<string, unknown>): OutboxMessage {
+  const resent = Number(row.restart_resends ?? 0) > 0;
+  const text = String(row.text);
   return {
     id: String(row.id),
     idempotencyKey: String(row.idempotency_key),
     channel: String(row.channel),
     recipient: String(row.recipient),
     recipientName: row.recipient_name === null || row.recipient_name === undefined ? null : String(row.recipient_name),
-    text: String(row.text),
+    text: resent ? `${resentNotice}\n${text}` : text,
     payload: JSON.parse(String(row.payload)) as MessagePayload,
     createdAt: row.created_at as Date,
     attempts: Number(row.attempts),
+    resentAfterRestart: resent,
   };
 }
 
@@ -355,12 +568,30 @@ export async function listOutbox(
   );
   return rows.map((row) => ({
     ...rowToMessage(row),
+    text: String(row.text),
     state: String(row.state) as MessageState,
     nextAttemptAt: row.state === 'pending' ? (row.next_attempt_at as Date) : null,
     deliveredAt: (row.delivered_at as Date | null) ?? null,
     remoteId: (row.remote_id as string | null) ?? null,
     lastError: (row.last_error as string | null) ?? null,
+    restartResends: Number(row.restart_resends ?? 0),
+    coveredBy: (row.covered_by as string | null) ?? null,
   }));
+}
+
+/** Counts for `escalator outbox`: messages by state, and how many were sent again after a restart. */
+export async function outboxSummary(workspace: Workspace): Promise<{ states: Record<MessageState, number>; resentAfterRestart: number }> {
+  await ensureJobTables(workspace.db);
+  const rows = await workspace.db.query<{ state: string; count: number; resent: number }>(
+    `SELECT state, count(*)::INTEGER AS count, count(*) FILTER (WHERE COALESCE(restart_resends, 0) > 0)::INTEGER AS resent FROM outbox GROUP BY state`,
+  );
+  const states = Object.fromEntries(messageStates.map((state) => [state, 0])) as Record<MessageState, number>;
+  let resent = 0;
+  for (const row of rows) {
+    if (row.state in states) states[row.state as MessageState] = row.count;
+    resent += row.resent;
+  }
+  return { states, resentAfterRestart: resent };
 }
 
 /** Prints messages to the terminal: the deliverer of the "terminal" channel. */

@@ -60,6 +60,17 @@ export class Database implements Sql {
     return new Database(path, connection);
   }
 
+  /**
+   * A second connection to the same database with its own queue, for short writes that must not wait behind the
+   * main queue (the outbox recording that a message went out while a job run holds a transaction). The settings
+   * locked at open (no external access) hold for it too. Close it before the workspace.
+   */
+  async connectAnother(): Promise<Database> {
+    const instance = instances.get(this.path);
+    if (!instance || this.closed) throw new QueryError('the database is closed', 'connect', []);
+    return new Database(this.path, await (await instance).connect());
+  }
+
   /** Runs a statement and returns its rows. */
   query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return this.exclusive(() => this.execute(sql, params, true)) as Promise<T[]>;

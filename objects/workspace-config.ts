@@ -21,6 +21,13 @@ export const workspaceConfigSchema = z
     people: z.array(recipientSchema).default([]),
     /** Role name → the people (names from `people`) who hold it: role:support_lead in a rule. */
     roles: z.record(z.string(), z.array(z.string())).default({}),
+    /** Alert storms: per job run and recipient, the alerts past `digest_after` go as one digest message. */
+    alerts: z
+      .object({
+        digest_after: z.number().int().min(1).max(1000).default(5).describe('alerts per job run and recipient sent one by one; the rest go as one digest'),
+      })
+      .loose()
+      .default({ digest_after: 5 }),
   })
   .loose();
 
