@@ -29,7 +29,19 @@ const defaultDigestAfter = 5;
  * after the insert, which writes each touched digest's text from everything it covers.
  */
 export async function groupAlertStorms(sql: Sql, workspace: Workspace, rows: PreparedMessage[]): Promise<{ digests: PreparedMessage[]; finish: () => Promise<void> }> {
-  const alerts = rows.filter((row) => row.runId !== null);
+  const candidates = rows.filter((row) => row.runId !== null);
+  if (candidates.length === 0) return { digests: [], finish: async () => undefined };
+  // Only a run under way groups: the runner logs a run (job_runs) when it ends, so a message queued later that copies
+  // an alert's payload (a snooze reminder) is not part of that run's storm.
+  const finished = new Set(
+    (
+      await sql.query<{ id: string }>(`SELECT id FROM job_runs WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [
+        JSON.stringify([...new Set(candidates.map((row) => row.runId!))]),
+      ])
+    ).map((row) => row.id),
+  );
+  const alerts = candidates.filter((row) => !finished.has(row.runId!));
+  for (const row of candidates) if (finished.has(row.runId!)) row.runId = null;
   if (alerts.length === 0) return { digests: [], finish: async () => undefined };
   const limit = digestLimit(workspace);
   const runs = [...new Set(alerts.map((row) => row.runId!))];
