@@ -229,6 +229,7 @@ export class Outbox {
   private pass: Promise<void> | undefined;
   private again = false;
   private timer: unknown;
+  private timersReached = 0;
   private readonly workers = new Set<Promise<void>>();
   private readonly unrecorded = new Map<string, UnrecordedOutcome>();
   private readonly kick = () => this.wake();
@@ -340,7 +341,7 @@ export class Outbox {
 
   /** One look at the queue: retries records, probes failing channels, starts every recipient that may send now. */
   private async scan(): Promise<void> {
-    const now = this.clock.now().getTime();
+    const now = this.now();
     let next = Number.POSITIVE_INFINITY;
     for (const outcome of [...this.unrecorded.values()]) {
       if (outcome.retryAt <= now) await this.writeOutcome(outcome);
@@ -419,7 +420,7 @@ export class Outbox {
       this.log(`outbox: ${channel} answers again; delivering what waited`);
       this.pacer.channelRecovered(channel);
     } catch (error) {
-      const delay = this.pacer.channelFailed(channel, this.clock.now().getTime(), true);
+      const delay = this.pacer.channelFailed(channel, this.now(), true);
       this.log(`outbox: ${channel} still failing (${errorMessage(error)}); next check in ${Math.round(delay / 1000)} s`);
     }
   }
@@ -432,7 +433,7 @@ export class Outbox {
       try {
         marked = await this.sql.query(`UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1 AND state = 'pending' RETURNING id`, [message.id]);
       } catch (error) {
-        const delay = this.pacer.recipientFailed(message.channel, key, this.clock.now().getTime());
+        const delay = this.pacer.recipientFailed(message.channel, key, this.now());
         if (asProbe) this.pacer.probeAbandoned(message.channel);
         this.log(`outbox: cannot record an attempt of message ${message.id} (${errorMessage(error)}); not sending it, trying again in ${Math.round(delay / 1000)} s`);
         return;
@@ -442,7 +443,7 @@ export class Outbox {
         return;
       }
       this.inFlight.add(message.id);
-      this.pacer.sending(message.channel, key, this.clock.now().getTime(), deliverer.spacingMs?.(message.recipient) ?? 0);
+      this.pacer.sending(message.channel, key, this.now(), deliverer.spacingMs?.(message.recipient) ?? 0);
       let outcome: UnrecordedOutcome;
       try {
         const result = await deliverer.deliver(message);
@@ -464,7 +465,7 @@ export class Outbox {
   private failure(message: OutboxMessage, key: string, error: unknown, asProbe: boolean): UnrecordedOutcome {
     const attempts = message.attempts + 1;
     const reason = errorMessage(error);
-    const now = this.clock.now().getTime();
+    const now = this.now();
     if (error instanceof PermanentDeliveryError || attempts >= this.maxAttempts) {
       this.log(`outbox: message ${message.id} to ${message.channel}:${message.recipient} failed for good: ${reason}`);
       if (asProbe) this.pacer.channelRecovered(message.channel);
@@ -504,7 +505,7 @@ export class Outbox {
     } catch (error) {
       outcome.failures += 1;
       const delay = Math.min(1_000 * 2 ** (outcome.failures - 1), 30_000);
-      outcome.retryAt = this.clock.now().getTime() + delay;
+      outcome.retryAt = this.now() + delay;
       this.unrecorded.set(outcome.message.id, outcome);
       this.log(
         `outbox: message ${outcome.message.id} ${outcome.sent ? 'was delivered' : 'was tried'} but recording it failed (${errorMessage(error)}); retrying the record in ${Math.round(delay / 1000)} s, not the send`,
@@ -516,11 +517,20 @@ export class Outbox {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.running || !Number.isFinite(next)) return;
-    const delay = Math.max(0, Math.min(next - this.clock.now().getTime(), 60 * 60_000));
+    const delay = Math.max(0, Math.min(next - this.now(), 60 * 60_000));
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
+      this.timersReached = Math.max(this.timersReached, Math.min(next, this.now() + delay));
       this.wake();
     }, delay);
+  }
+
+  /**
+   * Now, in ms, for pacing and waits: the clock, or the moment the last timer was armed for when that is later (a
+   * clock frozen by ESCALATOR_NOW still lets paced messages out as real time passes).
+   */
+  private now(): number {
+    return Math.max(this.clock.now().getTime(), this.timersReached);
   }
 }
 
