@@ -4,7 +4,7 @@
 import type { Sql } from '../objects/database';
 import type { Workspace } from '../objects/workspace';
 import { digestGroups, digestText, entryNoun } from './alert';
-import type { MessagePayload, MessageState } from './outbox';
+import type { MessagePayload, MessageState } from './outbox-message';
 
 /** A row about to be inserted into the outbox. */
 export interface PreparedMessage {
