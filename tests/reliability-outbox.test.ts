@@ -19,6 +19,17 @@ const other = 2002;
 const second = 1_000;
 const minute = 60_000;
 
+/** `work`, or a failure after `milliseconds` of real time (a bound on a test that would otherwise hang, not a sleep). */
+async function within<T>(milliseconds: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not done within ${milliseconds} ms`)), milliseconds)));
+  try {
+    return await Promise.race([work, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('reliable alert delivery to Telegram', () => {
   let test: TestWorkspace;
   let fake: FakeBotApi;
@@ -113,6 +124,38 @@ describe('reliable alert delivery to Telegram', () => {
       ['P1 alert', 'sent', 1],
     ]);
     expect(rows.find((row) => row.id === id)!.remoteId).toBe(String(fake.botMessages(chat)[0]!.message_id));
+  });
+
+  it('records a delivery at once while a job run holds the database (the record does not queue behind it)', async () => {
+    const id = await queue('P1 alert');
+    outbox = new Outbox({ workspace: test.workspace, timers, deliverers: [telegramDeliverer({ token: fake.token, apiRoot: fake.apiRoot })] });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // A long job run: its transaction holds the workspace's connection until released.
+    const run = test.workspace.db.transaction(async () => gate);
+    const drain = outbox.drain();
+    try {
+      await within(5_000, drain);
+      const reader = await test.workspace.db.connectAnother();
+      try {
+        const rows = await reader.query('SELECT state, remote_id FROM outbox WHERE id = $1', [id]);
+        expect(rows).toEqual([{ state: 'sent', remote_id: String(fake.botMessages(chat)[0]!.message_id) }]);
+      } finally {
+        reader.close();
+      }
+    } finally {
+      release();
+      await Promise.all([run, drain]);
+    }
+  });
+
+  it('spaces messages to a group three seconds apart (Telegram allows about 20 a minute)', async () => {
+    const group = -100123;
+    await start();
+    for (const index of [1, 2, 3, 4]) await queue(`group alert ${index}`, group);
+    await timers.advance(minute);
+    expect(fake.botMessages(group)).toHaveLength(4);
+    expect(arrivals(group)).toEqual([0, 3, 6, 9]);
   });
 
   it('turns a storm of 200 firings to one chat into 5 alerts and one digest, a second apart', async () => {
