@@ -114,6 +114,9 @@ export class Outbox {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     await this.idle();
+    for (const outcome of [...this.unrecorded.values()]) await this.writeOutcome(outcome);
+    // Records never written: their rows stay "sending", so the next outbox (here or after a restart) sends them again, marked.
+    for (const id of this.unrecorded.keys()) this.inFlight.delete(id);
     if (this.unrecorded.size > 0) this.log(`outbox: ${this.unrecorded.size} delivery record(s) could not be written; those messages will be sent again, marked, after a restart`);
     this.close();
   }
@@ -359,9 +362,10 @@ export class Outbox {
     this.timer = undefined;
     if (!this.running || !Number.isFinite(next)) return;
     const delay = Math.max(0, Math.min(next - this.now(), 60 * 60_000));
+    const target = this.now() + delay;
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
-      this.timersReached = Math.max(this.timersReached, Math.min(next, this.now() + delay));
+      this.timersReached = Math.max(this.timersReached, target);
       this.wake();
     }, delay);
   }

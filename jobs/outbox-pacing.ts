@@ -107,6 +107,8 @@ export class DeliveryPacer {
   /** The channel failed (a probe, or a delivery): it is probed again after a growing, capped wait. Returns it. */
   channelFailed(channel: string, now: number, fromProbe: boolean): number {
     const health = this.health(channel);
+    // Many deliveries failing in one outage count once: only the probe's own failures lengthen the wait.
+    if (health.failing && !fromProbe) return Math.max(0, health.probeAt - now);
     health.failing = true;
     health.failures += 1;
     if (fromProbe) health.probing = false;
