@@ -5,8 +5,7 @@ import type { AgentReply, AgentRequest, Brain } from './brain';
 import type { ChatMessage, ConversationStore } from './conversation-store';
 import { explainFailure, isRetryable, retryAfterMilliseconds } from './claude-errors';
 import type { Toolbox } from './toolbox';
-import type { ToolAttachment } from '../tools/tool';
-import { resultJson } from '../tools/results';
+import type { ToolAttachment, ToolContext } from '../tools/tool';
 
 type MessageParam = ChatMessage;
 type ContentBlockParam = Anthropic.ContentBlockParam;
@@ -49,6 +48,7 @@ export class ClaudeBrain implements Brain {
   private readonly retries: number;
   private readonly sleep: (milliseconds: number) => Promise<void>;
   private readonly now: () => Date;
+  private turns = 0;
 
   constructor(private readonly options: ClaudeBrainOptions) {
     this.maxIterations = options.maxIterations ?? 12;
@@ -62,7 +62,10 @@ export class ClaudeBrain implements Brain {
     const earlier = await history.load(request.chat, this.options.historyBudgetChars ?? 120_000);
     const turn: MessageParam[] = [{ role: 'user', content: request.text }];
     const attachments: ToolAttachment[] = [];
-    const context = request.user === undefined ? { chat: request.chat } : { chat: request.chat, user: request.user };
+    // The turn number lets destructive tools tell a confirmation the person gave in a later message from one the
+    // model (or text it read) made up in the same turn.
+    const turnNumber = ++this.turns;
+    const context: ToolContext = request.user === undefined ? { chat: request.chat, turn: turnNumber } : { chat: request.chat, user: request.user, turn: turnNumber };
     try {
       for (let iteration = 0; iteration < this.maxIterations; iteration++) {
         const response = await this.call([...earlier, ...turn]);
@@ -76,7 +79,7 @@ export class ClaudeBrain implements Brain {
           const outcome = await toolbox.call(use.name, use.input, context);
           if (outcome.ok) {
             attachments.push(...outcome.attachments);
-            results.push({ type: 'tool_result', tool_use_id: use.id, content: resultJson(outcome.result) });
+            results.push({ type: 'tool_result', tool_use_id: use.id, content: toolbox.resultText(use.name, outcome.result) });
           } else {
             results.push({ type: 'tool_result', tool_use_id: use.id, content: outcome.error, is_error: true });
           }

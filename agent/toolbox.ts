@@ -2,6 +2,7 @@
 // every failure into an error message instead of a throw.
 import { z } from 'zod';
 import { errorMessage, EscalatorError } from '../objects/errors';
+import { resultForModel } from '../tools/results';
 import { type AnyTool, type ToolAttachment, type ToolContext, type ToolResult, toolJsonSchema } from '../tools/tool';
 
 export interface ToolDefinitionForModel {
@@ -35,6 +36,11 @@ export class Toolbox {
 
   has(name: string): boolean {
     return this.byName.has(name);
+  }
+
+  /** The JSON text of a tool's result for the model, its quotes of outside text marked as untrusted data. */
+  resultText(name: string, result: ToolResult): string {
+    return resultForModel(result, this.byName.get(name)?.outsideText);
   }
 
   /** Validates `input` against the tool's schema and runs it. Never throws. */

@@ -1,5 +1,8 @@
 // npm run bench:ingest — concurrent signed Zendesk deliveries over loopback against the webhook server on a demo
 // workspace; prints throughput and latency, ending with "ingest: R deliveries/s, p50 A ms, p99 B ms".
+// BENCH_JOBS=seed runs the jobs runtime too, with the seed's escalation job and every new ticket an urgent one opened
+// two hours ago, so the job fires (escalates, records, queues an alert) on every delivery while ingest goes on. The
+// alerts stay queued (no deliverer): delivery is the outbox's work, measured on its own.
 // The load generator runs in a worker thread so it does not share the server's event loop.
 import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,12 +12,19 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { randomUUID } from 'node:crypto';
 import { zendeskSignature } from '../channels/webhooks/signatures';
 import { startWebhookServer } from '../channels/webhooks/server';
+import { ingestionFirst } from '../bin/webhook-service';
+import { ingestActivity } from '../channels/ingest/ingest-queue';
+import { saveJob } from '../jobs/job-files';
+import { startJobsRuntime, type JobsRuntime } from '../jobs/runtime';
+import { seedEscalationJob } from '../jobs/seed-job';
 import { systemClock } from '../objects/clock';
 import { loadDemo } from '../objects/demo';
 import { Workspace } from '../objects/workspace';
 
 interface LoadPlan {
   port: number;
+  /** Every new ticket urgent and opened two hours ago: the seed job's P1 rule fires on each. */
+  firing: boolean;
   secret: string;
   total: number;
   warmup: number;
@@ -33,7 +43,7 @@ const priorities = ['Urgent', 'High', 'Normal', 'Low'];
 const statuses = ['New', 'Open', 'Pending', 'Solved'];
 
 /** One delivery body: mostly new tickets, a quarter updates of earlier ones, some from unknown companies. */
-function deliveryBody(index: number): string {
+function deliveryBody(index: number, firing: boolean): string {
   const update = index > 100 && index % 4 === 0;
   const id = update ? 100_000 + Math.floor(index / 2) : 100_000 + index;
   const organization = index % 50 === 0 ? `Newco ${index % 7}` : organizations[index % organizations.length]!;
@@ -42,18 +52,18 @@ function deliveryBody(index: number): string {
       id: String(id),
       title: `Benchmark ticket ${id}`,
       description: 'Customers report that exports time out after the latest release.',
-      priority: priorities[index % priorities.length],
+      priority: firing && !update ? 'Urgent' : priorities[index % priorities.length],
       status: update ? statuses[index % statuses.length] : 'New',
       organization,
       requester_email: `user${index % 97}@${organization.toLowerCase().replace(/[^a-z]+/g, '')}.example`,
-      created_at: new Date(Date.now() - 60_000).toISOString(),
+      created_at: new Date(Date.now() - (firing ? 2 * 60 * 60_000 : 60_000)).toISOString(),
       updated_at: new Date().toISOString(),
     },
   });
 }
 
 function send(agent: Agent, plan: LoadPlan, index: number): Promise<number> {
-  const body = deliveryBody(index);
+  const body = deliveryBody(index, plan.firing);
   const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   return new Promise((resolve, reject) => {
     const outgoing = request(
@@ -113,22 +123,48 @@ async function main(): Promise<void> {
   const total = Number(process.env.BENCH_DELIVERIES ?? 20_000);
   const warmup = Math.min(1_000, Math.floor(total / 10));
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+  const firing = process.env.BENCH_JOBS === 'seed';
   const dir = mkdtempSync(join(tmpdir(), 'escalator-bench-'));
   let logged = 0;
   try {
     const workspace = await Workspace.init(join(dir, 'workspace'), { timezone: 'UTC', populate: async (staged) => void (await loadDemo(staged)) });
+    let runtime: JobsRuntime | undefined;
+    if (firing) {
+      await saveJob(workspace, seedEscalationJob({ channel: 'telegram', chat: 42 }));
+      runtime = await startJobsRuntime({ workspace, log: () => logged++ });
+      await runtime.scheduler.idle();
+      // As `serve --port` wires it: change runs give way to ingestion (bin/webhook-service.ts).
+      if (process.env.BENCH_GATE !== 'off') {
+        const activity = ingestActivity(workspace);
+        runtime.scheduler.deferChangeRuns(() => activity.pause(ingestionFirst.quietMs, ingestionFirst.limitMs));
+      }
+    }
     const server = await startWebhookServer({ workspace, port: 0, secrets: { zendesk: secret }, log: () => logged++, clock: systemClock });
-    console.log(`${total} signed Zendesk deliveries (${warmup} warm-up), ${concurrency} concurrent connections, demo workspace, loopback`);
-    const plan: LoadPlan = { port: server.port, secret, total, warmup, concurrency };
+    console.log(`${total} signed Zendesk deliveries (${warmup} warm-up), ${concurrency} concurrent connections, demo workspace, loopback${firing ? ', seed job firing on every new ticket' : ''}`);
+    const plan: LoadPlan = { port: server.port, secret, total, warmup, concurrency, firing };
     const result = await new Promise<LoadResult>((resolve, reject) => {
       const worker = new Worker(__filename, { workerData: plan });
       worker.once('message', resolve);
       worker.once('error', reject);
     });
     await server.close();
+    const settling = performance.now();
+    await runtime?.scheduler.idle();
+    const evaluationLag = performance.now() - settling;
+    await runtime?.stop();
     const [row] = await workspace.db.query<{ tickets: number; deliveries: number }>(
       `SELECT (SELECT count(*)::INTEGER FROM obj_support_tickets WHERE source = 'Zendesk') AS tickets, (SELECT count(*)::INTEGER FROM ingest_deliveries) AS deliveries`,
     );
+    if (firing) {
+      const [jobs] = await workspace.db.query<{ fired: number; queued: number; runs: number; seconds: number; longest: number }>(
+        `SELECT (SELECT count(DISTINCT entry_id)::INTEGER FROM job_ledger) AS fired, (SELECT count(*)::INTEGER FROM outbox) AS queued,
+                count(*)::INTEGER AS runs, sum(epoch(finished_at) - epoch(started_at))::DOUBLE AS seconds, max(epoch(finished_at) - epoch(started_at))::DOUBLE AS longest
+         FROM job_runs`,
+      );
+      console.log(
+        `jobs: ${jobs!.fired} tickets escalated, ${jobs!.queued} alerts queued, ${jobs!.runs} runs taking ${jobs!.seconds.toFixed(1)} s in all, start to commit (longest ${(jobs!.longest * 1000).toFixed(0)} ms); evaluation finished ${evaluationLag.toFixed(0)} ms after the last acknowledgement`,
+      );
+    }
     await workspace.close();
     const sorted = [...result.latencies].sort((a, b) => a - b);
     const rate = Math.round(result.latencies.length / result.seconds);

@@ -3,13 +3,10 @@
 import { resolve } from 'node:path';
 import { FixedClock, systemClock, type Clock } from '../objects/clock';
 import { EscalatorError, UsageError, errorMessage } from '../objects/errors';
-import { Workspace } from '../objects/workspace';
-import { attachCalendar } from '../jobs/sla-config';
-import type { CliIo, Command, CommandContext } from './command';
-import { commands } from './commands';
-import { envSchema, readEnv } from './env';
-import { routeToOwner } from './owner-client';
-import { OwnerServer } from './owner-server';
+import type { Workspace } from '../objects/workspace';
+import type { CliIo, CommandContext } from './command';
+import { commands, type CommandEntry } from './commands';
+import type { OwnerServer } from './owner-server';
 
 export interface CliOptions {
   io: CliIo;
@@ -30,24 +27,27 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
   let workspace: Workspace | undefined;
   let ownerServer: OwnerServer | undefined;
   try {
-    const env = readEnv(options.env);
     const { rest, workspaceFlag, help } = extractGlobalFlags(argv);
     const [name, ...commandArgs] = rest;
     if (!name || name === 'help' || (help && !name)) {
       io.stdout(helpText());
       return name || help ? 0 : 2;
     }
-    const command = commands.find((candidate) => candidate.name === name);
-    if (!command) throw new UsageError(`unknown command "${name}"\n${helpText()}`);
+    const entry = commands.find((candidate) => candidate.name === name);
+    if (!entry) throw new UsageError(`unknown command "${name}"\n${helpText()}`);
+    const command = entry.load();
     if (help) {
       io.stdout(`${command.summary}\nusage: ${command.usage}`);
       return 0;
     }
+    const { readEnv } = require('./env') as typeof import('./env.js');
+    const env = readEnv(options.env);
     const workspaceDir = resolve(options.cwd ?? process.cwd(), workspaceFlag ?? env.ESCALATOR_WORKSPACE ?? 'workspace');
     const host = options.host && options.host.workspace.dir === workspaceDir ? options.host.workspace : undefined;
     if (!options.host && command.name !== 'init') {
       // DuckDB lets one process hold the file: while serve or chat owns this workspace, the command runs there.
-      const routed = await routeToOwner(workspaceDir, { argv: [...argv], cwd: options.cwd ?? process.cwd(), env: escalatorVariables(options.env), interactive: io.interactive }, io);
+      const { routeToOwner } = require('./owner-client') as typeof import('./owner-client.js');
+      const routed = await routeToOwner({ workspaceDir, argv: [...argv], cwd: options.cwd ?? process.cwd(), environment: options.env, io });
       if (routed) return routed.code;
     }
     if (host && command.owns?.nested === 'refuse') {
@@ -64,14 +64,28 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       openWorkspace: async () => {
         if (host) return host;
         if (!workspace) {
-          workspace = await Workspace.open(workspaceDir, { clock });
+          // Loaded here, not at the top: `escalator --help` and routed commands never need DuckDB.
+          const { Workspace } = require('../objects/workspace') as typeof import('../objects/workspace.js');
+          const { attachCalendar } = require('../jobs/sla-config') as typeof import('../jobs/sla-config.js');
+          const timeout = env.ESCALATOR_QUERY_TIMEOUT_SECONDS;
+          workspace = await Workspace.open(workspaceDir, {
+            clock,
+            ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }),
+            ...(env.ESCALATOR_MEMORY_LIMIT === undefined ? {} : { memoryLimit: env.ESCALATOR_MEMORY_LIMIT }),
+          });
           attachCalendar(workspace);
         }
         if (command.owns && !ownerServer) {
           const owned = workspace;
+          const { OwnerServer } = require('./owner-server') as typeof import('./owner-server.js');
+          const { routedEnvironment } = require('./owner-protocol') as typeof import('./owner-protocol.js');
           ownerServer = await OwnerServer.listen(workspaceDir, {
             command: command.name,
-            run: (request, routedIo) => runCli(request.argv, { io: routedIo, env: request.env, cwd: request.cwd, host: { workspace: owned } }),
+            environment: options.env,
+            // The routed command runs with this process's environment (its keys and tokens), taking only the
+            // allow-listed variables from the caller.
+            run: (request, routedIo) =>
+              runCli(request.argv, { io: routedIo, env: routedEnvironment(options.env, request.env), cwd: request.cwd, host: { workspace: owned } }),
           });
         }
         return workspace;
@@ -90,14 +104,6 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
     await ownerServer?.close();
     await workspace?.close();
   }
-}
-
-/** The variables a routed command needs from its caller's environment (the escalator ones, nothing else). */
-function escalatorVariables(source: NodeJS.ProcessEnv): Record<string, string> {
-  const names = new Set([...Object.keys(envSchema.shape), 'ESCALATOR_DEBUG']);
-  const picked: Record<string, string> = {};
-  for (const [name, value] of Object.entries(source)) if (names.has(name) && value !== undefined) picked[name] = value;
-  return picked;
 }
 
 function extractGlobalFlags(argv: readonly string[]): { rest: string[]; workspaceFlag?: string; help: boolean } {
@@ -121,7 +127,7 @@ function extractGlobalFlags(argv: readonly string[]): { rest: string[]; workspac
 }
 
 function helpText(): string {
-  const width = Math.max(...commands.map((command: Command) => command.name.length));
+  const width = Math.max(...commands.map((command: CommandEntry) => command.name.length));
   return [
     'escalator — a conversational CRM agent for support escalations',
     '',

@@ -33,6 +33,14 @@ export const envSchema = z.object({
   INTERCOM_CLIENT_SECRET: optionalText,
   /** Bearer token of POST /webhooks/generic. */
   ESCALATOR_WEBHOOK_TOKEN: optionalText,
+  /** Time limit of one read-only query (escalator query, the query tool), in seconds. */
+  ESCALATOR_QUERY_TIMEOUT_SECONDS: optionalText.refine((value) => value === undefined || (/^\d+(\.\d+)?$/.test(value) && Number(value) > 0 && Number(value) <= 3600), {
+    error: 'ESCALATOR_QUERY_TIMEOUT_SECONDS must be a number of seconds above 0 and at most 3600, such as 5 or 0.5',
+  }),
+  /** DuckDB's memory limit for the workspace (default 1GB); past it, sorts and joins spill to disk. */
+  ESCALATOR_MEMORY_LIMIT: optionalText.refine((value) => value === undefined || /^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i.test(value), {
+    error: 'ESCALATOR_MEMORY_LIMIT must be a size such as 512MB or 2GB',
+  }),
 });
 
 export type Env = z.infer<typeof envSchema>;

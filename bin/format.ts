@@ -1,5 +1,6 @@
 // Output for people (aligned tables, times in the workspace zone) and for programs (JSON: numbers as numbers,
 // times as ISO strings).
+import { printable } from '../objects/printable';
 import { formatTime } from '../objects/values';
 
 /** JSON text in which Dates are ISO strings and bigints numbers. */
@@ -7,12 +8,12 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? Number(inner) : inner), 2);
 }
 
-/** One cell as text. */
+/** One cell as text, on one line and without escape sequences (cells hold ticket titles, names, webhook fields). */
 export function cellText(value: unknown, timeZone: string): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return formatTime(value, timeZone);
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value).replace(/\s*\n\s*/g, ' ');
+  if (typeof value === 'object') return printable(JSON.stringify(value), { max: 10_000 });
+  return printable(String(value).replace(/\s*\n\s*/g, ' '), { max: 10_000 });
 }
 
 /** Rows as an aligned text table; wide cells are cut with an ellipsis. */

@@ -1,10 +1,12 @@
 // The routing side: before opening the workspace file (which DuckDB lets one process hold), a command asks the
 // workspace's socket whether a `serve` or `chat` owns it, and if so runs there, relaying stdin, stdout, stderr and
-// the exit code.
-import { existsSync } from 'node:fs';
+// the exit code. It talks only to a socket of its own user's, in a folder only that user can write, and sends the
+// owner's token with the command line and an allow-list of variables — never a secret.
 import { connect, type Socket } from 'node:net';
 import type { CliIo } from './command';
-import { frame, frameReader, ownerFrameSchema, ownerSocketPath, type RunRequest } from './owner-protocol';
+import { callerVariables, frame, frameReader, ownerFrameSchema, type RunRequest } from './owner-protocol';
+import { checkSocketFile, locateOwnerSocket, privateFolderExists, type SocketEnvironment } from './owner-socket-path';
+import { readOwnerToken } from './owner-token';
 
 export interface RouteResult {
   code: number;
@@ -12,15 +14,35 @@ export interface RouteResult {
   owner: { pid: number; command: string };
 }
 
+export interface RouteRequest {
+  workspaceDir: string;
+  argv: string[];
+  cwd: string;
+  /** The caller's whole environment: only `routedVariableNames` leave the process; TMPDIR locates the socket. */
+  environment: SocketEnvironment;
+  io: CliIo;
+}
+
 /**
  * Runs the command in the workspace's owner when one is listening; undefined when there is none (no socket, or a
- * stale one left by a process that died), so the caller opens the workspace itself.
+ * stale one left by a process that died), so the caller opens the workspace itself. Throws `UnsafeSocketError`,
+ * having sent nothing, when the socket or its folder is not this user's alone.
  */
-export async function routeToOwner(workspaceDir: string, request: Omit<RunRequest, 'type'>, io: CliIo): Promise<RouteResult | undefined> {
-  const socketPath = ownerSocketPath(workspaceDir);
-  if (!existsSync(socketPath)) return undefined;
+export async function routeToOwner({ workspaceDir, argv, cwd, environment, io }: RouteRequest): Promise<RouteResult | undefined> {
+  const location = locateOwnerSocket(workspaceDir, environment);
+  if (!privateFolderExists(location)) return undefined;
+  const { socketPath } = location;
+  if (checkSocketFile(socketPath) === 'absent') return undefined;
   const socket = await connectOrUndefined(socketPath);
   if (!socket) return undefined;
+  let token: string;
+  try {
+    token = readOwnerToken(location.tokenPath);
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  const request: RunRequest = { type: 'run', token, argv, cwd, env: callerVariables(environment), interactive: io.interactive };
   return new Promise<RouteResult>((resolve, reject) => {
     let owner: RouteResult['owner'] = { pid: 0, command: 'escalator' };
     let finished = false;
@@ -56,7 +78,7 @@ export async function routeToOwner(workspaceDir: string, request: Omit<RunReques
     socket.on('error', (error) => {
       if (!finished) reject(error);
     });
-    socket.write(frame({ type: 'run', ...request }));
+    socket.write(frame(request));
     relayStdin();
   });
 }

@@ -1,26 +1,47 @@
-// How a command reaches the process that owns a workspace (serve, chat): a Unix socket in the workspace, carrying
-// newline-delimited JSON frames — the command line, stdin in; stdout, stderr and the exit code out.
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// How a command reaches the process that owns a workspace (serve, chat): a Unix socket in the workspace (or in a
+// private folder, see `owner-socket-path.ts`), carrying newline-delimited JSON frames — the owner's token, the
+// command line and stdin in; stdout, stderr and the exit code out.
 import { z } from 'zod';
 
-/** Longest Unix socket path Linux and macOS accept (sun_path is 108 and 104 bytes with the terminator). */
-const maxSocketPath = 100;
+export { ownerSocketPath } from './owner-socket-path';
 
-/** `<workspace>/.escalator.sock`, or a hashed name in the temp folder when that path is too long for a socket. */
-export function ownerSocketPath(workspaceDir: string): string {
-  const inWorkspace = join(workspaceDir, '.escalator.sock');
-  if (Buffer.byteLength(inWorkspace) <= maxSocketPath) return inWorkspace;
-  return join(tmpdir(), `escalator-${createHash('sha256').update(workspaceDir).digest('hex').slice(0, 20)}.sock`);
+/**
+ * The caller's variables a routed command takes with it; everything else — above all the API keys, bot tokens and
+ * webhook secrets — comes from the owner's own environment and never travels over the socket.
+ */
+export const routedVariableNames: readonly string[] = ['ESCALATOR_WORKSPACE', 'ESCALATOR_NOW', 'ESCALATOR_MODEL', 'ESCALATOR_DEBUG', 'TZ', 'NO_COLOR'];
+
+/** Names that hold secrets by convention; never routed, whatever the list above says. */
+const secretName = /(KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?)$/i;
+
+/** The allow-listed variables of the caller's environment, for the run frame. */
+export function callerVariables(source: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of routedVariableNames) {
+    const value = source[name];
+    if (value !== undefined && !secretName.test(name)) picked[name] = value;
+  }
+  return picked;
+}
+
+/**
+ * The environment a routed command runs with: the owner's own, with the allow-listed variables taken from the
+ * caller (set or unset as the caller had them). Anything else the caller sent is ignored.
+ */
+export function routedEnvironment(ownerEnvironment: NodeJS.ProcessEnv, callerEnvironment: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = { ...ownerEnvironment };
+  for (const name of routedVariableNames) delete environment[name];
+  return { ...environment, ...callerVariables(callerEnvironment) };
 }
 
 export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('run'),
+    /** The owner's token, read from its 0600 file: proves the caller is the owner's user. */
+    token: z.string().max(200),
     argv: z.array(z.string()),
     cwd: z.string(),
-    /** The escalator variables of the caller's environment (ANTHROPIC_API_KEY …). */
+    /** The caller's allow-listed variables (`routedVariableNames`); never secrets. */
     env: z.record(z.string(), z.string()),
     interactive: z.boolean(),
   }),

@@ -1,6 +1,9 @@
 // The webhook server as a service of `escalator serve`: runs when --port is given, with the secrets from the
-// environment (ZENDESK_WEBHOOK_SECRET, INTERCOM_CLIENT_SECRET, ESCALATOR_WEBHOOK_TOKEN).
+// environment (ZENDESK_WEBHOOK_SECRET, INTERCOM_CLIENT_SECRET, ESCALATOR_WEBHOOK_TOKEN). The jobs' evaluation of
+// what a webhook committed lets the next deliveries be written first (see ingestionFirst).
+import { ingestActivity } from '../channels/ingest/ingest-queue';
 import { startWebhookServer } from '../channels/webhooks/server';
+import type { Scheduler } from '../jobs/scheduler';
 import type { Clock } from '../objects/clock';
 import { UsageError } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
@@ -12,8 +15,17 @@ export interface WebhookServiceContext {
   clock: Clock;
   env: Env;
   flags: Record<string, string | boolean | undefined>;
+  /** The jobs runtime of `serve`, whose change runs give way to ingestion. */
+  runtime?: { scheduler: Pick<Scheduler, 'deferChangeRuns'> };
   log(line: string): void;
 }
+
+/**
+ * Change runs wait for a 5 ms pause in ingestion, 250 ms at most: under a burst the writer goes to the next batch
+ * of deliveries (someone waits for their answer), and evaluation follows in batches, an alert a fraction of a
+ * second later. The entries are in pending_evaluations meanwhile, so nothing is lost if the process dies.
+ */
+export const ingestionFirst = { quietMs: 5, limitMs: 250 } as const;
 
 export const webhookService = {
   name: 'webhooks',
@@ -33,6 +45,14 @@ export const webhookService = {
       context.log('webhooks: no secret is set, so every endpoint answers 404; set ZENDESK_WEBHOOK_SECRET, INTERCOM_CLIENT_SECRET or ESCALATOR_WEBHOOK_TOKEN');
     }
     const server = await startWebhookServer({ workspace: context.workspace, port, host, secrets, log: context.log, clock: context.clock });
-    return { description: `webhooks on http://${host}:${server.port}`, stop: () => server.close() };
+    const activity = ingestActivity(context.workspace);
+    const release = context.runtime?.scheduler.deferChangeRuns(() => activity.pause(ingestionFirst.quietMs, ingestionFirst.limitMs));
+    return {
+      description: `webhooks on http://${host}:${server.port}`,
+      stop: async () => {
+        await server.close();
+        release?.();
+      },
+    };
   },
 } as const;

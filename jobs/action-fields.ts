@@ -41,6 +41,9 @@ export interface ActionOptions {
 
 export { variableName } from '../objects/environment-names';
 
+/** The longest an action may run (`timeout_seconds` and `--timeout` are bounded by it); the default is 10 s. */
+export const maxActionSeconds = 300;
+
 /**
  * The entry's fields as variables. A date is given as its day (yyyy-MM-dd in the workspace zone, what the seed's
  * script parses) and in full as <NAME>_AT (ISO 8601). Empty fields are not set.
@@ -117,6 +120,9 @@ export async function runActionField(workspace: Workspace, objectName: string, e
     WORKSPACE: workspace.dir,
   };
   const timeoutMs = options.timeoutMs ?? (field.timeoutSeconds ?? 10) * 1000;
+  if (!(timeoutMs > 0 && timeoutMs <= maxActionSeconds * 1000)) {
+    throw new EscalatorError(`${field.name}: a time limit of ${timeoutMs} ms is outside 1 ms … ${maxActionSeconds} s`);
+  }
   const started = performance.now();
   return new Promise((resolvePromise, rejectPromise) => {
     const child = spawn(command!, args, { cwd: actionsDir, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

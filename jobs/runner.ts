@@ -1,5 +1,6 @@
 // Runs a job: each rule's filter in SQL, then its actions — field changes (with history), ledger rows and outbox
 // messages — all in one transaction. A rule fires once per entry: the ledger is the key, so a re-run does nothing.
+// Entries ingestion left pending for the job are taken into the run and cleared in the same transaction.
 import type { Row, Sql } from '../objects/database';
 import { insertRows, updateEntries, type FieldValues } from '../objects/entries';
 import { compileFilter, SqlParameters } from '../objects/filter-compiler';
@@ -11,17 +12,25 @@ import type { JobDefinition, JobRule } from './job-schema';
 import { insertMessages, wakeOutbox, type EnqueueInput } from './outbox';
 import { type Address, addressKey, resolveRecipients } from './recipients';
 import { attachCalendar } from './sla-config';
-import { ensureJobTables } from './tables';
+import { clearEvaluated, ensureJobTables, pendingFor } from './tables';
 
-/** Why a job ran: by hand, at a slot, a missed slot at start, its first run, a threshold crossed, an entry changed. */
-export type RunTrigger = 'manual' | 'schedule' | 'catch-up' | 'first' | 'deadline' | 'change';
+/**
+ * Why a job ran: by hand, at a slot, a missed slot at start, its first run, at start with no slot missed (what
+ * changed or crossed a threshold while down), a threshold crossed, an entry changed.
+ */
+export type RunTrigger = 'manual' | 'schedule' | 'catch-up' | 'first' | 'restart' | 'deadline' | 'change';
 
 export interface RunOptions {
   /** Evaluate and report, change nothing (the run happens and is rolled back, so it shows exactly what a run would do). */
   dryRun?: boolean;
-  /** Only these entries (an entry created or changed is evaluated at once). */
+  /** Only these entries (an entry created or changed is evaluated at once), and those still pending for the job. */
   entryIds?: string[];
   trigger?: RunTrigger;
+  /**
+   * With `entryIds`: take at most this many of the job's pending evaluations (oldest first), so one run never holds
+   * the writer for a whole backlog; `morePending` in the result says some are left.
+   */
+  pendingLimit?: number;
   /** The schedule slot this run stands for (recorded as the job's last slot, for catching up after downtime). */
   slot?: Date;
   /** Called after each rule, inside the transaction. */
@@ -43,6 +52,8 @@ export interface JobRunResult {
   changed: number;
   /** Messages queued. */
   notified: number;
+  /** Set when pending evaluations were left for a next run (see `pendingLimit`). */
+  morePending?: true;
 }
 
 class DryRunRollback extends Error {
@@ -77,9 +88,12 @@ export async function runJob(workspace: Workspace, nameOrJob: string | JobDefini
   const definition = workspace.object(job.object);
   try {
     return await workspace.db.transaction(async (sql) => {
+      const pending = await pendingFor(sql, job.name, definition.name, options.entryIds ? options.pendingLimit : undefined);
+      if (pending.more) result.morePending = true;
+      const entryIds = options.entryIds ? [...new Set([...options.entryIds, ...pending.entryIds])] : undefined;
       const changedEntries = new Set<string>();
       for (const rule of job.rules) {
-        const entries = await matchRule(sql, workspace, job, definition, rule, at, options.entryIds);
+        const entries = await matchRule(sql, workspace, job, definition, rule, at, entryIds);
         result.rules.push({ rule: rule.name, entries });
         result.matched += entries.length;
         if (entries.length > 0) {
@@ -91,7 +105,8 @@ export async function runJob(workspace: Workspace, nameOrJob: string | JobDefini
       }
       result.changed = changedEntries.size;
       if (result.dryRun) throw new DryRunRollback(result);
-      await recordRun(sql, result, workspace.clock.now());
+      await recordRun(sql, result, workspace.clock.now(), { object: definition.name, through: pending.through });
+      await clearEvaluated(sql, definition.name);
       if (result.notified > 0) workspace.db.afterCommit(() => wakeOutbox(workspace));
       return result;
     });
@@ -270,16 +285,20 @@ async function readEntries(
   return { rows: byId, related };
 }
 
-/** Logs the run and moves the job's state on (same transaction as its effects: a killed run leaves neither). */
-async function recordRun(sql: Sql, result: JobRunResult, finishedAt: Date): Promise<void> {
+/**
+ * Logs the run and moves the job's state on — its last slot and run, and its mark in pending_evaluations (same
+ * transaction as its effects: a killed run leaves neither, and its pending entries stay pending).
+ */
+async function recordRun(sql: Sql, result: JobRunResult, finishedAt: Date, evaluated: { object: string; through: number | undefined }): Promise<void> {
   await sql.run(
     `INSERT INTO job_runs (id, job, trigger, slot, started_at, finished_at, matched, changed, notified) VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $5::TIMESTAMPTZ, $9::TIMESTAMPTZ, $6, $7, $8)`,
     [result.runId, result.job, result.trigger, result.slot ?? null, result.at, result.matched, result.changed, result.notified, finishedAt],
   );
   await sql.run(
-    `INSERT INTO job_state (job, last_slot, last_run_at, last_error, failing) VALUES ($1, $2::TIMESTAMPTZ, $3::TIMESTAMPTZ, NULL, FALSE)
-     ON CONFLICT (job) DO UPDATE SET last_slot = COALESCE(excluded.last_slot, job_state.last_slot), last_run_at = excluded.last_run_at, last_error = NULL, failing = FALSE`,
-    [result.job, result.slot ?? null, result.at],
+    `INSERT INTO job_state (job, last_slot, last_run_at, last_error, failing, object, evaluated_through) VALUES ($1, $2::TIMESTAMPTZ, $3::TIMESTAMPTZ, NULL, FALSE, $4, COALESCE($5::BIGINT, 0))
+     ON CONFLICT (job) DO UPDATE SET last_slot = COALESCE(excluded.last_slot, job_state.last_slot), last_run_at = excluded.last_run_at, last_error = NULL, failing = FALSE,
+       object = excluded.object, evaluated_through = greatest(COALESCE(job_state.evaluated_through, 0), excluded.evaluated_through)`,
+    [result.job, result.slot ?? null, result.at, evaluated.object, evaluated.through ?? null],
   );
 }
 

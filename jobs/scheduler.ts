@@ -1,6 +1,7 @@
 // Runs jobs by themselves: at their schedule's slots, at the exact moment an entry crosses a threshold, at once when
-// entries change, and once at start for slots missed while down. One run of a job at a time; a failing job does not
-// stop the others and tells its creator once.
+// entries change, and once at start — for a slot missed while down, or else for what changed or crossed a threshold
+// while down — before waiting for the next wake-up. One run of a job at a time; a failing job does not stop the
+// others and tells its creator once.
 import type { Clock } from '../objects/clock';
 import { errorMessage } from '../objects/errors';
 import { formatTime } from '../objects/values';
@@ -12,7 +13,7 @@ import { enqueueMessage } from './outbox';
 import { addressOfCreator } from './recipients';
 import { changedByJob, recordFailure, runJob, type JobRunResult, type RunTrigger } from './runner';
 import { lastSlotBetween, nextSlots, scheduleOf, type Schedule } from './schedule';
-import { ensureJobTables } from './tables';
+import { ensureJobTables, releasePending } from './tables';
 import { realTimers, type Timers } from './timers';
 
 export interface SchedulerOptions {
@@ -22,7 +23,15 @@ export interface SchedulerOptions {
   log?: (line: string) => void;
   /** Longest sleep between checks (a safety net for clock jumps); default one hour. */
   maxSleepMs?: number;
+  /** Most entries one change run evaluates (the rest follow in the next run); default 100. */
+  changeBatch?: number;
 }
+
+/**
+ * Something whose writes should go before evaluating changes (webhook ingestion): resolves when it lets a change
+ * run have the writer. Change runs are evaluation after the fact; an acknowledgement someone waits for is not.
+ */
+export type ChangeRunGate = () => Promise<void>;
 
 interface Pending {
   trigger: RunTrigger;
@@ -50,7 +59,7 @@ export interface ScheduledJobStatus {
   running: boolean;
 }
 
-const triggerWeight: Record<RunTrigger, number> = { change: 0, deadline: 1, manual: 2, schedule: 3, 'catch-up': 3, first: 3 };
+const triggerWeight: Record<RunTrigger, number> = { change: 0, deadline: 1, manual: 2, restart: 2, schedule: 3, 'catch-up': 3, first: 3 };
 
 export class Scheduler {
   private readonly workspace: Workspace;
@@ -58,6 +67,8 @@ export class Scheduler {
   private readonly timers: Timers;
   private readonly log: (line: string) => void;
   private readonly maxSleepMs: number;
+  private readonly changeBatch: number;
+  private readonly gates = new Set<ChangeRunGate>();
   private readonly jobs = new Map<string, ScheduledJob>();
   private readonly unsubscribe: (() => void)[] = [];
   private started = false;
@@ -71,9 +82,20 @@ export class Scheduler {
     this.timers = options.timers ?? realTimers;
     this.log = options.log ?? (() => undefined);
     this.maxSleepMs = options.maxSleepMs ?? 60 * 60_000;
+    this.changeBatch = options.changeBatch ?? 100;
   }
 
-  /** Loads the jobs, catches up missed slots (once per job), arms the timers and starts listening for changes. */
+  /** Makes every change run wait for `gate` first (ingestion's next batch goes before evaluating the last). Returns the remover. */
+  deferChangeRuns(gate: ChangeRunGate): () => void {
+    this.gates.add(gate);
+    return () => this.gates.delete(gate);
+  }
+
+  /**
+   * Loads the jobs and runs each enabled one once — a missed slot's catch-up, or else a restart run that evaluates
+   * every entry (what changed while down, what ingestion left pending, thresholds crossed while down; the ledger
+   * keeps what already fired from firing again) — then arms the timers and listens for changes.
+   */
   async start(): Promise<void> {
     await ensureJobTables(this.workspace.db);
     this.started = true;
@@ -123,6 +145,15 @@ export class Scheduler {
       for (const name of [...this.jobs.keys()]) if (!names.has(name)) this.forget(name);
       const states = await this.states();
       for (const job of jobs) await this.install(job, states.get(job.name));
+      // Jobs disabled or removed while down hold nothing back, and rows no enabled job will take (an object nothing
+      // watches) go: a job enabled or added later starts with a full run.
+      await ensureJobTables(this.workspace.db);
+      const enabled = jobs.filter((job) => job.enabled);
+      const watched = [...new Set(enabled.map((job) => this.workspace.objects.get(job.object)?.name ?? job.object))];
+      await this.workspace.db.run(`UPDATE job_state SET object = NULL, evaluated_through = NULL WHERE job NOT IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [
+        JSON.stringify(enabled.map((job) => job.name)),
+      ]);
+      await this.workspace.db.run(`DELETE FROM pending_evaluations WHERE object NOT IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [JSON.stringify(watched)]);
     })();
     this.reloading = work;
     try {
@@ -162,6 +193,12 @@ export class Scheduler {
     if (scheduled.timer !== undefined) this.timers.clearTimeout(scheduled.timer);
     scheduled.pending = undefined;
     this.jobs.delete(name);
+    this.letGo(name);
+  }
+
+  /** A job that will not run here any more stops holding back its object's pending evaluations. */
+  private letGo(name: string): void {
+    releasePending(this.workspace.db, name).catch((error: unknown) => this.log(`job ${name}: could not release its pending evaluations — ${errorMessage(error)}`));
   }
 
   /** Adds or replaces a job; decides whether it runs at once (new, changed, or a slot was missed). */
@@ -180,6 +217,7 @@ export class Scheduler {
     if (!job.enabled) {
       scheduled.pending = undefined;
       scheduled.deadline = undefined;
+      if (previous?.job.enabled) this.letGo(job.name);
       return;
     }
     if (!state) {
@@ -189,6 +227,7 @@ export class Scheduler {
       const missed = since ? lastSlotBetween(schedule, since, now) : undefined;
       if (missed) this.request(scheduled, { trigger: 'catch-up', slot: missed });
       else if (previous && (changed || definitionChanged)) this.request(scheduled, { trigger: 'manual' });
+      else if (!previous) this.request(scheduled, { trigger: 'restart' });
       else await this.refreshDeadline(scheduled);
     }
     this.arm(scheduled);
@@ -196,6 +235,12 @@ export class Scheduler {
 
   /** Merges a run request into the job's queue and starts the queue if idle. */
   private request(scheduled: ScheduledJob, request: Pending): void {
+    this.merge(scheduled, request);
+    if (!scheduled.running) scheduled.running = this.drain(scheduled);
+  }
+
+  /** Merges a run request into the job's queue (the queue itself runs it). */
+  private merge(scheduled: ScheduledJob, request: Pending): void {
     const pending = scheduled.pending;
     if (!pending) {
       scheduled.pending = { ...request, ...(request.entryIds ? { entryIds: new Set(request.entryIds) } : {}) };
@@ -205,15 +250,25 @@ export class Scheduler {
       if (!request.entryIds) delete pending.entryIds;
       else if (pending.entryIds) for (const id of request.entryIds) pending.entryIds.add(id);
     }
-    if (!scheduled.running) scheduled.running = this.drain(scheduled);
   }
 
   private async drain(scheduled: ScheduledJob): Promise<void> {
     try {
       while (scheduled.pending && this.started) {
+        if (scheduled.pending.trigger === 'change' && this.gates.size > 0) {
+          await Promise.all([...this.gates].map((gate) => gate()));
+          if (!scheduled.pending || !this.started) break;
+        }
         const request = scheduled.pending;
         scheduled.pending = undefined;
-        await this.runOnce(scheduled, request);
+        if (request.entryIds && request.entryIds.size > this.changeBatch) {
+          // A backlog is evaluated a batch per run, so no one run holds the writer long; the rest waits its turn.
+          const ids = [...request.entryIds];
+          request.entryIds = new Set(ids.slice(0, this.changeBatch));
+          scheduled.pending = { trigger: 'change', entryIds: new Set(ids.slice(this.changeBatch)) };
+        }
+        const result = await this.runOnce(scheduled, request);
+        if (result?.morePending) this.merge(scheduled, { trigger: 'change', entryIds: new Set() });
       }
     } finally {
       scheduled.running = undefined;
@@ -221,15 +276,17 @@ export class Scheduler {
     }
   }
 
-  private async runOnce(scheduled: ScheduledJob, request: Pending): Promise<void> {
+  /** One run of the job; its result, or undefined when it failed (the failure is logged and recorded). */
+  private async runOnce(scheduled: ScheduledJob, request: Pending): Promise<JobRunResult | undefined> {
     const { job } = scheduled;
     const startedAt = this.clock.now();
     const entryIds = request.entryIds ? [...request.entryIds] : undefined;
+    let result: JobRunResult | undefined;
     try {
       const options: Parameters<typeof runJob>[2] = { trigger: request.trigger };
       if (request.slot) options.slot = request.slot;
-      if (entryIds) options.entryIds = entryIds;
-      const result = await runJob(this.workspace, job, options);
+      if (entryIds) Object.assign(options, { entryIds, pendingLimit: this.changeBatch });
+      result = await runJob(this.workspace, job, options);
       this.history.push(result);
       if (result.matched > 0 || request.trigger !== 'change') {
         this.log(
@@ -258,6 +315,7 @@ export class Scheduler {
     }
     // From the instant the run looked at, not from now: an entry that crossed while the run was busy is due at once.
     await this.refreshDeadline(scheduled, entryIds, startedAt);
+    return result;
   }
 
   /** After a full run: the job's next crossing. After a change run: the earlier of the known one and the changed entries'. */

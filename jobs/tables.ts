@@ -1,5 +1,7 @@
-// The jobs layer's tables: escalation ledger, run log, per-job state and the outbox, created on first use.
+// The jobs layer's tables: escalation ledger, run log, per-job state, the entries still to evaluate and the outbox,
+// created on first use.
 import type { Database, Sql } from '../objects/database';
+import { insertRows } from '../objects/entries';
 
 const ready = new WeakSet<Database>();
 
@@ -41,6 +43,18 @@ async function createTables(sql: Sql): Promise<void> {
     last_error VARCHAR,
     failing BOOLEAN NOT NULL DEFAULT FALSE
   )`);
+  // How far each job has evaluated pending_evaluations (by sequence), and on which object; added to older files.
+  await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS object VARCHAR');
+  await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS evaluated_through BIGINT');
+  // Entries committed (by ingestion) that the jobs on their object must still evaluate: written in the same
+  // transaction as the entry, so a process killed before its immediate run leaves the row for the next start.
+  await sql.run('CREATE SEQUENCE IF NOT EXISTS pending_evaluation_sequence');
+  await sql.run(`CREATE TABLE IF NOT EXISTS pending_evaluations (
+    seq BIGINT NOT NULL DEFAULT nextval('pending_evaluation_sequence'),
+    object VARCHAR NOT NULL,
+    entry_id VARCHAR NOT NULL,
+    queued_at TIMESTAMPTZ NOT NULL
+  )`);
   await sql.run('CREATE SEQUENCE IF NOT EXISTS outbox_sequence');
   await sql.run(`CREATE TABLE IF NOT EXISTS outbox (
     id VARCHAR PRIMARY KEY,
@@ -67,4 +81,59 @@ async function createTables(sql: Sql): Promise<void> {
   await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS run_id VARCHAR');
   await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS covered_by VARCHAR');
   await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS restart_resends INTEGER DEFAULT 0');
+}
+
+/**
+ * Records, inside the caller's transaction, that these entries of `object` still need evaluating by the jobs on it.
+ * Each job run takes the rows past its own mark into its transaction (see runner's `takePending`), so the entry is
+ * evaluated once its commit is durable even if the process dies before the run that was meant to follow it.
+ */
+export async function queueEvaluations(sql: Sql, object: string, entryIds: readonly string[], at: Date): Promise<void> {
+  if (entryIds.length === 0) return;
+  await insertRows(sql, 'pending_evaluations', ['object', 'entry_id', 'queued_at'], ['', '', '::TIMESTAMPTZ'], [...new Set(entryIds)].map((id) => [object, id, at]));
+}
+
+/** Entries past a job's mark: what its next run must include, and the mark that run moves the job to. */
+export interface PendingEvaluations {
+  entryIds: string[];
+  /** The highest sequence taken, undefined when nothing is pending for the job. */
+  through: number | undefined;
+  /** More rows wait past `through` than `limit` let the run take. */
+  more: boolean;
+}
+
+/**
+ * The entries of `object` queued since `job` last evaluated, oldest first (read inside the run's transaction). With
+ * `limit`, at most that many rows: the mark then covers exactly the rows taken, and the rest wait for the next run.
+ */
+export async function pendingFor(sql: Sql, job: string, object: string, limit?: number): Promise<PendingEvaluations> {
+  const rows = await sql.query<{ through: number | null; ids: string[] | null; taken: number; more: boolean }>(
+    `WITH due AS (
+       SELECT seq, entry_id FROM pending_evaluations
+       WHERE object = $2 AND seq > COALESCE((SELECT evaluated_through FROM job_state WHERE job = $1), 0)
+     ), taken AS (SELECT seq, entry_id FROM due ORDER BY seq LIMIT $3)
+     SELECT (SELECT max(seq) FROM taken) AS through, (SELECT list(DISTINCT entry_id) FROM taken) AS ids,
+            (SELECT count(*) FROM due) > (SELECT count(*) FROM taken) AS more`,
+    [job, object, limit ?? null],
+  );
+  const row = rows[0];
+  return { entryIds: row?.ids ?? [], through: row?.through ?? undefined, more: row?.more === true };
+}
+
+/**
+ * Deletes the rows of `object` that every job on it has evaluated (inside a run's transaction, after its job_state
+ * row moved its mark). A job that is disabled or gone is let go with `releasePending`, so it holds nothing back.
+ */
+export async function clearEvaluated(sql: Sql, object: string): Promise<void> {
+  await sql.run(
+    `DELETE FROM pending_evaluations WHERE object = $1
+       AND seq <= (SELECT min(evaluated_through) FROM job_state WHERE object = $1 AND evaluated_through IS NOT NULL)`,
+    [object],
+  );
+}
+
+/** A job no longer scheduled (disabled, removed): its mark stops holding back the rows of its object. */
+export async function releasePending(db: Database, job: string): Promise<void> {
+  await ensureJobTables(db);
+  await db.run('UPDATE job_state SET object = NULL, evaluated_through = NULL WHERE job = $1', [job]);
 }

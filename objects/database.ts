@@ -1,7 +1,8 @@
-// The one DuckDB database of a workspace: a single connection, writes and reads queued, transactions that nest.
+// The one DuckDB database of a workspace: a writer connection (every statement queued, transactions that nest) and a
+// reader connection for read-only queries from people and the model, with its own queue and a time limit.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import { QueryError, errorMessage } from './errors';
+import { EscalatorError, QueryError, errorMessage } from './errors';
 
 /** A row as JavaScript values: numbers (BIGINT included, when safe), strings, booleans, Dates, null. */
 export type Row = Record<string, unknown>;
@@ -15,6 +16,44 @@ export interface Sql {
 export interface DatabaseOptions {
   /** The only folder that SQL may read or write files in (COPY … TO for exports). Everything else is refused. */
   allowedDirectory?: string;
+  /** How long one read on the reader connection may run before it is interrupted (default 5000 ms). */
+  readTimeoutMs?: number;
+  /**
+   * DuckDB's memory limit (default 1GB). It is the instance's, so it bounds readers and the writer together; past it
+   * sorts and joins spill to a temporary folder beside the file instead of growing the process.
+   */
+  memoryLimit?: string;
+}
+
+/** The default memory limit of a workspace's DuckDB. */
+export const defaultMemoryLimit = '1GB';
+
+/** The default time limit of one read-only query. */
+export const defaultReadTimeoutMs = 5000;
+
+/** What a read may do on the reader connection. */
+export interface ReadSession {
+  /** Runs a small statement (json_serialize_sql …) and returns every row. */
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Splits `sql` into statements (parsing only: nothing is bound or run); throws DuckDB's parser error. */
+  statements(sql: string): Promise<ExtractedRead>;
+}
+
+/** The statements of one SQL text on the reader connection. */
+export interface ExtractedRead {
+  count: number;
+  /** Binds the first statement without running it; throws DuckDB's binder error. */
+  prepareFirst(): Promise<PreparedRead>;
+}
+
+/** A statement prepared on the reader connection. */
+export interface PreparedRead {
+  /** The statement's StatementType. */
+  type: number;
+  /** Runs the statement streaming, stopping the engine once `limit` rows have come; returns at most `limit` rows. */
+  stream(limit: number): Promise<Row[]>;
+  /** Frees the statement without running it. */
+  discard(): void;
 }
 
 const instances = new Map<string, Promise<DuckDBInstance>>();
@@ -22,6 +61,7 @@ const instances = new Map<string, Promise<DuckDBInstance>>();
 /**
  * The workspace database. DuckDB lets one instance own a file, so instances are shared per path within the
  * process; every statement goes through one queue so a job run, a webhook and a chat turn never interleave.
+ * Read-only queries from people and the model go through `read`, on a connection of their own, instead.
  * External file access is switched off for good at open: SQL cannot read /etc/passwd or write outside exports/.
  */
 export class Database implements Sql {
@@ -34,10 +74,23 @@ export class Database implements Sql {
    * batch of webhooks, a job's rule queries); preparing once saves a parse and a plan each time.
    */
   private readonly prepared = new Map<string, DuckDBPreparedStatement>();
+  /**
+   * The reader: a second connection on the same instance, opened on first use. Reads queue among themselves, never
+   * behind the writer, so a long query cannot delay a webhook or a job run; one at a time, so the timer interrupts
+   * only its own read and at most one of libuv's worker threads is ever busy with a reader.
+   */
+  private reader: Promise<DuckDBConnection> | undefined;
+  private readerQueue: Promise<unknown> = Promise.resolve();
+  /** Stops the read under way, when there is one. */
+  private stopRead: (() => void) | undefined;
+  private readersStopped = false;
 
   private constructor(
     readonly path: string,
+    private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** The time limit of one read unless the caller gives one. */
+    readonly readTimeoutMs: number,
   ) {}
 
   static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -47,8 +100,10 @@ export class Database implements Sql {
       instances.set(path, instance);
     }
     let connection: DuckDBConnection;
+    let opened: DuckDBInstance;
     try {
-      connection = await (await instance).connect();
+      opened = await instance;
+      connection = await opened.connect();
     } catch (error) {
       instances.delete(path);
       throw error;
@@ -56,8 +111,11 @@ export class Database implements Sql {
     const allowed = options.allowedDirectory ? [options.allowedDirectory.replace(/'/g, "''")] : [];
     await connection.run(`SET allowed_directories = [${allowed.map((dir) => `'${dir}'`).join(', ')}]`);
     await connection.run('SET enable_external_access = false');
+    const memoryLimit = options.memoryLimit ?? defaultMemoryLimit;
+    if (!/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i.test(memoryLimit)) throw new Error(`memory limit "${memoryLimit}" is not a size such as 512MB or 2GB`);
+    await connection.run(`SET memory_limit = '${memoryLimit}'`);
     await connection.run('SET lock_configuration = true');
-    return new Database(path, connection);
+    return new Database(path, opened, connection, options.readTimeoutMs ?? defaultReadTimeoutMs);
   }
 
   /**
@@ -66,9 +124,8 @@ export class Database implements Sql {
    * locked at open (no external access) hold for it too. Close it before the workspace.
    */
   async connectAnother(): Promise<Database> {
-    const instance = instances.get(this.path);
-    if (!instance || this.closed) throw new QueryError('the database is closed', 'connect', []);
-    return new Database(this.path, await (await instance).connect());
+    if (this.closed) throw new QueryError('the database is closed', 'connect', []);
+    return new Database(this.path, this.instance, await this.instance.connect(), this.readTimeoutMs);
   }
 
   /** Runs a statement and returns its rows. */
@@ -112,19 +169,62 @@ export class Database implements Sql {
     else callback();
   }
 
-  /** Prepares `sql` to learn how many statements it holds and the type of the first (for read-only checks). */
-  async describe(sql: string): Promise<{ count: number; firstType: number | undefined }> {
-    return this.exclusive(async () => {
-      const extracted = await this.connection.extractStatements(sql);
-      if (extracted.count === 0) return { count: 0, firstType: undefined };
-      const prepared = await extracted.prepare(0);
-      return { count: extracted.count, firstType: prepared.statementType as number };
-    });
+  /**
+   * Runs `work` on the reader connection. It waits only for other reads, and is interrupted (DuckDB's own
+   * interrupt, mid-query) once `timeoutMs` have passed or the readers are stopped; either throws one clear line.
+   */
+  read<T>(work: (session: ReadSession) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.readTimeoutMs;
+    const turn = async (): Promise<T> => {
+      if (this.readersStopped || this.closed) throw new EscalatorError('query stopped: the workspace is closing');
+      let reason: 'time limit' | 'closing' | undefined;
+      let connection: DuckDBConnection | undefined;
+      let repeat: NodeJS.Timeout | undefined;
+      // DuckDB forgets an interrupt that lands between two statements of a read (or before the connection is
+      // open): repeat it until the read has ended, and let the session refuse to start another statement.
+      const stop = (why: 'time limit' | 'closing') => {
+        reason ??= why;
+        connection?.interrupt();
+        repeat ??= setInterval(() => connection?.interrupt(), 50);
+      };
+      const timer = setTimeout(() => stop('time limit'), timeoutMs);
+      this.stopRead = () => stop('closing');
+      try {
+        connection = await this.readerConnection();
+        return await work(readSession(connection, () => reason !== undefined));
+      } catch (error) {
+        if (reason === 'time limit') {
+          throw new EscalatorError(
+            `query stopped: it ran longer than ${timeoutMs / 1000} s, the time limit of one query; narrow it (WHERE, LIMIT, fewer joins) or raise ESCALATOR_QUERY_TIMEOUT_SECONDS`,
+            { cause: error },
+          );
+        }
+        if (reason === 'closing') throw new EscalatorError('query stopped: the workspace is closing', { cause: error });
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        clearInterval(repeat);
+        this.stopRead = undefined;
+        if (this.closed) this.closeReader();
+      }
+    };
+    const result = this.readerQueue.then(turn, turn);
+    this.readerQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Interrupts the read under way and refuses new ones (shutdown: nothing may keep the process waiting). */
+  stopReaders(): void {
+    this.readersStopped = true;
+    this.stopRead?.();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopReaders();
+    // A read still running closes its connection when it ends (closing under a running query is not safe).
+    if (!this.stopRead) this.closeReader();
     this.forgetPrepared();
     this.connection.closeSync();
   }
@@ -134,6 +234,17 @@ export class Database implements Sql {
     const instance = instances.get(path);
     instances.delete(path);
     if (instance) (await instance).closeSync();
+  }
+
+  private readerConnection(): Promise<DuckDBConnection> {
+    this.reader ??= this.instance.connect();
+    return this.reader;
+  }
+
+  private closeReader(): void {
+    const reader = this.reader;
+    this.reader = undefined;
+    void reader?.then((connection) => connection.closeSync()).catch(() => undefined);
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -194,6 +305,48 @@ export class Database implements Sql {
     for (const statement of this.prepared.values()) statement.destroySync();
     this.prepared.clear();
   }
+}
+
+/** The reader's operations; nothing here goes near the writer connection or its queue. */
+function readSession(connection: DuckDBConnection, stopped: () => boolean): ReadSession {
+  const go = () => {
+    if (stopped()) throw new Error('Interrupted before the next statement');
+  };
+  return {
+    async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      go();
+      const result = await connection.runAndReadAll(sql, params.map(toDuckValue) as never);
+      return result.getRowObjectsJS().map(normalizeRow) as T[];
+    },
+    async statements(sql: string): Promise<ExtractedRead> {
+      go();
+      const extracted = await connection.extractStatements(sql);
+      return {
+        count: extracted.count,
+        prepareFirst: async () => {
+          go();
+          return preparedRead(await extracted.prepare(0), go);
+        },
+      };
+    },
+  };
+}
+
+function preparedRead(statement: DuckDBPreparedStatement, go: () => void): PreparedRead {
+  return {
+    type: statement.statementType as number,
+    async stream(limit: number): Promise<Row[]> {
+      try {
+        go();
+        // Streaming pulls one chunk (2048 rows at most) at a time: the engine stops once `limit` rows came.
+        const reader = await statement.streamAndReadUntil(limit);
+        return reader.getRowObjectsJS().slice(0, limit).map(normalizeRow);
+      } finally {
+        statement.destroySync();
+      }
+    },
+    discard: () => statement.destroySync(),
+  };
 }
 
 function toDuckValue(value: unknown): unknown {

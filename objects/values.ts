@@ -1,6 +1,5 @@
 // Turns what people type into typed field values: options matched case-insensitively, "$180k" numbers,
 // written dates in the workspace time zone.
-import * as chrono from 'chrono-node';
 import { closest, distance } from 'fastest-levenshtein';
 import { DateTime } from 'luxon';
 import { ValidationError } from './errors';
@@ -86,6 +85,8 @@ export function parseDate(input: unknown, context: ValueContext, fieldName = 'va
   if (sql.isValid) return sql.toJSDate();
   const offset = DateTime.fromJSDate(context.now).setZone(context.timeZone).offset;
   // chrono finds dates inside longer text; only accept a parse that covers the whole value.
+  // chrono-node takes ~100 ms to load: only the commands that read a date in words pay for it.
+  const chrono = require('chrono-node') as typeof import('chrono-node');
   const [result] = chrono.parse(text, { instant: context.now, timezone: offset }, { forwardDate: false });
   const rest = result ? (text.slice(0, result.index) + text.slice(result.index + result.text.length)).replace(/\b(on|at)\b|[\s,.]/gi, '') : text;
   if (result && rest === '') return result.start.date();

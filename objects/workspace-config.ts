@@ -21,6 +21,8 @@ export const workspaceConfigSchema = z
     people: z.array(recipientSchema).default([]),
     /** Role name → the people (names from `people`) who hold it: role:support_lead in a rule. */
     roles: z.record(z.string(), z.array(z.string())).default({}),
+    /** Per help desk: status, priority and agent mappings (secrets never live here; they come from the environment). */
+    helpdesk: z.object({ zendesk: helpdeskSectionSchema().optional(), intercom: helpdeskSectionSchema().optional() }).loose().optional(),
     /** Alert storms: per job run and recipient, the alerts past `digest_after` go as one digest message. */
     alerts: z
       .object({
@@ -30,6 +32,18 @@ export const workspaceConfigSchema = z
       .default({ digest_after: 5 }),
   })
   .loose();
+
+/** One help desk's part of `helpdesk:` — tables keyed by the help desk's own words or ids, any case. */
+function helpdeskSectionSchema() {
+  const table = z.record(z.string(), z.string());
+  return z
+    .object({
+      status: table.optional().describe('help desk status (any case) → a Status option; over ingestion.<desk>.status'),
+      priority: table.optional().describe('help desk priority (any case) → a Priority option; over ingestion.<desk>.priority'),
+      agents: z.record(z.string(), z.string()).optional().describe('agent (admin) id → the name written to Assigned To'),
+    })
+    .loose();
+}
 
 export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
 

@@ -18,6 +18,10 @@ import { type WorkspaceConfig, workspaceConfigSchema } from './workspace-config'
 export interface WorkspaceOptions {
   clock?: Clock;
   ids?: IdGenerator;
+  /** Time limit of one read-only query (default 5 s). */
+  queryTimeoutMs?: number;
+  /** DuckDB's memory limit, e.g. "1GB" (the default). */
+  memoryLimit?: string;
 }
 
 /** One field change, as recorded in field_changes and told to listeners once committed. */
@@ -61,7 +65,11 @@ export class Workspace {
     validateRegistry(objects, (name) => objectFileLabel(name), { now: clock.now(), timeZone: config.timezone });
     mkdirSync(join(root, 'exports'), { recursive: true, mode: 0o700 });
     restrictDatabaseFile(join(root, 'workspace.duckdb'));
-    const db = await Database.open(join(root, 'workspace.duckdb'), { allowedDirectory: join(root, 'exports') });
+    const db = await Database.open(join(root, 'workspace.duckdb'), {
+      allowedDirectory: join(root, 'exports'),
+      ...(options.queryTimeoutMs === undefined ? {} : { readTimeoutMs: options.queryTimeoutMs }),
+      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+    });
     try {
       await db.transaction((sql) => reconcileObjects(sql, objects, objectFileLabel));
     } catch (error) {

@@ -69,10 +69,12 @@ describe('tools', () => {
     expect(sla.tickets.every((ticket) => ticket.state === 'breached')).toBe(true);
   });
 
-  it('deletes a job when asked, keeping nothing on disk', async () => {
+  it('deletes a job when asked and confirmed, keeping nothing on disk', async () => {
     await call('schedule_job', { ...seedEscalationJob({ channel: 'telegram', chat: 4242 }, { name: 'to-delete' }), confirm: true });
     expect(existsSync(test.workspace.path('jobs', 'to-delete.job.yaml'))).toBe(true);
-    await call('delete_job', { name: 'to-delete' });
+    expect(await call('delete_job', { name: 'to-delete' })).toMatchObject({ deleted: false, preview: expect.stringMatching(/^This will delete the job to-delete/) });
+    expect(existsSync(test.workspace.path('jobs', 'to-delete.job.yaml'))).toBe(true);
+    await call('delete_job', { name: 'to-delete', confirm: true });
     expect(existsSync(test.workspace.path('jobs', 'to-delete.job.yaml'))).toBe(false);
     expect(await toolbox.call('delete_job', { name: 'to-delete' }, context)).toMatchObject({ ok: false, error: expect.stringMatching(/no job named "to-delete"/) });
   });

@@ -71,6 +71,7 @@ describe('webhook ingestion over HTTP', () => {
     const history = await test.workspace.db.query(`SELECT field, old_value, new_value, changed_by FROM field_changes WHERE entry_id = $1 AND old_value IS NOT NULL ORDER BY field`, [id]);
     expect(history).toEqual([
       { field: 'Priority', old_value: 'P1 - Critical', new_value: 'P2 - High', changed_by: 'webhook:zendesk' },
+      { field: 'Source Updated', old_value: '2026-04-14T09:50:00.000Z', new_value: '2026-04-14T10:01:00.000Z', changed_by: 'webhook:zendesk' },
       { field: 'Status', old_value: 'Open', new_value: 'Waiting on Customer', changed_by: 'webhook:zendesk' },
     ]);
   });
@@ -114,11 +115,16 @@ describe('webhook ingestion over HTTP', () => {
     expect(tickets[0]).toMatchObject({ id, Status: 'Closed', Priority: 'P2 - High', 'First Response Date': new Date(1776160700 * 1000), Customer: 'Globex Industries' });
   });
 
-  it('answers the Intercom ping without writing anything', async () => {
+  it('answers the Intercom ping, with or without an id, and a contact event, without writing anything', async () => {
     const before = await writtenCounts(test.workspace);
-    const response = await sendIntercom(running, { type: 'notification_event', id: 'notif_ping', topic: 'ping', data: { item: { type: 'ping', message: 'something' } } });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ignored', reason: 'ping' });
+    for (const id of ['notif_ping', null]) {
+      const response = await sendIntercom(running, { type: 'notification_event', id, topic: 'ping', data: { item: { type: 'ping', message: 'something' } } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ignored', reason: 'ping' });
+    }
+    const contact = await sendIntercom(running, { type: 'notification_event', id: 'n1', topic: 'contact.created', data: { item: { type: 'contact', id: 'c1' } } });
+    expect(contact.status).toBe(200);
+    expect(await contact.json()).toEqual({ status: 'ignored', reason: 'Intercom topic "contact.created" carries a contact, not a conversation or ticket' });
     expect(await writtenCounts(test.workspace)).toEqual(before);
   });
 
@@ -149,7 +155,7 @@ describe('webhook ingestion over HTTP', () => {
     expect(await getEntry(test.workspace, 'support_tickets', id)).toMatchObject({ Status: 'Escalated', Title: 'Unable to export any data', 'Escalation Tier': 'Tier 2 - Engineering' });
   });
 
-  it('ingests through the generic endpoint with a bearer token and refuses a repeated Idempotency-Key', async () => {
+  it('ingests through the generic endpoint with a bearer token and ignores a repeated Idempotency-Key', async () => {
     const send = (key: string) =>
       fetch(`${running.base}/webhooks/generic`, {
         method: 'POST',
@@ -159,7 +165,8 @@ describe('webhook ingestion over HTTP', () => {
     const first = await send('key-1');
     expect(first.status).toBe(201);
     const again = await send('key-1');
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: 'ignored', reason: expect.stringMatching(/^replay: generic delivery key-1 was already received/) });
     const tickets = await findEntries(test.workspace, 'support_tickets');
     expect(tickets).toEqual([expect.objectContaining({ Source: 'Webhook', Priority: 'P2 - High', Customer: 'Acme Corp' })]);
   });
@@ -203,7 +210,6 @@ describe('webhook refusals: each answers its status, logs its reason and writes 
     ['a body that is not a ticket', 422, /not a ticket: expected \{"ticket"/, (r, t) => sendZendesk(r, t.clock, { hello: 'world' })],
     ['a ticket without an id', 422, /ticket\.id: missing/, (r, t) => sendZendesk(r, t.clock, { ticket: { title: 'no id' } })],
     ['an unmapped priority', 422, /"Blocker" is not an option of Priority.*ingestion\.zendesk\.priority/, (r, t) => sendZendesk(r, t.clock, zendeskTrigger({ priority: 'Blocker' }))],
-    ['an Intercom contact event', 422, /topic "contact.created" carries a contact/, (r) => sendIntercom(r, { type: 'notification_event', id: 'n1', topic: 'contact.created', data: { item: { type: 'contact', id: 'c1' } } })],
     ['an oversize body', 413, /body larger than/, (r, t) => sendZendesk(r, t.clock, zendeskTrigger({ description: 'x'.repeat(300 * 1024) }))],
     ['an unknown route', 404, /no route POST \/webhooks\/freshdesk/, (r) => fetch(`${r.base}/webhooks/freshdesk`, { method: 'POST', body: '{}' })],
   ];
@@ -216,19 +222,22 @@ describe('webhook refusals: each answers its status, logs its reason and writes 
     expect(await writtenCounts(test.workspace)).toEqual(before);
   });
 
-  it('refuses a replay by invocation id, and by signature under a new invocation id', async () => {
+  it('answers a replay by invocation id, and by signature under a new invocation id, with 200 ignored and writes nothing', async () => {
     const body = zendeskTrigger({});
     const timestamp = zendeskTimestamp(test.clock.now());
     expect((await sendZendesk(running, test.clock, body, { invocationId: 'inv-1', timestamp })).status).toBe(201);
     const before = await writtenCounts(test.workspace);
     const replay = await sendZendesk(running, test.clock, body, { invocationId: 'inv-1', timestamp });
-    expect(replay.status).toBe(409);
-    expect(((await replay.json()) as { error: string }).error).toMatch(/replay: zendesk delivery inv-1 was already received/);
-    expect((await sendZendesk(running, test.clock, body, { invocationId: 'inv-2', timestamp })).status).toBe(409);
+    expect(replay.status).toBe(200);
+    expect(((await replay.json()) as { reason: string }).reason).toMatch(/replay: zendesk delivery inv-1 was already received/);
+    expect(running.log.at(-1)).toMatch(/webhook zendesk: ignored delivery inv-1 \(replay: /);
+    const again = await sendZendesk(running, test.clock, body, { invocationId: 'inv-2', timestamp });
+    expect(await again.json()).toMatchObject({ status: 'ignored' });
     const intercom = intercomConversation('conversation.user.created', {}, 'notif_1');
     expect((await sendIntercom(running, intercom)).status).toBe(201);
     const intercomBefore = await writtenCounts(test.workspace);
-    expect((await sendIntercom(running, intercom)).status).toBe(409);
+    const intercomReplay = await sendIntercom(running, intercom);
+    expect(await intercomReplay.json()).toMatchObject({ status: 'ignored', reason: expect.stringMatching(/^replay: intercom delivery notif_1/) });
     expect(await writtenCounts(test.workspace)).toEqual(intercomBefore);
     expect(before.obj_support_tickets).toBe(1);
   });

@@ -17,6 +17,7 @@ export function createEntriesTool(deps: { workspace: Workspace }) {
     description:
       'Create entries of an object, e.g. a new ticket ("new P1 ticket from Acme Corp: Unable to export data"). All are created or none. For tickets, set Opened Date (now unless told otherwise) and Status (Open).',
     inputSchema: createEntriesInput,
+    outsideText: ['entries'],
     async run(input, context) {
       const { workspace } = deps;
       const definition = workspace.object(input.object);

@@ -22,6 +22,7 @@ export function findEntriesTool(deps: { workspace: Workspace }) {
     description:
       'List entries of an object matching a filter or a saved view, with the total count. Use for "escalated tickets for Acme Corp", "open P1 tickets", and to find ids before update_entries. For counts per group or joins, use query.',
     inputSchema: findEntriesInput,
+    outsideText: ['entries'],
     async run(input) {
       const { workspace } = deps;
       const definition = workspace.object(input.object);

@@ -1,6 +1,7 @@
 // Every tool the agent can call, built with its dependencies.
 import type { Workspace } from '../objects/workspace';
 import { addFieldsTool } from './add-fields';
+import { Confirmations } from './confirmations';
 import { createEntriesTool } from './create-entries';
 import { createObjectTool } from './create-object';
 import { createViewTool } from './create-view';
@@ -21,10 +22,13 @@ import { writeDocumentTool } from './write-document';
 
 export interface ToolDependencies {
   workspace: Workspace;
+  /** Previews awaiting the person's yes, shared by the tools that need one; a new set when omitted. */
+  confirmations?: Confirmations;
 }
 
 /** The agent's tools, in the order the model sees them. */
-export function createTools(deps: ToolDependencies): AnyTool[] {
+export function createTools(options: ToolDependencies): AnyTool[] {
+  const deps = { ...options, confirmations: options.confirmations ?? new Confirmations() };
   const tools: AnyTool[] = [
     describeWorkspaceTool(deps),
     createObjectTool(deps),

@@ -15,6 +15,7 @@ export function runJobTool(deps: { workspace: Workspace }) {
       name: z.string().describe('The job to run'),
       dry_run: z.boolean().default(true).describe('true (default): change nothing, just report'),
     }),
+    outsideText: ['rules.*.examples'],
     async run(input) {
       const { workspace } = deps;
       const job = await readJob(workspace, input.name);

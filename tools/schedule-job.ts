@@ -29,6 +29,7 @@ export function scheduleJobTool(deps: { workspace: Workspace }) {
     description:
       'Create (or replace) a monitoring job: a schedule, an object and rules (filter + escalate/set/notify actions) that code runs on schedule and whenever an entry changes. First call with confirm=false and tell the person what it will do, its next runs and what it would do right now; call again with confirm=true once they agree.',
     inputSchema: scheduleJobInput,
+    outsideText: ['rules.*.examples'],
     async run(input, context) {
       const { confirm, ...job } = input;
       const data = { ...job, created_by: creatorOf(context) };

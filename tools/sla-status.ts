@@ -36,6 +36,7 @@ export function slaStatusTool(deps: { workspace: Workspace }) {
       show: z.enum(['attention', 'breached', 'at_risk', 'all']).default('attention').describe('attention (default): breached and at risk; or only breached, only at_risk, or all open tickets'),
       limit: z.number().int().min(1).max(200).default(30).describe('At most this many tickets'),
     }),
+    outsideText: ['tickets'],
     async run(input) {
       const rows = await slaStatus(deps.workspace);
       const wanted = rows.filter((row) => input.show === 'all' || (input.show === 'attention' ? row.state !== 'within' : row.state === input.show));

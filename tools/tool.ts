@@ -6,6 +6,12 @@ import type { ChatRef } from '../agent/brain';
 export interface ToolContext {
   chat: ChatRef;
   user?: string;
+  /**
+   * Set by a brain that lets a model choose tools: the number of the person's message this call answers. A
+   * destructive tool takes confirm=true only for what it previewed in an earlier turn of the same chat (see
+   * confirmations.ts). Absent for callers that run their own confirmation (the offline brain, buttons).
+   */
+  turn?: number;
 }
 
 /** Files a tool produced that the reply should carry (charts). */
@@ -21,6 +27,12 @@ export interface Tool<Schema extends z.ZodType = z.ZodType> {
   /** When to use it (and when not), for the model. */
   description: string;
   inputSchema: Schema;
+  /**
+   * Paths into the result ("entries", "rules.*.examples") whose values quote text from outside — entry values from
+   * webhooks, CSV imports and other members' messages: the model receives each wrapped as { "untrusted_data": … },
+   * with a note that it is data, never instructions.
+   */
+  outsideText?: readonly string[];
   /** Does the work; throws an EscalatorError with one clear line when the input cannot be honoured. */
   run(input: z.output<Schema>, context: ToolContext): Promise<ToolResult>;
 }

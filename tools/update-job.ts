@@ -24,6 +24,7 @@ export function updateJobTool(deps: { workspace: Workspace }) {
     description:
       'Change a monitoring job: pause/resume (enabled), or its schedule, time zone, description or rules. Rule and schedule changes preview first (confirm=false) like schedule_job.',
     inputSchema: updateJobInput,
+    outsideText: ['rules.*.examples'],
     async run(input) {
       const { workspace } = deps;
       const current = await readJob(workspace, input.name);

@@ -96,7 +96,8 @@ async function jobQuestion(turn: Turn, text: string): Promise<IntentResult | und
       what: `the deletion of ${named.name}`,
       text: `Delete the job ${named.name} (${named.schedule}, ${named.rules.length} rules) for good? Its run log and ledger stay. Reply "yes" to delete it, or "pause it" instead.`,
       confirm: async () => {
-        await callTool(turn, 'delete_job', { name: named.name });
+        // The person just said yes to the question above: that is the confirmation delete_job asks for.
+        await callTool(turn, 'delete_job', { name: named.name, confirm: true });
         return { text: `Deleted the job ${named.name}.` };
       },
     };

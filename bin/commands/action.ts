@@ -1,7 +1,7 @@
 // escalator action OBJECT ENTRY FIELD [--json]: runs an entry's action field (a script under actions/) and shows
 // its status line.
 import { UsageError } from '../../objects/errors';
-import { runActionField } from '../../jobs/action-fields';
+import { maxActionSeconds, runActionField } from '../../jobs/action-fields';
 import { parseFlags, type Command } from '../command';
 import { toJson } from '../format';
 
@@ -15,15 +15,17 @@ export const actionCommand: Command = {
     const { values, positionals } = parseFlags(context.argv, { json: { type: 'boolean' }, timeout: { type: 'string' } }, usage);
     const [objectName, entry, ...field] = positionals;
     if (!objectName || !entry || field.length === 0) throw new UsageError(`usage: ${usage}`);
-    const workspace = await context.openWorkspace();
     const options: Parameters<typeof runActionField>[4] = {
       environment: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG },
     };
     if (values.timeout !== undefined) {
       const seconds = Number(values.timeout);
-      if (!(seconds > 0)) throw new UsageError(`--timeout must be a number of seconds > 0\nusage: ${usage}`);
+      if (!(seconds > 0 && seconds <= maxActionSeconds)) {
+        throw new UsageError(`--timeout must be a number of seconds above 0 and at most ${maxActionSeconds}, not "${values.timeout}"\nusage: ${usage}`);
+      }
       options.timeoutMs = seconds * 1000;
     }
+    const workspace = await context.openWorkspace();
     const result = await runActionField(workspace, objectName, entry, field.join(' '), options);
     if (values.json) {
       context.io.stdout(toJson(result));

@@ -5,6 +5,7 @@ import { runTerminalChat } from '../../channels/terminal/terminal-chat';
 import { terminalDeliverer } from '../../jobs/outbox';
 import { jobNames } from '../../jobs/job-files';
 import { startJobsRuntime, type JobsRuntime } from '../../jobs/runtime';
+import { printable } from '../../objects/printable';
 import type { Workspace } from '../../objects/workspace';
 import type { Env } from '../env';
 import { parseFlags, type Command } from '../command';
@@ -35,30 +36,44 @@ export const chatCommand: Command = {
   name: 'chat',
   summary: 'talk to the agent in the terminal (Claude with ANTHROPIC_API_KEY, else offline); jobs run and alert here',
   usage,
+  // While the chat is open it owns the workspace as serve does: other commands are routed to it; a second chat runs
+  // inside it.
+  owns: { nested: 'run' },
   async run(context) {
     const { values } = parseFlags(context.argv, { offline: { type: 'boolean' } }, usage);
     const workspace = await context.openWorkspace();
-    const log = (line: string) => context.io.stderr(line);
+    // Log lines carry outside text (ticket titles, error messages): one printable line each.
+    const log = (line: string) => context.io.stderr(printable(line, { max: 4000 }));
     const { agent, description } = buildAgent(workspace, agentSettings(context.env, { offline: values.offline === true, log }));
-    const runtime = await startJobsRuntime({
-      workspace,
-      clock: context.clock,
-      deliverers: [terminalDeliverer((text) => context.io.stdout(`\n${text}`))],
-      log: (line) => context.io.stderr(`[jobs] ${line}`),
-    });
-    context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone}) — brain: ${description}. Type "help"; Ctrl-D ends.`);
+    let print = (text: string) => context.io.stdout(`
+${text}`);
+    // Inside a running serve or chat the jobs already run there (and alert through its channels): not a second time.
+    const runtime = context.insideOwner
+      ? undefined
+      : await startJobsRuntime({
+          workspace,
+          clock: context.clock,
+          deliverers: [terminalDeliverer((text) => print(printable(text, { keepLineBreaks: true, max: 20_000 })))],
+          log: (line) => log(`[jobs] ${line}`),
+        });
+    const where = context.insideOwner ? `, inside the running escalator (pid ${process.pid}) that runs its jobs` : '';
+    context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone})${where} — brain: ${description}. Type "help"; Ctrl-D ends.`);
     try {
-      await runTerminalChat({
+      const chat: Parameters<typeof runTerminalChat>[0] = {
         agent,
         chat: { channel: 'terminal', id: 'local' },
         input: context.io.stdin,
         write: (text) => context.io.stdout(text),
         interactive: context.io.interactive,
-        settle: () => settleJobs(workspace, runtime),
         historyFile: workspace.path('.chat-history'),
-      });
+        onPrinter: (printer) => {
+          print = printer;
+        },
+      };
+      if (runtime) chat.settle = () => settleJobs(workspace, runtime);
+      await runTerminalChat(chat);
     } finally {
-      await runtime.stop();
+      await runtime?.stop();
     }
   },
 };

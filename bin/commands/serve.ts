@@ -3,6 +3,7 @@
 import { mkdirSync, watch } from 'node:fs';
 import { terminalDeliverer } from '../../jobs/outbox';
 import { startJobsRuntime } from '../../jobs/runtime';
+import { printable } from '../../objects/printable';
 import { formatTime } from '../../objects/values';
 import { parseFlags, type Command } from '../command';
 import { serveServices, type RunningService, type ServeService } from '../services';
@@ -10,6 +11,14 @@ import { serveServices, type RunningService, type ServeService } from '../servic
 function usageOf(services: readonly ServeService[]): string {
   const flags = services.flatMap((service) => Object.entries(service.flags ?? {}).map(([name, flag]) => `[--${name}${flag.type === 'string' ? ' VALUE' : ''}]`));
   return ['escalator serve', ...flags].join(' ');
+}
+
+/**
+ * The serve log: one stamped line per event. Lines carry outside text (Telegram names, ticket titles, webhook fields,
+ * error messages), so each is made printable: a newline or an escape sequence in it shows as "\n" or "\u001b".
+ */
+export function serveLog(write: (text: string) => void, stamp: () => string): (line: string) => void {
+  return (line) => write(`[${stamp()}] ${printable(line, { max: 4000 })}`);
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -38,11 +47,12 @@ export const serveCommand: Command = {
     const { values } = parseFlags(context.argv, options, usageOf(serveServices));
     const workspace = await context.openWorkspace();
     const stamp = () => formatTime(context.clock.now(), workspace.timeZone);
-    const log = (line: string) => context.io.stderr(`[${stamp()}] ${line}`);
+    const log = serveLog(context.io.stderr, stamp);
     const runtime = await startJobsRuntime({
       workspace,
       clock: context.clock,
-      deliverers: [terminalDeliverer((text) => context.io.stdout(text))],
+      // Alerts are several lines of our own layout around ticket text: line breaks stay, escape sequences do not.
+      deliverers: [terminalDeliverer((text) => context.io.stdout(printable(text, { keepLineBreaks: true, max: 20_000 })))],
       log,
     });
     const running: RunningService[] = [];
@@ -66,6 +76,8 @@ export const serveCommand: Command = {
       );
       const signal = await untilSignal();
       log(`${signal}: stopping`);
+      // A long read-only query (routed `escalator query`, a chat's query tool) must not hold the shutdown up.
+      workspace.db.stopReaders();
     } finally {
       clearInterval(keepAlive);
       watcher.close();

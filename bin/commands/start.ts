@@ -12,6 +12,8 @@ export const startCommand: Command = {
   name: 'start',
   summary: 'first run: create ./workspace with demo data if missing, then open the chat',
   usage: 'escalator start [--offline]',
+  // It opens the chat, which owns the workspace while it is open.
+  owns: { nested: 'run' },
   async run(context) {
     if (!existsSync(join(context.workspaceDir, 'workspace.yaml'))) {
       context.io.stdout(`creating a demo workspace in ${context.workspaceDir} …`);
@@ -23,7 +25,7 @@ export const startCommand: Command = {
       await workspace.close();
     }
     const chat = commands.find((command) => command.name === 'chat');
-    if (chat) return chat.run(context);
+    if (chat) return chat.load().run(context);
     return boardCommand.run({ ...context, argv: [] });
   },
 };

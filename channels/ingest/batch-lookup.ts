@@ -13,7 +13,7 @@ export interface LookupKeys {
 
 export interface BatchLookup {
   deliveries: { channel: string; delivery_id: string; signature: string | null; received_at: Date }[];
-  tickets: { id: string; source: string | null; external_id: string; status: string | null; opened: unknown; first_response: unknown; resolved: unknown }[];
+  tickets: { id: string; source: string | null; external_id: string; status: string | null; opened: unknown; first_response: unknown; resolved: unknown; source_updated: Date | null }[];
 }
 
 /** Reads what the batch needs; each list comes back oldest first (the first match wins). */
@@ -25,7 +25,8 @@ export async function lookUpBatch(sql: Sql, workspace: Workspace, keys: LookupKe
       (SELECT list({'channel': channel, 'delivery_id': delivery_id, 'signature': signature, 'received_at': received_at})
          FROM ingest_deliveries WHERE delivery_id IN ${list(1)} OR signature IN ${list(2)}) AS deliveries,
       (SELECT list({'id': id, 'source': ${ticket(ticketFields.source)}, 'external_id': ${ticket(ticketFields.externalId)}, 'status': ${ticket(ticketFields.status)},
-                    'opened': ${ticket(ticketFields.openedDate)}, 'first_response': ${ticket(ticketFields.firstResponseDate)}, 'resolved': ${ticket(ticketFields.resolvedDate)}}
+                    'opened': ${ticket(ticketFields.openedDate)}, 'first_response': ${ticket(ticketFields.firstResponseDate)}, 'resolved': ${ticket(ticketFields.resolvedDate)},
+                    'source_updated': ${ticket(ticketFields.sourceUpdated)}}
                     ORDER BY created_at, id)
          FROM ${tableName('support_tickets')} WHERE ${ticket(ticketFields.externalId)} IN ${list(3)}) AS tickets`,
     [keys.deliveryIds, keys.signatures, keys.externalIds].map((values) => JSON.stringify(values)),

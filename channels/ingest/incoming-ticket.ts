@@ -16,8 +16,12 @@ export interface IncomingTicket {
   /** The customer organization's name, when the help desk knows it. */
   organization?: string | undefined;
   requesterEmail?: string | undefined;
+  /** The assignee's name, when the help desk gives one. */
   assignee?: string | undefined;
+  /** The assignee's agent id, named through `helpdesk.<desk>.agents` when no name is given. */
+  assigneeId?: string | undefined;
   createdAt?: string | number | Date | undefined;
+  /** The help desk's own time of this version of the ticket (updated_at, or the event's time): it orders deliveries. */
   updatedAt?: string | number | Date | undefined;
   firstResponseAt?: string | number | Date | undefined;
   resolvedAt?: string | number | Date | undefined;
@@ -33,4 +37,6 @@ export interface DeliveryKey {
   deliveryId: string;
   /** Zendesk: the signature, refused when seen again even under a new (unsigned) invocation id. */
   signature?: string | undefined;
+  /** Other ids the delivery carries (a Zendesk event's own id beside the invocation id): any one seen before is a replay. */
+  aliases?: readonly string[] | undefined;
 }

@@ -1,6 +1,7 @@
 // Group commit for ingestion: tickets that arrive while a transaction is committing wait together and are written
 // by the next one, so throughput does not depend on one commit per request. Each caller learns its own outcome
-// only once the transaction holding its ticket has committed.
+// only once the transaction holding its ticket has committed. While tickets keep arriving, the workspace's
+// IngestActivity says so, and the jobs' evaluation of what was committed waits (within a bound) for a pause.
 import type { Workspace } from '../../objects/workspace';
 import type { PreparedTicket } from './prepare';
 import { upsertTickets, type UpsertOptions, type UpsertOutcome } from './upsert-tickets';
@@ -14,6 +15,46 @@ interface Waiting {
 export interface IngestQueueOptions extends UpsertOptions {
   /** Most tickets in one transaction (default 500). */
   maxBatch?: number;
+}
+
+/**
+ * Whether a workspace's ingestion is writing or has just written, for whoever should let it go first (the
+ * scheduler's change runs, wired in bin/). A pause is `quietMs` with no batch waiting or being written.
+ */
+export class IngestActivity {
+  private active = 0;
+  private lastActive = 0;
+
+  begin(): void {
+    this.active += 1;
+  }
+
+  end(): void {
+    this.active -= 1;
+    this.lastActive = performance.now();
+  }
+
+  /** Resolves at the first pause in ingestion of `quietMs`, or after `limitMs` whatever happens. */
+  pause(quietMs: number, limitMs: number): Promise<void> {
+    const deadline = performance.now() + limitMs;
+    return new Promise<void>((resolve) => {
+      const check = () => {
+        const now = performance.now();
+        if (now >= deadline || (this.active === 0 && now - this.lastActive >= quietMs)) return resolve();
+        setTimeout(check, Math.max(1, Math.min(deadline - now, this.active === 0 ? quietMs - (now - this.lastActive) : quietMs)));
+      };
+      check();
+    });
+  }
+}
+
+const activities = new WeakMap<Workspace, IngestActivity>();
+
+/** The workspace's ingestion activity (one per workspace, shared by its queues). */
+export function ingestActivity(workspace: Workspace): IngestActivity {
+  let activity = activities.get(workspace);
+  if (!activity) activities.set(workspace, (activity = new IngestActivity()));
+  return activity;
 }
 
 export class IngestQueue {
@@ -40,7 +81,10 @@ export class IngestQueue {
     return new Promise<UpsertOutcome>((resolve, reject) => {
       this.waiting.push({ ticket, resolve, reject });
       // setImmediate lets requests parsed in the same turn of the event loop join the first batch.
-      this.running ??= new Promise<void>((done) => setImmediate(done)).then(() => this.drainWaiting());
+      if (!this.running) {
+        ingestActivity(this.workspace).begin();
+        this.running = new Promise<void>((done) => setImmediate(done)).then(() => this.drainWaiting());
+      }
     });
   }
 
@@ -58,6 +102,7 @@ export class IngestQueue {
       }
     } finally {
       this.running = undefined;
+      ingestActivity(this.workspace).end();
     }
   }
 

@@ -1,5 +1,6 @@
-// The `ingestion:` section of workspace.yaml: how each help desk's priorities, statuses and topics map onto
-// support_tickets, and how unknown companies are handled. Defaults apply to whatever the file leaves out.
+// The `ingestion:` and `helpdesk:` sections of workspace.yaml: how each help desk's priorities, statuses, topics and
+// agent ids map onto support_tickets, and how unknown companies are handled. Defaults apply to whatever the file
+// leaves out; `helpdesk:` tables are laid over `ingestion:` ones.
 import { z } from 'zod';
 import { DefinitionError, ValidationError, errorMessage } from '../../objects/errors';
 import { findField } from '../../objects/object-schema';
@@ -37,7 +38,17 @@ export const ingestionConfigSchema = z
 
 export type IngestionConfig = z.infer<typeof ingestionConfigSchema>;
 
-const zendeskStatus = { new: 'Open', open: 'Open', pending: 'Waiting on Customer', hold: 'In Progress', solved: 'Resolved', closed: 'Closed' };
+// Zendesk's On-hold (waiting on a third party) stays with the team, so its clocks keep running: In Progress.
+const zendeskStatus = {
+  new: 'Open',
+  open: 'Open',
+  pending: 'Waiting on Customer',
+  hold: 'In Progress',
+  'on-hold': 'In Progress',
+  'on hold': 'In Progress',
+  solved: 'Resolved',
+  closed: 'Closed',
+};
 
 /** What a new workspace gets written into workspace.yaml when ingestion is first set up. */
 export const defaultIngestionConfig = {
@@ -57,7 +68,12 @@ export const defaultIngestionConfig = {
       waiting_on_customer: 'Waiting on Customer',
       resolved: 'Resolved',
     },
-    topics: { 'conversation.admin.snoozed': 'Waiting on Customer', 'conversation.admin.closed': 'Closed', 'conversation.admin.opened': 'Open' },
+    topics: {
+      'conversation.admin.snoozed': 'Waiting on Customer',
+      'conversation.admin.unsnoozed': 'Open',
+      'conversation.admin.closed': 'Closed',
+      'conversation.admin.opened': 'Open',
+    },
   },
   generic: {
     priority: { urgent: 'P1 - Critical', critical: 'P1 - Critical', high: 'P2 - High', normal: 'P3 - Medium', medium: 'P3 - Medium', low: 'P4 - Low' },
@@ -75,6 +91,8 @@ export type OptionTable = ReadonlyMap<string, string>;
 export interface SourceMapping {
   priority: OptionTable;
   status: OptionTable;
+  /** Agent id → name, from `helpdesk.<desk>.agents` (empty for the generic endpoint and imports). */
+  agents: ReadonlyMap<string, string>;
 }
 
 /** The mapping in force, validated against the support_tickets options. */
@@ -98,34 +116,45 @@ export function readIngestionMapping(workspace: Workspace): IngestionMapping {
   }
   const config = parsed.data;
   const tickets = workspace.object('support_tickets');
-  const options = (fieldName: 'Priority' | 'Status', path: string, ...layers: (Record<string, string> | undefined)[]): OptionTable => {
+  /** One option table from layers of (table, its path in workspace.yaml), later layers winning. */
+  const options = (fieldName: 'Priority' | 'Status', ...layers: [Record<string, string> | undefined, string][]): OptionTable => {
     const field = findField(tickets, fieldName);
     if (!field) throw new DefinitionError('objects/support_tickets/.object.yaml', `support_tickets needs a ${fieldName} field for ingestion`);
     const out = new Map<string, string>();
-    for (const layer of layers) {
+    for (const [layer, path] of layers) {
       for (const [key, target] of Object.entries(layer ?? {})) {
         try {
           out.set(key.trim().toLowerCase(), matchOption(field, target));
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
-          throw new DefinitionError('workspace.yaml', `ingestion.${path}.${key}: ${errorMessage(error)}`);
+          throw new DefinitionError('workspace.yaml', `${path}.${key}: ${errorMessage(error)}`);
         }
       }
     }
     return out;
   };
+  const helpdesk = workspace.config.helpdesk;
+  const agents = (name: 'zendesk' | 'intercom'): ReadonlyMap<string, string> =>
+    new Map(Object.entries(helpdesk?.[name]?.agents ?? {}).map(([id, agent]) => [id.trim().toLowerCase(), agent.trim()]));
+  const layers = (desk: 'zendesk' | 'intercom' | 'generic', kind: 'priority' | 'status'): [Record<string, string> | undefined, string][] => [
+    [defaultIngestionConfig[desk][kind], `ingestion.${desk}.${kind}`],
+    [config[desk]?.[kind], `ingestion.${desk}.${kind}`],
+    [desk === 'generic' ? undefined : helpdesk?.[desk]?.[kind], `helpdesk.${desk}.${kind}`],
+  ];
   const source = (name: 'zendesk' | 'generic'): SourceMapping => ({
-    priority: options('Priority', `${name}.priority`, defaultIngestionConfig[name].priority, config[name]?.priority),
-    status: options('Status', `${name}.status`, defaultIngestionConfig[name].status, config[name]?.status),
+    priority: options('Priority', ...layers(name, 'priority')),
+    status: options('Status', ...layers(name, 'status')),
+    agents: name === 'zendesk' ? agents('zendesk') : new Map(),
   });
   const intercom = defaultIngestionConfig.intercom;
   return {
     zendesk: source('zendesk'),
     generic: source('generic'),
     intercom: {
-      priority: options('Priority', 'intercom.priority', intercom.priority, config.intercom?.priority),
-      status: options('Status', 'intercom.status', intercom.status, config.intercom?.status),
-      topics: options('Status', 'intercom.topics', intercom.topics, config.intercom?.topics),
+      priority: options('Priority', ...layers('intercom', 'priority')),
+      status: options('Status', ...layers('intercom', 'status')),
+      agents: agents('intercom'),
+      topics: options('Status', [intercom.topics, 'ingestion.intercom.topics'], [config.intercom?.topics, 'ingestion.intercom.topics']),
       priorityAttribute: config.intercom?.priority_attribute ?? intercom.priority_attribute,
     },
     createUnknownCompanies: config.companies?.create_unknown ?? defaultIngestionConfig.companies.create_unknown,

@@ -20,7 +20,13 @@ export interface PreparedTicket {
   requesterEmail: string | undefined;
   emailDomain: string | undefined;
   delivery: DeliveryKey | undefined;
+  /** The help desk's time of this version (its updated_at): an older delivery never moves a field backwards. */
+  sourceUpdatedAt: Date | undefined;
+  /** What was read but not used, and why (an unmapped status, an agent id with no name), for the log. */
+  notes: string[];
 }
+
+const finishedStatuses = new Set(['Resolved', 'Closed']);
 
 const maxTitle = 500;
 
@@ -38,20 +44,31 @@ export function prepareTicket(workspace: Workspace, mapping: IngestionMapping, i
   const sourceMapping = mappingOf(mapping, incoming.source);
   const configKey = `ingestion.${incoming.source === 'Import' || incoming.source === 'Webhook' ? 'generic' : incoming.source.toLowerCase()}`;
   const values: Record<string, unknown> = {};
+  const notes: string[] = [];
 
   const title = text(incoming.title);
   if (title) values[ticketFields.title] = title.length > maxTitle ? `${title.slice(0, maxTitle - 1)}…` : title;
   const description = text(incoming.description);
   if (description) values[ticketFields.description] = description;
-  const assignee = text(incoming.assignee);
+  const assigneeId = text(incoming.assigneeId);
+  const assignee = text(incoming.assignee) ?? (assigneeId ? sourceMapping.agents.get(assigneeId.toLowerCase()) : undefined);
   if (assignee) values[ticketFields.assignedTo] = assignee;
+  else if (assigneeId) notes.push(`agent ${assigneeId} has no name here; Assigned To left as it was (map it under ${helpdeskKey(incoming.source)}.agents)`);
 
   const priority = optionText(incoming.priority);
   if (priority) values[ticketFields.priority] = mapOption(field(ticketFields.priority), sourceMapping.priority, priority, `${configKey}.priority`);
   const topicStatus = incoming.topic ? mapping.intercom.topics.get(incoming.topic.toLowerCase()) : undefined;
   const status = optionText(incoming.status);
   if (topicStatus) values[ticketFields.status] = topicStatus;
-  else if (status) values[ticketFields.status] = mapOption(field(ticketFields.status), sourceMapping.status, status, `${configKey}.status`);
+  else if (status) {
+    // An unknown status must not refuse the whole ticket: everything else is still worth having.
+    try {
+      values[ticketFields.status] = mapOption(field(ticketFields.status), sourceMapping.status, status, `${configKey}.status`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      notes.push(`status "${status}" is not mapped; Status left as it was (map it under ${helpdeskKey(incoming.source)}.status)`);
+    }
+  }
 
   const context = workspace.valueContext();
   const dates: [string, IncomingTicket['createdAt'], string][] = [
@@ -60,10 +77,15 @@ export function prepareTicket(workspace: Workspace, mapping: IngestionMapping, i
     [ticketFields.resolvedDate, incoming.resolvedAt, 'resolved_at'],
   ];
   for (const [name, raw, label] of dates) {
-    if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) continue;
+    if (!present(raw)) continue;
     values[name] = dateOf(raw, context, label);
   }
-  if (incoming.updatedAt !== undefined && incoming.updatedAt !== '') dateOf(incoming.updatedAt, context, 'updated_at');
+  const sourceUpdatedAt = present(incoming.updatedAt) ? dateOf(incoming.updatedAt, context, 'updated_at') : undefined;
+  // A help desk that says solved without saying when: its own update time, not the time we received it.
+  const mappedStatus = values[ticketFields.status] as string | undefined;
+  if (mappedStatus && finishedStatuses.has(mappedStatus) && values[ticketFields.resolvedDate] === undefined && sourceUpdatedAt) {
+    values[ticketFields.resolvedDate] = sourceUpdatedAt;
+  }
 
   const requesterEmail = text(incoming.requesterEmail)?.toLowerCase();
   if (requesterEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(requesterEmail)) {
@@ -78,18 +100,43 @@ export function prepareTicket(workspace: Workspace, mapping: IngestionMapping, i
     requesterEmail,
     emailDomain: domain && !mapping.ignoreDomains.has(domain) ? domain : undefined,
     delivery,
+    sourceUpdatedAt,
+    notes,
   };
 }
 
-const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+function present(raw: IncomingTicket['createdAt']): raw is string | number | Date {
+  return raw !== undefined && raw !== null && !(typeof raw === 'string' && raw.trim() === '');
+}
 
-/** A help desk's time: ISO 8601 with a zone (what Zendesk and Intercom send) directly, anything else as people write it. */
-function dateOf(raw: string | number | Date, context: ReturnType<Workspace['valueContext']>, label: string): Date {
-  if (typeof raw === 'string' && isoWithZone.test(raw.trim())) {
-    const date = new Date(raw.trim());
+/** Where a help desk's own mappings live in workspace.yaml. */
+function helpdeskKey(source: TicketSource): string {
+  return source === 'Zendesk' || source === 'Intercom' ? `helpdesk.${source.toLowerCase()}` : 'ingestion.generic';
+}
+
+const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const epoch = /^\d{9,14}(\.\d+)?$/;
+
+/**
+ * A help desk's time: epoch seconds or milliseconds (numbers or digits in text, as Intercom and filled-in
+ * templates give them), ISO 8601 with a zone (Zendesk's `_with_timestamp` placeholders, with or without seconds or
+ * with nanoseconds), else as people write it — which covers Zendesk's rendered `{{ticket.created_at}}`
+ * ("December 2, 2026") and `_with_time` ("December 2, 2026 15:47", read in the workspace's time zone).
+ */
+export function dateOf(raw: string | number | Date, context: ReturnType<Workspace['valueContext']>, label: string): Date {
+  const trimmed = typeof raw === 'string' ? raw.trim() : raw;
+  if (typeof trimmed === 'string' && epoch.test(trimmed)) return fromEpoch(Number(trimmed));
+  if (typeof trimmed === 'number' && Number.isFinite(trimmed) && trimmed > 0) return fromEpoch(trimmed);
+  if (typeof trimmed === 'string' && isoWithZone.test(trimmed)) {
+    const date = new Date(trimmed);
     if (!Number.isNaN(date.getTime())) return date;
   }
-  return parseDate(raw, context, label);
+  return parseDate(trimmed, context, label);
+}
+
+/** Seconds below 10^11 (until the year 5138), milliseconds above. */
+function fromEpoch(value: number): Date {
+  return new Date(value < 1e11 ? Math.round(value * 1000) : value);
 }
 
 function mappingOf(mapping: IngestionMapping, source: TicketSource): SourceMapping {

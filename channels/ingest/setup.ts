@@ -23,26 +23,33 @@ export const ticketFields = {
   accountTier: 'Account Tier',
   externalId: 'External Id',
   source: 'Source',
+  sourceUpdated: 'Source Updated',
 } as const;
+
+/** Fields ingestion adds itself when missing (the rest must be in the object already). */
+const addedByIngestion = new Set<string>([ticketFields.externalId, ticketFields.source, ticketFields.sourceUpdated]);
 
 /** The company field that marks a company created by ingestion for a person to check. */
 export const needsReviewField = 'Needs Review';
 
 /**
- * Adds what ingestion needs to a workspace, each step only when missing: `External Id` (text) and `Source`
- * (enum) on support_tickets, `Needs Review` (boolean) on company — through saveObject, so the files and DuckDB
+ * Adds what ingestion needs to a workspace, each step only when missing: `External Id` (text), `Source`
+ * (enum) and `Source Updated` (date) on support_tickets, `Needs Review` (boolean) on company — through saveObject, so the files and DuckDB
  * change together — the default `ingestion:` mapping in workspace.yaml, and the ingest_deliveries table that
  * remembers every accepted delivery id so replays are refused. Returns the mapping in force.
  */
 export async function prepareIngestion(workspace: Workspace): Promise<IngestionMapping> {
   const tickets = workspace.object('support_tickets');
-  const missing = Object.values(ticketFields).filter((name) => name !== ticketFields.externalId && name !== ticketFields.source && !findField(tickets, name));
+  const missing = Object.values(ticketFields).filter((name) => !addedByIngestion.has(name) && !findField(tickets, name));
   if (missing.length > 0) {
     throw new DefinitionError('objects/support_tickets/.object.yaml', `ticket ingestion needs the field(s) ${missing.join(', ')}; add them back`);
   }
   const additions: Record<string, unknown>[] = [];
   if (!findField(tickets, ticketFields.externalId)) additions.push({ name: ticketFields.externalId, type: 'text', description: 'the ticket id in the help desk it came from' });
   if (!findField(tickets, ticketFields.source)) additions.push({ name: ticketFields.source, type: 'enum', options: [...ticketSources], description: 'where the ticket came from' });
+  if (!findField(tickets, ticketFields.sourceUpdated)) {
+    additions.push({ name: ticketFields.sourceUpdated, type: 'date', description: "the help desk's time of the newest version received; older deliveries never move fields back" });
+  }
   if (additions.length > 0) await addFields(workspace, 'support_tickets', additions);
   if (!findField(workspace.object('company'), needsReviewField)) {
     await addFields(workspace, 'company', [{ name: needsReviewField, type: 'boolean', description: 'created by ticket ingestion; check the name, domain and tier' }]);

@@ -1,7 +1,11 @@
 // Writes a batch of prepared tickets in one transaction: replays refused, each ticket created or updated by
-// (Source, External Id), linked to its company and contact, and every accepted delivery remembered.
+// (Source, External Id), linked to its company and contact, every accepted delivery remembered, and each ticket that
+// changed queued for the jobs to evaluate (so a crash before their run cannot skip it).
+import type { Sql } from '../../objects/database';
 import { createEntries, insertRows, updateEntries, type FieldValues } from '../../objects/entries';
+import { tableName } from '../../objects/object-schema';
 import type { Workspace } from '../../objects/workspace';
+import { ensureJobTables, queueEvaluations } from '../../jobs/tables';
 import type { AccountDirectory } from './account-directory';
 import { groupBy, linkAccounts } from './accounts';
 import { lookUpBatch, type BatchLookup } from './batch-lookup';
@@ -10,7 +14,7 @@ import { ticketFields } from './setup';
 
 export type UpsertOutcome =
   | { kind: 'created'; id: string; companyCreated: boolean }
-  | { kind: 'updated'; id: string; changed: number }
+  | { kind: 'updated'; id: string; changed: number; older?: OlderDelivery }
   | { kind: 'replay'; deliveryId: string; receivedAt: Date };
 
 export interface UpsertOptions {
@@ -21,6 +25,14 @@ export interface UpsertOptions {
   accounts: AccountDirectory;
 }
 
+/** What an update older than the ticket's newest received version did: fields it filled, fields it left alone. */
+export interface OlderDelivery {
+  at: Date;
+  newest: Date;
+  kept: string[];
+  skipped: string[];
+}
+
 /** The ticket's state as this batch knows it: from the database, then after each earlier ticket of the batch. */
 interface Known {
   id: string;
@@ -28,6 +40,10 @@ interface Known {
   openedDate: unknown;
   firstResponseDate: unknown;
   resolvedDate: unknown;
+  /** The help desk's time of the newest version applied. */
+  sourceUpdated: Date | null;
+  /** Fields holding a value, read only when an older delivery needs to know what is still empty. */
+  filled?: Set<string>;
 }
 
 const finished = new Set(['Resolved', 'Closed']);
@@ -39,9 +55,10 @@ const working = new Set(['Open', 'In Progress']);
  */
 export async function upsertTickets(workspace: Workspace, tickets: readonly PreparedTicket[], options: UpsertOptions): Promise<UpsertOutcome[]> {
   const now = workspace.clock.now();
+  await ensureJobTables(workspace.db);
   return workspace.db.transaction(async (sql) => {
     const found = await lookUpBatch(sql, workspace, {
-      deliveryIds: unique(tickets.map((ticket) => ticket.delivery?.deliveryId)),
+      deliveryIds: unique(tickets.flatMap((ticket) => (ticket.delivery ? deliveryIdsOf(ticket.delivery) : []))),
       signatures: unique(tickets.map((ticket) => ticket.delivery?.signature)),
       externalIds: unique(tickets.map((ticket) => ticket.externalId)),
     });
@@ -49,13 +66,15 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
     const known = new Map<string, Known>();
     for (const row of found.tickets) {
       const key = `${row.source}\u0000${row.external_id}`;
-      if (!known.has(key)) known.set(key, { id: row.id, status: row.status, openedDate: row.opened, firstResponseDate: row.first_response, resolvedDate: row.resolved });
+      if (!known.has(key)) {
+        known.set(key, { id: row.id, status: row.status, openedDate: row.opened, firstResponseDate: row.first_response, resolvedDate: row.resolved, sourceUpdated: row.source_updated });
+      }
     }
     const accounts = await options.accounts.accounts(sql);
     const links = await linkAccounts(workspace, accepted.map(({ ticket }) => ticket), accounts, { createUnknown: options.createUnknownCompanies, by: options.by });
     const creates: { ticket: PreparedTicket; record: FieldValues }[] = [];
     const updates: { ticket: PreparedTicket; id: string; values: FieldValues; index: number }[] = [];
-    accepted.forEach(({ ticket, index }, position) => {
+    for (const [position, { ticket, index }] of accepted.entries()) {
       const company = links.companies[position];
       const contact = links.contacts[position];
       const key = upsertKey(ticket);
@@ -69,15 +88,25 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
       if (!current) {
         const id = workspace.ids();
         Object.assign(values, newTicketDefaults(ticket, values, now), { id });
+        if (ticket.sourceUpdatedAt) values[ticketFields.sourceUpdated] = ticket.sourceUpdatedAt;
         creates.push({ ticket, record: values });
-        known.set(key, { id, status: values[ticketFields.status] as string, openedDate: values[ticketFields.openedDate], firstResponseDate: values[ticketFields.firstResponseDate] ?? null, resolvedDate: values[ticketFields.resolvedDate] ?? null });
+        known.set(key, {
+          id,
+          status: values[ticketFields.status] as string,
+          openedDate: values[ticketFields.openedDate],
+          firstResponseDate: values[ticketFields.firstResponseDate] ?? null,
+          resolvedDate: values[ticketFields.resolvedDate] ?? null,
+          sourceUpdated: ticket.sourceUpdatedAt ?? null,
+          filled: new Set(Object.keys(values).filter((name) => values[name] !== null && values[name] !== undefined)),
+        });
         outcomes[index] = { kind: 'created', id, companyCreated: company?.created ?? false };
       } else {
+        const older = await keepNewerVersion(sql, workspace, current, ticket, values);
         keepWhatIsOurs(current, values, now);
         updates.push({ ticket, id: current.id, values, index });
-        outcomes[index] = { kind: 'updated', id: current.id, changed: 0 };
+        outcomes[index] = { kind: 'updated', id: current.id, changed: 0, ...(older ? { older } : {}) };
       }
-    });
+    }
 
     for (const [by, group] of groupBy(creates, (create) => options.by(create.ticket))) {
       await createEntries(workspace, 'support_tickets', group.map((create) => create.record), { by });
@@ -89,11 +118,16 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
         if (outcome?.kind === 'updated') outcome.changed = changes.filter((change) => change.entryId === update.id).length;
       }
     }
+    const evaluate = outcomes.flatMap((outcome) => (outcome?.kind === 'created' || (outcome?.kind === 'updated' && outcome.changed > 0) ? [outcome.id] : []));
+    await queueEvaluations(sql, 'support_tickets', evaluate, now);
     const rows = accepted
       .filter(({ ticket }) => ticket.delivery)
-      .map(({ ticket, index }) => {
+      .flatMap(({ ticket, index }) => {
         const outcome = outcomes[index]!;
-        return [ticket.delivery!.channel, ticket.delivery!.deliveryId, ticket.delivery!.signature ?? null, now, outcome.kind === 'replay' ? null : outcome.id];
+        const delivery = ticket.delivery!;
+        const entry = outcome.kind === 'replay' ? null : outcome.id;
+        // The first id carries the signature; every other id the delivery carries gets a row of its own.
+        return deliveryIdsOf(delivery).map((id, position) => [delivery.channel, id, position === 0 ? (delivery.signature ?? null) : null, now, entry]);
       });
     if (rows.length > 0) {
       await insertRows(sql, 'ingest_deliveries', ['channel', 'delivery_id', 'signature', 'received_at', 'entry_id'], ['', '', '', '::TIMESTAMPTZ', ''], rows);
@@ -118,13 +152,17 @@ function refuseReplays(
   tickets.forEach((ticket, index) => {
     const delivery = ticket.delivery;
     if (delivery) {
-      const keys = [`${delivery.channel}\u0000${delivery.deliveryId}`, ...(delivery.signature ? [`sig\u0000${delivery.signature}`] : [])];
-      const earlier = keys.map((key) => seen.get(key)).find(Boolean);
-      if (earlier) {
-        outcomes[index] = { kind: 'replay', deliveryId: delivery.deliveryId, receivedAt: earlier };
+      // Each key with the name a replay is reported under: the id that matched, or the delivery's own for its signature.
+      const keys: [string, string][] = [
+        ...deliveryIdsOf(delivery).map((id): [string, string] => [`${delivery.channel}\u0000${id}`, id]),
+        ...(delivery.signature ? [[`sig\u0000${delivery.signature}`, delivery.deliveryId] as [string, string]] : []),
+      ];
+      const match = keys.find(([key]) => seen.has(key));
+      if (match) {
+        outcomes[index] = { kind: 'replay', deliveryId: match[1], receivedAt: seen.get(match[0])! };
         return;
       }
-      for (const key of keys) seen.set(key, now);
+      for (const [key] of keys) seen.set(key, now);
     }
     accepted.push({ ticket, index });
   });
@@ -147,20 +185,77 @@ function newTicketDefaults(ticket: PreparedTicket, values: FieldValues, now: Dat
 }
 
 /**
+ * Orders deliveries by the help desk's own update time. A delivery older than the newest applied version may only
+ * fill fields still empty; its status (and the resolved time that goes with it) is left alone once set. A newer
+ * or undated one applies and, when dated, becomes the newest. Returns what an older one kept and skipped.
+ */
+async function keepNewerVersion(sql: Sql, workspace: Workspace, current: Known, ticket: PreparedTicket, values: FieldValues): Promise<OlderDelivery | undefined> {
+  const at = ticket.sourceUpdatedAt;
+  if (!at || !current.sourceUpdated || at.getTime() >= current.sourceUpdated.getTime()) {
+    if (at) values[ticketFields.sourceUpdated] = at;
+    return undefined;
+  }
+  current.filled ??= await filledFields(sql, workspace, current.id);
+  const kept: string[] = [];
+  const skipped: string[] = [];
+  for (const name of Object.keys(values)) {
+    if (current.filled.has(name)) {
+      delete values[name];
+      skipped.push(name);
+    } else if (name !== ticketFields.resolvedDate) kept.push(name);
+  }
+  // A resolved time only goes with the status that set it.
+  if (ticketFields.resolvedDate in values) {
+    if (ticketFields.status in values) kept.push(ticketFields.resolvedDate);
+    else {
+      delete values[ticketFields.resolvedDate];
+      skipped.push(ticketFields.resolvedDate);
+    }
+  }
+  return { at, newest: current.sourceUpdated, kept, skipped };
+}
+
+/** Names of the ticket's fields that hold a value. */
+async function filledFields(sql: Sql, workspace: Workspace, id: string): Promise<Set<string>> {
+  const definition = workspace.object('support_tickets');
+  const [row] = await sql.query<Record<string, unknown>>(`SELECT * FROM ${tableName('support_tickets')} WHERE id = $1`, [id]);
+  const filled = new Set<string>();
+  for (const field of definition.fields) {
+    if (field.type !== 'action' && row?.[field.column] !== null && row?.[field.column] !== undefined) filled.add(field.name);
+  }
+  return filled;
+}
+
+/**
  * Drops from an update what is ours to keep: an escalation the help desk only calls open or in progress, and the
- * opened and first-response times once set; sets the resolved time when the ticket becomes resolved. `current`
+ * opened and first-response times once set. The resolved time is set when the ticket becomes resolved or closed
+ * (the help desk's time when it gave one, else now) and kept while it stays so; reopening clears it. `current`
  * follows, so a later delivery of the same ticket in the batch sees this one.
  */
 function keepWhatIsOurs(current: Known, values: FieldValues, now: Date): void {
+  if (current.status === 'Escalated' && working.has(values[ticketFields.status] as string)) delete values[ticketFields.status];
   const status = values[ticketFields.status] as string | undefined;
-  if (status && current.status === 'Escalated' && working.has(status)) delete values[ticketFields.status];
   if (current.openedDate !== null) delete values[ticketFields.openedDate];
   if (current.firstResponseDate !== null) delete values[ticketFields.firstResponseDate];
-  if (status && finished.has(status) && current.resolvedDate === null) values[ticketFields.resolvedDate] ??= now;
+  if (status && finished.has(status)) {
+    if (current.resolvedDate === null) values[ticketFields.resolvedDate] ??= now;
+    else delete values[ticketFields.resolvedDate];
+  } else if (status && current.resolvedDate !== null) values[ticketFields.resolvedDate] = null;
+  else if (current.resolvedDate !== null) delete values[ticketFields.resolvedDate];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null || value === undefined) current.filled?.delete(name);
+    else current.filled?.add(name);
+  }
+  if (values[ticketFields.sourceUpdated]) current.sourceUpdated = values[ticketFields.sourceUpdated] as Date;
   current.status = (values[ticketFields.status] as string | undefined) ?? current.status;
   current.openedDate = values[ticketFields.openedDate] ?? current.openedDate;
   current.firstResponseDate = values[ticketFields.firstResponseDate] ?? current.firstResponseDate;
-  current.resolvedDate = values[ticketFields.resolvedDate] ?? current.resolvedDate;
+  current.resolvedDate = ticketFields.resolvedDate in values ? values[ticketFields.resolvedDate] : current.resolvedDate;
+}
+
+/** The delivery's id and its aliases, without repeats. */
+function deliveryIdsOf(delivery: NonNullable<PreparedTicket['delivery']>): string[] {
+  return [...new Set([delivery.deliveryId, ...(delivery.aliases ?? [])])];
 }
 
 function upsertKey(ticket: PreparedTicket): string {

@@ -1,6 +1,7 @@
 // The bot's door: allow-listed and approved chats pass; any other chat gets a pairing code and nothing else — no
 // data, no command output, and its button presses change nothing.
 import { Composer, type Context } from 'grammy';
+import { printable } from '../../objects/printable';
 import { escapeHtml } from './html';
 import type { PairingStore } from './pairings';
 
@@ -31,7 +32,8 @@ export function accessComposer(options: AccessOptions): Composer<Context> {
     const name = chat.type === 'private' ? [chat.first_name, chat.last_name].filter(Boolean).join(' ') || chat.username || null : chat.title;
     const code = await options.pairings.requestCode(chat.id, name ?? null);
     if (!code) return next(); // approved between the two look-ups
-    options.log?.(`telegram: chat ${chat.id}${name ? ` (${name})` : ''} asks to pair with code ${code}`);
+    // The name is the stranger's own text: printed escaped, so it cannot start a line of its own in the log.
+    options.log?.(`telegram: chat ${chat.id}${name ? ` (${printable(name, { max: 130 })})` : ''} asks to pair with code ${code}`);
     await ctx.reply(
       [
         'This chat is not paired with escalator yet.',

@@ -11,12 +11,11 @@ import type { IngestionMapping } from '../ingest/mapping';
 import { prepareTicket } from '../ingest/prepare';
 import { wellFormedJson } from '../ingest/well-formed';
 import { parseJsonKeepingBigIntegers } from './big-integers';
-import { parseOr422, ticketBodySchema } from './payload-schema';
 import { parseIntercomBody } from './intercom';
 import { verifyBearer, verifyIntercomSignature, verifyZendeskSignature } from './signatures';
 import { WebhookError } from './webhook-error';
-import { isObject, parseZendeskBody, ticketFromBody } from './zendesk';
-import { z } from 'zod';
+import { isObject, ticketFromKeys } from './ticket-keys';
+import { parseZendeskBody } from './zendesk';
 
 /** The shared secrets; an endpoint whose secret is missing answers 404. */
 export interface WebhookSecrets {
@@ -43,8 +42,6 @@ export interface WebhookAppOptions {
   /** How old (or how far ahead) a Zendesk timestamp may be (default 5 minutes). */
   timestampToleranceMs?: number;
 }
-
-const genericSchema = z.object({ ticket: ticketBodySchema }).loose();
 
 /** Builds the app: POST /webhooks/zendesk, /webhooks/intercom, /webhooks/generic and GET /healthz. */
 export function createWebhookApp(options: WebhookAppOptions): Hono {
@@ -83,7 +80,10 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
     }
     const delivery = parseZendeskBody(parseJson(raw));
     const invocation = c.req.header('x-zendesk-webhook-invocation-id')?.trim();
-    return ingest(c, delivery.ticket, { channel: 'zendesk', deliveryId: invocation || delivery.eventId || signature, signature });
+    if (delivery.kind === 'ignored') return ignored(c, 'zendesk', `event ${delivery.eventId ?? '(no id)'}`, delivery.reason);
+    // Every id the delivery carries counts: a retried event may come under a new invocation id.
+    const ids = [...new Set([invocation, delivery.eventId].filter((id): id is string => Boolean(id)))];
+    return ingest(c, delivery.ticket, { channel: 'zendesk', deliveryId: ids[0] ?? signature, signature, aliases: ids.slice(1) });
   });
 
   app.post('/webhooks/intercom', limit, async (c) => {
@@ -92,11 +92,8 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
     const raw = Buffer.from(await c.req.arrayBuffer());
     if (!verifyIntercomSignature(secret, raw, signature)) throw new WebhookError(401, 'bad X-Hub-Signature (check INTERCOM_CLIENT_SECRET against the app\'s client secret)');
     const delivery = parseIntercomBody(parseJson(raw), { priorityAttribute: mapping.intercom.priorityAttribute });
-    if (delivery.kind === 'ignored') {
-      log(`webhook intercom: ignored notification ${delivery.notificationId} (${delivery.reason})`);
-      return c.json({ status: 'ignored', reason: delivery.reason });
-    }
-    return ingest(c, delivery.ticket, { channel: 'intercom', deliveryId: delivery.notificationId });
+    if (delivery.kind === 'ignored') return ignored(c, 'intercom', `notification ${delivery.notificationId ?? '(no id)'}`, delivery.reason);
+    return ingest(c, delivery.ticket, { channel: 'intercom', deliveryId: delivery.notificationId ?? signature.trim().toLowerCase() });
   });
 
   app.post('/webhooks/generic', limit, async (c) => {
@@ -104,8 +101,9 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
     if (!verifyBearer(token, c.req.header('authorization') ?? '')) throw new WebhookError(401, 'missing or wrong bearer token (Authorization: Bearer $ESCALATOR_WEBHOOK_TOKEN)');
     const raw = Buffer.from(await c.req.arrayBuffer());
     const body = parseJson(raw);
-    if (!isObject(body) || !('ticket' in body)) throw new WebhookError(422, 'not a ticket: expected {"ticket": {"id": …, "title": …}}');
-    const ticket = ticketFromBody('Webhook', parseOr422(genericSchema, body, 'a ticket').ticket);
+    if (!isObject(body) || !isObject(body.ticket)) throw new WebhookError(422, 'not a ticket: expected {"ticket": {"id": …, "title": …}}');
+    const ticket = ticketFromKeys('Webhook', body.ticket);
+    if (!ticket) throw new WebhookError(422, 'not a ticket: ticket.id: missing');
     const key = c.req.header('idempotency-key')?.trim();
     return ingest(c, ticket, key ? { channel: 'generic', deliveryId: key } : undefined);
   });
@@ -126,6 +124,12 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
     return c.json({ error: 'internal error; nothing was stored, retry later' }, 500);
   });
 
+  /** Acknowledges a delivery that carries nothing to store (a ping, a replay, an event about something else). */
+  function ignored(c: Context, channel: string, what: string, reason: string): Response {
+    log(`webhook ${channel}: ignored ${what} (${reason})`);
+    return c.json({ status: 'ignored', reason });
+  }
+
   /** Validates, queues and answers once the ticket's transaction has committed. */
   async function ingest(c: Context, incoming: IncomingTicket, delivery: DeliveryKey | undefined): Promise<Response> {
     const channel = delivery?.channel ?? 'generic';
@@ -145,9 +149,18 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
       throw error;
     }
     if (outcome.kind === 'replay') {
-      throw new WebhookError(409, `replay: ${channel} delivery ${outcome.deliveryId} was already received at ${outcome.receivedAt.toISOString()}`);
+      // The sender retried something already stored: answered 2xx so it stops, and nothing is applied twice.
+      return ignored(c, channel, `delivery ${outcome.deliveryId}`, `replay: ${channel} delivery ${outcome.deliveryId} was already received at ${outcome.receivedAt.toISOString()}`);
     }
     log(`webhook ${channel}: ${outcome.kind} ticket ${outcome.id} (${incoming.source} ${incoming.externalId})`);
+    for (const note of prepared.notes) log(`webhook ${channel}: ${incoming.source} ${incoming.externalId}: ${note}`);
+    if (outcome.kind === 'updated' && outcome.older) {
+      const { at, newest, kept, skipped } = outcome.older;
+      log(
+        `webhook ${channel}: ${incoming.source} ${incoming.externalId}: older delivery (help desk time ${at.toISOString()}, newest applied ${newest.toISOString()}): ` +
+          `filled ${kept.length ? kept.join(', ') : 'nothing'}; kept the newer ${skipped.length ? skipped.join(', ') : 'nothing'}`,
+      );
+    }
     return c.json({ status: outcome.kind, id: outcome.id, external_id: prepared.externalId }, outcome.kind === 'created' ? 201 : 200);
   }
 

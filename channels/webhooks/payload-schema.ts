@@ -8,28 +8,6 @@ export const scalar = z.union([z.string(), z.number()], { error: (issue) => (iss
 /** An optional scalar; null means absent. */
 export const optionalScalar = scalar.nullish();
 
-/** A ticket in the default trigger body (also the generic endpoint's and a CSV row's vocabulary). */
-export const ticketBodySchema = z
-  .object({
-    id: scalar.refine((value) => String(value).trim() !== '', 'the ticket id is empty'),
-    title: optionalScalar,
-    subject: optionalScalar,
-    description: optionalScalar,
-    priority: optionalScalar,
-    status: optionalScalar,
-    organization: z.union([scalar, z.object({ name: optionalScalar }).loose()]).nullish(),
-    requester_email: optionalScalar,
-    assignee: optionalScalar,
-    created_at: optionalScalar,
-    updated_at: optionalScalar,
-    first_response_at: optionalScalar,
-    resolved_at: optionalScalar,
-    solved_at: optionalScalar,
-  })
-  .loose();
-
-export type TicketBody = z.infer<typeof ticketBodySchema>;
-
 /** Parses `data` or refuses the delivery with 422 and the first problem, on one line. */
 export function parseOr422<T extends z.ZodType>(schema: T, data: unknown, what: string): z.infer<T> {
   const parsed = schema.safeParse(data);
@@ -44,10 +22,4 @@ export function textOf(value: string | number | null | undefined): string | unde
   if (value === null || value === undefined) return undefined;
   const text = String(value);
   return text.trim() === '' ? undefined : text;
-}
-
-/** The organization's name, whether the body gives a name or an object with one. */
-export function organizationName(value: TicketBody['organization']): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  return typeof value === 'object' ? textOf(value.name) : String(value);
 }

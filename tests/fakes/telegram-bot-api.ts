@@ -21,7 +21,7 @@ export interface InlineButton {
 
 export interface FakeMessage {
   message_id: number;
-  chat: { id: number; type: 'private' | 'group'; first_name?: string; title?: string };
+  chat: { id: number; type: 'private' | 'group'; first_name?: string; last_name?: string; username?: string; title?: string };
   from: FakeUser & { is_bot: boolean };
   date: number;
   text?: string;
@@ -116,7 +116,9 @@ export class FakeBotApi {
 
   /** A user writes to the bot; returns the update id. In a private chat the chat id is the user id. */
   sendUserMessage(chatId: number, text: string, from: FakeUser = defaultUser(chatId)): number {
-    const message = this.store(chatId, { from: { ...from, is_bot: false }, text });
+    // As in Telegram, a private chat carries its person's names.
+    const chat = chatId > 0 ? { chat: { id: chatId, type: 'private' as const, first_name: from.first_name, ...(from.last_name ? { last_name: from.last_name } : {}), ...(from.username ? { username: from.username } : {}) } } : {};
+    const message = this.store(chatId, { from: { ...from, is_bot: false }, text, ...chat });
     const entities = [...text.matchAll(/(?<=^|\s)\/[a-zA-Z0-9_]+(?:@[a-zA-Z0-9_]+)?/g)].map((match) => ({
       type: 'bot_command',
       offset: match.index,
