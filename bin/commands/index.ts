@@ -38,7 +38,7 @@ export const commands: CommandEntry[] = [
   // Jobs, SLA, outbox, action fields, and serve (which other services plug into through bin/services.ts).
   { name: 'jobs', summary: 'monitoring jobs: list, show, run now (--dry-run), enable, disable', load: () => (require('./jobs') as typeof import('./jobs.js')).jobsCommand },
   { name: 'sla', summary: 'SLA state of open tickets: first response and resolution, within / at risk / breached', load: () => (require('./sla') as typeof import('./sla.js')).slaCommand },
-  { name: 'outbox', summary: 'outgoing messages (alerts) and their delivery state: pending, sent, failed', load: () => (require('./outbox') as typeof import('./outbox.js')).outboxCommand },
+  { name: 'outbox', summary: 'outgoing messages (alerts) and their delivery state: pending, sending, sent, failed, covered (by a digest)', load: () => (require('./outbox') as typeof import('./outbox.js')).outboxCommand },
   { name: 'action', summary: "run an entry's action field (a script under actions/) and show its status line", load: () => (require('./action') as typeof import('./action.js')).actionCommand },
   { name: 'serve', summary: 'run the jobs (scheduler and outbox) and the configured services until stopped', load: loadServe },
   // The agent in the terminal (`escalator start` opens it).
