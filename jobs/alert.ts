@@ -1,8 +1,8 @@
 // Alert text: by default the seed's escalation message (customer, title, priority, time open, first response,
 // contract value, renewal, health, tier, assignee, ACTION NEEDED); or a template with {Field} placeholders.
 import { formatDuration } from '../objects/duration';
-import type { Row } from '../objects/database';
-import { findField, type ObjectDefinition } from '../objects/object-schema';
+import type { Row, Sql } from '../objects/database';
+import { findField, quoteIdentifier, tableName, type FieldDefinition, type ObjectDefinition } from '../objects/object-schema';
 import { formatTime, optionCode } from '../objects/values';
 
 /** What an alert is built from: the entry (a v_ view row) and its related entries by relation field name. */
@@ -86,10 +86,15 @@ function trim(value: number): string {
   return (Math.round(value * 10) / 10).toString();
 }
 
-/** The company-like entry an alert is about: the first relation named Customer/Company/Account, else any. */
+/** The relation to the company-like entry an alert is about: the first named Customer/Company/Account, else to company. */
+function customerRelation(definition: ObjectDefinition): FieldDefinition | undefined {
+  const relations = definition.fields.filter((field) => field.type === 'relation');
+  return relations.find((field) => /^(customer|company|account)$/i.test(field.name)) ?? relations.find((field) => field.relatedObject === 'company');
+}
+
+/** The company-like entry an alert is about. */
 function customerOf(context: AlertContext): { row: Row | undefined; name: string } {
-  const relations = context.definition.fields.filter((field) => field.type === 'relation');
-  const preferred = relations.find((field) => /^(customer|company|account)$/i.test(field.name)) ?? relations.find((field) => field.relatedObject === 'company');
+  const preferred = customerRelation(context.definition);
   if (!preferred) return { row: undefined, name: '' };
   // The v_ view shows a relation as the related entry's display name.
   const name = context.entry[preferred.name];
@@ -164,4 +169,64 @@ function briefText(context: AlertContext): string {
   const priority = field(context, 'Priority');
   const open = timeOpen(context);
   return `${context.escalated ? '🚨' : '🔔'} ${customerName ? `${customerName}: ` : ''}'${title}'${priority ? ` (${optionCode(String(priority)).toUpperCase()})` : ''}${open ? `, open ${open}` : ''} — ${context.rule}`;
+}
+
+/** What a digest says about the alerts it stands for. */
+export interface DigestSummary {
+  count: number;
+  /** "tickets", from the object's name. */
+  noun: string;
+  /** Whether the alerts were escalations ("were escalated") rather than plain alerts. */
+  escalated: boolean;
+  /** Group label ("Enterprise") → how many, largest first. */
+  groups: [string, number][];
+  job: string;
+  /** Where the full list is: "/board" in Telegram. */
+  pointer: string;
+}
+
+/** "🚨 37 more tickets were escalated (support-escalation): 12 Enterprise, 25 Mid-Market — /board". */
+export function digestText(summary: DigestSummary): string {
+  const one = summary.count === 1;
+  const noun = one ? summary.noun.replace(/s$/, '') : summary.noun;
+  const verb = summary.escalated ? (one ? 'was escalated' : 'were escalated') : one ? 'needs attention' : 'need attention';
+  const groups = summary.groups.map(([label, count]) => `${count} ${label}`).join(', ');
+  return `${summary.escalated ? '🚨' : '🔔'} ${summary.count} more ${noun} ${verb} (${summary.job})${groups ? `: ${groups}` : ''} — ${summary.pointer}`;
+}
+
+/** "support_tickets" → "tickets"; a name not ending in s → "<name> entries". */
+export function entryNoun(objectName: string): string {
+  const last = objectName.split(/[_\s-]+/).filter(Boolean).at(-1) ?? objectName;
+  return /s$/i.test(last) ? last.toLowerCase() : `${objectName.replace(/_/g, ' ')} entries`;
+}
+
+/**
+ * How entries split for a digest: by their customer's Account Tier when the object has a customer with one, else by
+ * Priority; labels counted, largest first.
+ */
+export async function digestGroups(sql: Sql, definition: ObjectDefinition, objects: ReadonlyMap<string, ObjectDefinition>, ids: readonly string[]): Promise<[string, number][]> {
+  if (ids.length === 0) return [];
+  const relation = customerRelation(definition);
+  const related = relation?.relatedObject ? objects.get(relation.relatedObject) : undefined;
+  const tier = related ? (findField(related, 'Account Tier') ?? findField(related, 'Tier')) : undefined;
+  const priority = findField(definition, 'Priority');
+  let label: string;
+  let join = '';
+  if (relation && related && tier) {
+    join = `LEFT JOIN ${tableName(related.name)} AS r ON r.id = e.${quoteIdentifier(relation.column)}`;
+    label = `r.${quoteIdentifier(tier.column)}`;
+  } else if (priority) {
+    label = `e.${quoteIdentifier(priority.column)}`;
+  } else {
+    return [];
+  }
+  const rows = await sql.query<{ label: string | null; count: number }>(
+    `SELECT CAST(${label} AS VARCHAR) AS label, count(*)::INTEGER AS count FROM ${tableName(definition.name)} AS e ${join}
+     WHERE e.id IN (SELECT unnest(from_json($1, '["VARCHAR"]'))) GROUP BY 1 ORDER BY 2 DESC, 1`,
+    [JSON.stringify(ids)],
+  );
+  const missing = ids.length - rows.reduce((sum, row) => sum + row.count, 0);
+  const groups: [string, number][] = rows.map((row) => [row.label === null || row.label === '' ? (tier ? 'without a tier' : 'without a priority') : tier ? row.label : optionCode(row.label).toUpperCase(), row.count]);
+  if (missing > 0) groups.push(['no longer found', missing]);
+  return groups;
 }

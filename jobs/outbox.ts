@@ -1,72 +1,17 @@
 // The outbox: messages committed with the change that caused them, then delivered per channel by registered
-// deliverers — in order per recipient, with retries and backoff on the injected clock, an idempotency key each.
+// deliverers (outbox-delivery.ts) — in order and paced per recipient, an idempotency key each, alert storms grouped
+// into a digest (outbox-digest.ts). The only message that can reach a person twice is one a dead process was
+// sending, and that one goes again marked as such.
 import type { Clock } from '../objects/clock';
 import type { Sql } from '../objects/database';
-import { errorMessage } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
-import type { Address } from './recipients';
+import { wakeOutbox } from './outbox-delivery';
+import { groupAlertStorms, type PreparedMessage } from './outbox-digest';
+import { messageStates, rowToMessage, type Deliverer, type EnqueueInput, type MessageState, type OutboxMessage } from './outbox-message';
 import { ensureJobTables } from './tables';
-import { realTimers, type Timers } from './timers';
 
-/** What a message is about, for channels that attach controls (Telegram's Acknowledge/Resolve/Snooze/Escalate). */
-export interface MessagePayload {
-  kind: 'alert' | 'message' | 'job_failure' | (string & {});
-  object?: string;
-  entryId?: string;
-  job?: string;
-  rule?: string;
-  [key: string]: unknown;
-}
-
-export type MessageState = 'pending' | 'sent' | 'failed';
-
-/** One outgoing message as a deliverer receives it. */
-export interface OutboxMessage {
-  id: string;
-  /** Stable across retries and restarts: a remote that dedupes by it never shows a message twice. */
-  idempotencyKey: string;
-  channel: string;
-  recipient: string;
-  recipientName: string | null;
-  text: string;
-  payload: MessagePayload;
-  createdAt: Date;
-  /** Delivery attempts before this one. */
-  attempts: number;
-}
-
-/** Sends messages of one channel. Throw RetryableDeliveryError for 5xx/network, PermanentDeliveryError otherwise. */
-export interface Deliverer {
-  channel: string;
-  deliver(message: OutboxMessage): Promise<{ remoteId?: string }>;
-}
-
-/** A failure worth retrying later (5xx, 429, network). `retryAfterMs` overrides the backoff when the remote says. */
-export class RetryableDeliveryError extends Error {
-  override name = 'RetryableDeliveryError';
-  constructor(
-    message: string,
-    readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** A failure that retrying cannot fix (chat not found, bot blocked, bad request): the message is marked failed. */
-export class PermanentDeliveryError extends Error {
-  override name = 'PermanentDeliveryError';
-}
-
-export interface EnqueueInput {
-  to: Address;
-  text: string;
-  payload?: MessagePayload;
-  /** Defaults to a fresh one: give one to make queuing itself idempotent (a job gives job/rule/entry/target). */
-  idempotencyKey?: string;
-}
-
-const kickers = new WeakMap<Workspace, Set<() => void>>();
+export { Outbox, wakeOutbox, type OutboxOptions } from './outbox-delivery';
+export * from './outbox-message';
 
 /**
  * Queues a message (inside the caller's transaction when there is one) and wakes the running outbox once it
@@ -79,12 +24,17 @@ export async function enqueueMessage(workspace: Workspace, input: EnqueueInput):
   return id;
 }
 
-/** Inserts messages with one statement; keys already present are skipped. Returns the ids inserted (or undefined). */
+/**
+ * Inserts messages; keys already present are skipped. Alerts of one job run (`payload.runId`) to one recipient past
+ * workspace.yaml `alerts.digest_after` are stored as covered by one digest message. Returns the ids inserted (or
+ * undefined), covered alerts included.
+ */
 export async function insertMessages(sql: Sql, workspace: Workspace, inputs: readonly EnqueueInput[]): Promise<(string | undefined)[]> {
   if (inputs.length === 0) return [];
   const now = workspace.clock.now();
-  const rows = inputs.map((input) => {
+  const rows: PreparedMessage[] = inputs.map((input) => {
     const id = `m_${workspace.ids()}`;
+    const payload = input.payload ?? { kind: 'message' };
     return {
       id,
       key: input.idempotencyKey ?? id,
@@ -92,7 +42,10 @@ export async function insertMessages(sql: Sql, workspace: Workspace, inputs: rea
       recipient: input.to.recipient,
       name: input.to.name ?? null,
       text: input.text,
-      payload: JSON.stringify(input.payload ?? { kind: 'message' }),
+      payload,
+      state: 'pending',
+      runId: payload.kind === 'alert' && typeof payload.runId === 'string' ? payload.runId : null,
+      coveredBy: null,
     };
   });
   const existing = new Set(
@@ -107,229 +60,34 @@ export async function insertMessages(sql: Sql, workspace: Workspace, inputs: rea
     existing.add(row.key);
     return true;
   });
-  for (let start = 0; start < fresh.length; start += 5000) {
-    const chunk = fresh.slice(start, start + 5000).map((row) => [row.id, row.key, row.channel, row.recipient, row.name, row.text, row.payload]);
+  const storm = await groupAlertStorms(sql, workspace, fresh);
+  const all = [...fresh, ...storm.digests];
+  for (let start = 0; start < all.length; start += 5000) {
+    const chunk = all
+      .slice(start, start + 5000)
+      .map((row) => [row.id, row.key, row.channel, row.recipient, row.name, row.text, JSON.stringify(row.payload), row.state, row.runId, row.coveredBy]);
     await sql.run(
-      `INSERT INTO outbox (id, idempotency_key, channel, recipient, recipient_name, text, payload, created_at, next_attempt_at)
-       SELECT r[1], r[2], r[3], r[4], r[5], r[6], r[7], $2::TIMESTAMPTZ, $2::TIMESTAMPTZ FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r)`,
+      `INSERT INTO outbox (id, idempotency_key, channel, recipient, recipient_name, text, payload, state, run_id, covered_by, created_at, next_attempt_at)
+       SELECT r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], $2::TIMESTAMPTZ, $2::TIMESTAMPTZ FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r)`,
       [JSON.stringify(chunk), now],
     );
   }
+  await storm.finish();
   const inserted = new Set(fresh.map((row) => row.id));
   return rows.map((row) => (inserted.has(row.id) ? row.id : undefined));
 }
 
-/** Tells running outboxes of this workspace that messages are waiting. */
-export function wakeOutbox(workspace: Workspace): void {
-  for (const kick of kickers.get(workspace) ?? []) kick();
-}
-
-export interface OutboxOptions {
-  workspace: Workspace;
-  clock?: Clock;
-  timers?: Timers;
-  deliverers?: Deliverer[];
-  log?: (line: string) => void;
-  /** First retry after this long, doubling up to `maxBackoffMs`. */
-  baseBackoffMs?: number;
-  maxBackoffMs?: number;
-  /** After this many failed attempts a retryable failure becomes permanent. */
-  maxAttempts?: number;
-}
-
 /** One row of `escalator outbox`. */
-export interface OutboxRow {
-  id: string;
-  idempotencyKey: string;
-  channel: string;
-  recipient: string;
-  recipientName: string | null;
-  text: string;
-  payload: MessagePayload;
+export interface OutboxRow extends OutboxMessage {
   state: MessageState;
-  attempts: number;
-  createdAt: Date;
   nextAttemptAt: Date | null;
   deliveredAt: Date | null;
   remoteId: string | null;
   lastError: string | null;
-}
-
-/**
- * Delivers queued messages. Per (channel, recipient) only the oldest pending message is tried, so messages to one
- * recipient leave in order; a message waiting for its retry holds back the later ones to the same recipient.
- */
-export class Outbox {
-  private readonly workspace: Workspace;
-  private readonly clock: Clock;
-  private readonly timers: Timers;
-  private readonly deliverers = new Map<string, Deliverer>();
-  private readonly log: (line: string) => void;
-  private readonly baseBackoffMs: number;
-  private readonly maxBackoffMs: number;
-  private readonly maxAttempts: number;
-  private running = false;
-  private pass: Promise<void> | undefined;
-  private again = false;
-  private timer: unknown;
-  private readonly kick = () => this.wake();
-
-  constructor(options: OutboxOptions) {
-    this.workspace = options.workspace;
-    this.clock = options.clock ?? options.workspace.clock;
-    this.timers = options.timers ?? realTimers;
-    this.log = options.log ?? (() => undefined);
-    this.baseBackoffMs = options.baseBackoffMs ?? 5_000;
-    this.maxBackoffMs = options.maxBackoffMs ?? 10 * 60_000;
-    this.maxAttempts = options.maxAttempts ?? 20;
-    for (const deliverer of options.deliverers ?? []) this.deliverers.set(deliverer.channel, deliverer);
-  }
-
-  /** Adds (or replaces) the deliverer of a channel; waiting messages of that channel go out. */
-  register(deliverer: Deliverer): void {
-    this.deliverers.set(deliverer.channel, deliverer);
-    if (this.running) this.wake();
-  }
-
-  /** Channels with a deliverer. */
-  channels(): string[] {
-    return [...this.deliverers.keys()];
-  }
-
-  /** Starts delivering: now, whenever a message is queued, and when a retry falls due. */
-  async start(): Promise<void> {
-    await ensureJobTables(this.workspace.db);
-    this.running = true;
-    let set = kickers.get(this.workspace);
-    if (!set) kickers.set(this.workspace, (set = new Set()));
-    set.add(this.kick);
-    this.wake();
-  }
-
-  /** Stops waking; waits for the delivery pass in flight. */
-  async stop(): Promise<void> {
-    this.running = false;
-    kickers.get(this.workspace)?.delete(this.kick);
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass;
-  }
-
-  /** Resolves when no delivery pass is running or requested (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.pass) await this.pass;
-  }
-
-  /** Delivers everything due now, whether started or not; resolves when done. */
-  async drain(): Promise<void> {
-    await ensureJobTables(this.workspace.db);
-    this.wake(true);
-    await this.idle();
-  }
-
-  private wake(force = false): void {
-    if (!this.running && !force) return;
-    if (this.pass) {
-      this.again = true;
-      return;
-    }
-    this.pass = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.deliverDue();
-        } while (this.again);
-        await this.armRetryTimer();
-      } catch (error) {
-        this.log(`outbox: ${errorMessage(error)}`);
-      } finally {
-        this.pass = undefined;
-      }
-    })();
-  }
-
-  private async deliverDue(): Promise<void> {
-    const channels = [...this.deliverers.keys()];
-    if (channels.length === 0) return;
-    for (;;) {
-      const now = this.clock.now();
-      const heads = await this.workspace.db.query<Record<string, unknown>>(
-        `SELECT * FROM (
-           SELECT *, row_number() OVER (PARTITION BY channel, recipient ORDER BY sequence) AS position
-           FROM outbox WHERE state = 'pending' AND channel IN (SELECT unnest(from_json($1, '["VARCHAR"]')))
-         ) WHERE position = 1 AND next_attempt_at <= $2::TIMESTAMPTZ ORDER BY sequence LIMIT 100`,
-        [JSON.stringify(channels), now],
-      );
-      if (heads.length === 0) return;
-      // Different recipients are independent: deliver their heads concurrently, each recipient's in order.
-      await Promise.all(heads.map((row) => this.deliverOne(rowToMessage(row))));
-    }
-  }
-
-  private async deliverOne(message: OutboxMessage): Promise<void> {
-    const deliverer = this.deliverers.get(message.channel);
-    if (!deliverer) return;
-    try {
-      const result = await deliverer.deliver(message);
-      await this.workspace.db.run(
-        `UPDATE outbox SET state = 'sent', attempts = attempts + 1, delivered_at = $2::TIMESTAMPTZ, remote_id = $3, last_error = NULL WHERE id = $1`,
-        [message.id, this.clock.now(), result.remoteId ?? null],
-      );
-    } catch (error) {
-      const attempts = message.attempts + 1;
-      const permanent = error instanceof PermanentDeliveryError || attempts >= this.maxAttempts;
-      const reason = errorMessage(error);
-      if (permanent) {
-        this.log(`outbox: message ${message.id} to ${message.channel}:${message.recipient} failed for good: ${reason}`);
-        await this.workspace.db.run(`UPDATE outbox SET state = 'failed', attempts = $2, last_error = $3 WHERE id = $1`, [message.id, attempts, reason]);
-        return;
-      }
-      const hinted = error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined;
-      const delay = hinted ?? Math.min(this.baseBackoffMs * 2 ** (attempts - 1), this.maxBackoffMs);
-      this.log(`outbox: message ${message.id} to ${message.channel}:${message.recipient} will be retried in ${Math.round(delay / 1000)} s: ${reason}`);
-      await this.workspace.db.run(`UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4::TIMESTAMPTZ WHERE id = $1`, [
-        message.id,
-        attempts,
-        reason,
-        new Date(this.clock.now().getTime() + delay),
-      ]);
-    }
-  }
-
-  private async armRetryTimer(): Promise<void> {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.running || this.deliverers.size === 0) return;
-    // Only each recipient's oldest pending message can go next; the ones behind it wait for it, not for a timer.
-    const rows = await this.workspace.db.query<{ next: Date | null }>(
-      `SELECT min(next_attempt_at) AS next FROM (
-         SELECT next_attempt_at, row_number() OVER (PARTITION BY channel, recipient ORDER BY sequence) AS position
-         FROM outbox WHERE state = 'pending' AND channel IN (SELECT unnest(from_json($1, '["VARCHAR"]')))
-       ) WHERE position = 1`,
-      [JSON.stringify([...this.deliverers.keys()])],
-    );
-    const next = rows[0]?.next;
-    if (!next) return;
-    const delay = Math.max(0, Math.min(next.getTime() - this.clock.now().getTime(), 60 * 60_000));
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = undefined;
-      this.wake();
-    }, delay);
-  }
-}
-
-function rowToMessage(row: Record<string, unknown>): OutboxMessage {
-  return {
-    id: String(row.id),
-    idempotencyKey: String(row.idempotency_key),
-    channel: String(row.channel),
-    recipient: String(row.recipient),
-    recipientName: row.recipient_name === null || row.recipient_name === undefined ? null : String(row.recipient_name),
-    text: String(row.text),
-    payload: JSON.parse(String(row.payload)) as MessagePayload,
-    createdAt: row.created_at as Date,
-    attempts: Number(row.attempts),
-  };
+  /** How often it was sent again because a process died while sending it. */
+  restartResends: number;
+  /** The digest message that carried this alert. */
+  coveredBy: string | null;
 }
 
 /** The outbox, newest first (the CLI's `escalator outbox`). */
@@ -355,12 +113,30 @@ export async function listOutbox(
   );
   return rows.map((row) => ({
     ...rowToMessage(row),
+    text: String(row.text),
     state: String(row.state) as MessageState,
     nextAttemptAt: row.state === 'pending' ? (row.next_attempt_at as Date) : null,
     deliveredAt: (row.delivered_at as Date | null) ?? null,
     remoteId: (row.remote_id as string | null) ?? null,
     lastError: (row.last_error as string | null) ?? null,
+    restartResends: Number(row.restart_resends ?? 0),
+    coveredBy: (row.covered_by as string | null) ?? null,
   }));
+}
+
+/** Counts for `escalator outbox`: messages by state, and how many were sent again after a restart. */
+export async function outboxSummary(workspace: Workspace): Promise<{ states: Record<MessageState, number>; resentAfterRestart: number }> {
+  await ensureJobTables(workspace.db);
+  const rows = await workspace.db.query<{ state: string; count: number; resent: number }>(
+    `SELECT state, count(*)::INTEGER AS count, count(*) FILTER (WHERE COALESCE(restart_resends, 0) > 0)::INTEGER AS resent FROM outbox GROUP BY state`,
+  );
+  const states = Object.fromEntries(messageStates.map((state) => [state, 0])) as Record<MessageState, number>;
+  let resent = 0;
+  for (const row of rows) {
+    if (row.state in states) states[row.state as MessageState] = row.count;
+    resent += row.resent;
+  }
+  return { states, resentAfterRestart: resent };
 }
 
 /** Prints messages to the terminal: the deliverer of the "terminal" channel. */

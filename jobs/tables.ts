@@ -89,8 +89,16 @@ async function createTables(sql: Sql): Promise<void> {
     next_attempt_at TIMESTAMPTZ NOT NULL,
     last_error VARCHAR,
     delivered_at TIMESTAMPTZ,
-    remote_id VARCHAR
+    remote_id VARCHAR,
+    run_id VARCHAR,
+    covered_by VARCHAR,
+    restart_resends INTEGER DEFAULT 0
   )`);
+  // Files made before these columns: the job run an alert came from, the digest that covers it, and how often it was
+  // sent again because a process died while sending it.
+  await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS run_id VARCHAR');
+  await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS covered_by VARCHAR');
+  await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS restart_resends INTEGER DEFAULT 0');
 }
 
 /**

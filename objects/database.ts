@@ -118,6 +118,16 @@ export class Database implements Sql {
     return new Database(path, opened, connection, options.readTimeoutMs ?? defaultReadTimeoutMs);
   }
 
+  /**
+   * A second connection to the same database with its own queue, for short writes that must not wait behind the
+   * main queue (the outbox recording that a message went out while a job run holds a transaction). The settings
+   * locked at open (no external access) hold for it too. Close it before the workspace.
+   */
+  async connectAnother(): Promise<Database> {
+    if (this.closed) throw new QueryError('the database is closed', 'connect', []);
+    return new Database(this.path, this.instance, await this.instance.connect(), this.readTimeoutMs);
+  }
+
   /** Runs a statement and returns its rows. */
   query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return this.exclusive(() => this.execute(sql, params, true)) as Promise<T[]>;

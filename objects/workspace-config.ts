@@ -23,6 +23,13 @@ export const workspaceConfigSchema = z
     roles: z.record(z.string(), z.array(z.string())).default({}),
     /** Per help desk: status, priority and agent mappings (secrets never live here; they come from the environment). */
     helpdesk: z.object({ zendesk: helpdeskSectionSchema().optional(), intercom: helpdeskSectionSchema().optional() }).loose().optional(),
+    /** Alert storms: per job run and recipient, the alerts past `digest_after` go as one digest message. */
+    alerts: z
+      .object({
+        digest_after: z.number().int().min(1).max(1000).default(5).describe('alerts per job run and recipient sent one by one; the rest go as one digest'),
+      })
+      .loose()
+      .default({ digest_after: 5 }),
   })
   .loose();
 

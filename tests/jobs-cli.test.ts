@@ -52,11 +52,15 @@ describe('escalator jobs, sla, outbox and action on the command line', () => {
     expect(run.stdout).toMatch(/matched 7, changed 7, queued 7 messages/);
     const again = JSON.parse((await inWorkspace('jobs', 'run', 'support-escalation', '--json')).stdout) as Record<string, unknown>;
     expect(again).toMatchObject({ matched: 0, changed: 0, notified: 0 });
-    const outbox = JSON.parse((await inWorkspace('outbox', '--json')).stdout) as Record<string, unknown>[];
-    expect(outbox).toHaveLength(7);
-    expect(outbox[0]).toMatchObject({ channel: 'telegram', recipient: '42', state: 'pending', attempts: 0, payload: { kind: 'alert', job: 'support-escalation' } });
+    const outbox = JSON.parse((await inWorkspace('outbox', '--json')).stdout) as { state: string; payload: { kind: string } }[];
+    // 7 alerts in one run to one chat: 5 go on their own, 2 are covered by one digest message.
+    expect(outbox).toHaveLength(8);
+    expect(outbox.filter((row) => row.state === 'covered')).toHaveLength(2);
+    expect(outbox[0]).toMatchObject({ state: 'pending', payload: { kind: 'digest', job: 'support-escalation', covered: 2 } });
+    expect(outbox.find((row) => row.payload.kind === 'alert' && row.state === 'pending')).toMatchObject({ channel: 'telegram', recipient: '42', state: 'pending', attempts: 0, payload: { kind: 'alert', job: 'support-escalation' } });
     const text = (await inWorkspace('outbox')).stdout;
     expect(text).toContain("pending  telegram:42  2026-04-14 10:00");
+    expect(text).toContain('6 pending, 2 covered');
     const shown = JSON.parse((await inWorkspace('jobs', 'show', 'support-escalation', '--json')).stdout) as { state: { fired: number; runs: number }; recent_runs: unknown[] };
     expect(shown.state).toMatchObject({ fired: 7, runs: 2 });
     expect(shown.recent_runs).toHaveLength(2);
@@ -114,12 +118,14 @@ describe('escalator jobs, sla, outbox and action on the command line', () => {
       await new Promise<void>((resolve) => {
         child.stdout.on('data', (chunk: Buffer) => {
           stdout += chunk.toString();
-          if ((stdout.match(/ESCALATION/g) ?? []).length >= 7) resolve();
+          // The first run's 7 alerts: 5 on their own, then one digest of the other 2.
+          if ((stdout.match(/ESCALATION/g) ?? []).length >= 5 && stdout.includes('more tickets were escalated')) resolve();
         });
       });
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(stdout).toContain("🚨 ESCALATION: Acme Corp — 'Unable to export data' (P1)");
+      expect(stdout).toMatch(/🚨 2 more tickets were escalated \(support-escalation\): .+ — escalator board/);
       expect(stderr).toMatch(/serving .*: 1 job \(support-escalation\); alerts to the terminal/);
       expect(stderr).toMatch(/job support-escalation: first run for 2026-04-14 10:00 — matched 7, changed 7, notified 7/);
       expect(stderr).toContain('SIGTERM: stopping');

@@ -61,16 +61,34 @@ describe('a process killed in the middle of its work', () => {
     // The restart after the first kill: the job runs (its first run) and delivery begins; killed on the second alert.
     await runUntilKilled(test.dir, 'mid-delivery', deliveries, 'MID-DELIVERY');
     const workspace = await reopen();
-    const queued = await listOutbox(workspace);
-    expect(queued.length).toBeGreaterThanOrEqual(5);
+    const all = await listOutbox(workspace);
+    const alerts = all.filter((message) => message.payload.kind === 'alert');
+    // What goes out: 5 alerts on their own and a digest covering the rest of the run's alerts to this chat.
+    const queued = all.filter((message) => message.state !== 'covered');
+    expect(alerts.length).toBeGreaterThanOrEqual(5);
     expect(queued.filter((message) => message.state === 'sent')).toHaveLength(1);
+    // The one cut off mid-send is left marked "sending" (its attempt recorded), not "pending".
+    expect(queued.filter((message) => message.state === 'sending')).toHaveLength(1);
     const escalated = await findEntries(workspace, 'support_tickets', { filter: { field: 'Escalated', operator: 'is_true' } });
-    expect((await workspace.db.query(`SELECT count(DISTINCT entry_id) AS count FROM job_ledger`))[0]!.count).toBe(queued.length);
-    expect(escalated.length).toBeGreaterThanOrEqual(queued.length);
+    expect((await workspace.db.query(`SELECT count(DISTINCT entry_id) AS count FROM job_ledger`))[0]!.count).toBe(alerts.length);
+    expect(escalated.length).toBeGreaterThanOrEqual(alerts.length);
 
     // Restart once more: the outbox delivers what is left.
     const parent: string[] = [];
-    const outbox = new Outbox({ workspace, deliverers: [{ channel: 'telegram', deliver: async (message) => (parent.push(message.idempotencyKey), { remoteId: `p-${parent.length}` }) }] });
+    const marked: string[] = [];
+    const outbox = new Outbox({
+      workspace,
+      deliverers: [
+        {
+          channel: 'telegram',
+          deliver: async (message) => {
+            parent.push(message.idempotencyKey);
+            if (message.resentAfterRestart) marked.push(message.idempotencyKey);
+            return { remoteId: `p-${parent.length}` };
+          },
+        },
+      ],
+    });
     await outbox.drain();
     const child = readFileSync(deliveries, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { key: string; acknowledged: boolean });
     const acknowledged = child.filter((delivery) => delivery.acknowledged).map((delivery) => delivery.key);
@@ -80,10 +98,13 @@ describe('a process killed in the middle of its work', () => {
     // Nothing acknowledged is sent again; the one cut off mid-send goes again under the same idempotency key.
     expect(parent).not.toContain(acknowledged[0]);
     expect(parent).toContain(interrupted[0]);
+    // … marked as sent again after a restart, and counted.
+    expect(marked).toEqual(interrupted);
+    expect((await listOutbox(workspace)).find((message) => message.idempotencyKey === interrupted[0])).toMatchObject({ state: 'sent', restartResends: 1 });
     const remote = new Set([...acknowledged, ...parent]);
     expect(remote.size).toBe(acknowledged.length + parent.length);
     expect([...remote].sort()).toEqual(queued.map((message) => message.idempotencyKey).sort());
-    expect((await listOutbox(workspace)).every((message) => message.state === 'sent')).toBe(true);
+    expect((await listOutbox(workspace)).every((message) => message.state === 'sent' || message.state === 'covered')).toBe(true);
     // And the job, run again, has nothing left to do.
     expect(await runJob(workspace, 'support-escalation')).toMatchObject({ matched: 0, changed: 0, notified: 0 });
   });

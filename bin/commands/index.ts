@@ -41,7 +41,7 @@ export const commands: CommandEntry[] = [
   { name: 'mute', summary: 'keep jobs off an entry, or a company and its tickets, until a time or for a while; mute list', load: () => (require('./mute') as typeof import('./mute.js')).muteCommand },
   { name: 'unmute', summary: 'lift a mute now: the jobs evaluate the entry (or the company\'s tickets) at once', load: () => (require('./mute') as typeof import('./mute.js')).unmuteCommand },
   { name: 'sla', summary: 'SLA state of open tickets: first response and resolution, within / at risk / breached', load: () => (require('./sla') as typeof import('./sla.js')).slaCommand },
-  { name: 'outbox', summary: 'outgoing messages (alerts) and their delivery state: pending, sent, failed', load: () => (require('./outbox') as typeof import('./outbox.js')).outboxCommand },
+  { name: 'outbox', summary: 'outgoing messages (alerts) and their delivery state: pending, sending, sent, failed, covered (by a digest)', load: () => (require('./outbox') as typeof import('./outbox.js')).outboxCommand },
   { name: 'action', summary: "run an entry's action field (a script under actions/) and show its status line", load: () => (require('./action') as typeof import('./action.js')).actionCommand },
   { name: 'serve', summary: 'run the jobs (scheduler and outbox) and the configured services until stopped', load: loadServe },
   // The agent in the terminal (`escalator start` opens it).

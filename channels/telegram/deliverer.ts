@@ -1,6 +1,8 @@
 // The Telegram deliverer of the jobs outbox: sends each message to its chat in HTML (escaped), with Acknowledge /
 // Resolve / Snooze / Escalate buttons under alerts, and returns the Telegram message id, which the outbox stores
-// against the row. 5xx, 429 and network failures are retryable (the outbox backs off); other refusals are permanent.
+// against the row. 5xx, 429 and network failures are retryable (a 429 holds that chat for its retry_after; the others
+// make the outbox probe Telegram with getMe until it answers); other refusals are permanent. Messages to one chat are
+// spaced as Telegram allows (about one a second in a private chat, twenty a minute in a group).
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, GrammyError, HttpError } from 'grammy';
 import { PermanentDeliveryError, RetryableDeliveryError, type Deliverer, type OutboxMessage } from '../../jobs/outbox';
@@ -12,9 +14,13 @@ export interface TelegramDelivererOptions {
   apiRoot?: string;
   /**
    * 429 answers asking to wait at most this long are waited out in place by @grammyjs/auto-retry; longer ones go back
-   * to the outbox, which retries after retry_after on its own clock. Default 5 s.
+   * to the outbox, which holds that chat (only) for retry_after on its own clock. Default 0: the outbox does it all.
    */
   inlineRetryAfterSeconds?: number;
+  /** Least time between two messages to one private chat. Default 1000 ms. */
+  chatSpacingMs?: number;
+  /** Least time between two messages to one group (negative chat id). Default 3000 ms (20 a minute). */
+  groupSpacingMs?: number;
 }
 
 /** Whether a message is an alert about an entry (and so gets buttons). */
@@ -25,9 +31,19 @@ export function isEntryAlert(message: Pick<OutboxMessage, 'payload'>): boolean {
 export function telegramDeliverer(options: TelegramDelivererOptions): Deliverer {
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : {});
   // 5xx and network errors are not retried here: they return to the outbox, whose backoff survives restarts.
-  api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: options.inlineRetryAfterSeconds ?? 5, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
+  api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: options.inlineRetryAfterSeconds ?? 0, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
+  const chatSpacing = options.chatSpacingMs ?? 1_000;
+  const groupSpacing = options.groupSpacingMs ?? 3_000;
   return {
     channel: 'telegram',
+    spacingMs: (recipient) => (recipient.trim().startsWith('-') ? groupSpacing : chatSpacing),
+    async probe() {
+      try {
+        await api.getMe();
+      } catch (error) {
+        throw deliveryError(error);
+      }
+    },
     async deliver(message) {
       const chatId = Number(message.recipient);
       if (!Number.isInteger(chatId) || chatId === 0) {
