@@ -21,9 +21,11 @@ import { html } from './html';
 import { renderBoardColumns, renderBoardPage, type BoardPageContext } from './pages/board-page';
 import { renderEntryPage } from './pages/entry-page';
 import { layout } from './pages/layout';
+import { renderReportsPage } from './pages/reports-page';
 import { renderJobs, renderSlaTable, renderViewList, renderViewTable } from './pages/list-pages';
 import { sameSecret, sessionMs, WebSessions, type WebSession } from './sessions';
 import { WebError } from './web-error';
+import { loadEscalationReport, reportFilters } from './report-data';
 
 export interface WebAppOptions {
   workspace: Workspace;
@@ -38,7 +40,7 @@ type WebEnv = { Variables: { session: WebSession; sessionId: string } };
 export const sessionCookie = 'escalator_session';
 
 /**
- * Builds the web app: GET /login, POST /logout, /board/OBJECT, /entry/OBJECT/ID, /views/OBJECT[/NAME], /sla, /jobs,
+ * Builds the web app: GET /login, POST /logout, /board/OBJECT, /entry/OBJECT/ID, /views/OBJECT[/NAME], /sla, /jobs, /reports,
  * /events/OBJECT (server-sent events), /static/NAME.
  */
 export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
@@ -78,6 +80,7 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   app.use('/views/*', noStore);
   app.use('/sla', noStore);
   app.use('/jobs', noStore);
+  app.use('/reports', noStore);
 
   /** Spends the token and opens the session; answers with a page that goes on to the board. */
   async function signIn(c: Context<WebEnv>, token: string | undefined): Promise<Response> {
@@ -234,6 +237,11 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   app.get('/jobs', signedIn, async (c) => {
     const { jobs, problems } = await loadJobsReport(workspace);
     return page(c, 'Jobs', renderJobs({ jobs: await jobsWithState(workspace, jobs, options.clock.now()), problems, timeZone: workspace.timeZone }));
+  });
+
+  app.get('/reports', signedIn, async (c) => {
+    const filters = await invalidAs422(async () => reportFilters({ period: c.req.query('period'), from: c.req.query('from'), to: c.req.query('to') }));
+    return page(c, 'Reports', renderReportsPage(await loadEscalationReport(workspace, 'support_tickets', filters)));
   });
 
   app.onError((error, c) => {
