@@ -69,3 +69,71 @@ describe('reports, documents and view columns on the web board', () => {
     expect(page.text).not.toContain('<svg id="escalations-chart"');
   });
 });
+
+describe('entry documents on the ticket page', () => {
+  let test: TestWorkspace;
+  let app: ReturnType<typeof createWebApp>;
+  let session: { cookie: string; csrf: string };
+  let ticket: string;
+  const log: string[] = [];
+
+  beforeEach(async () => {
+    test = await createTestWorkspace();
+    ticket = (await createDesk(test.workspace)).acmeOutage;
+    app = createWebApp({ workspace: test.workspace, clock: test.clock, log: (line) => log.push(line) });
+    session = await signIn(app, (await new WebSessions(test.workspace.db, test.clock).createLoginToken('Priya Patel')).token);
+  });
+  afterEach(() => test.cleanup());
+
+  const page = async () => (await app.request(`/entry/support_tickets/${ticket}`, { headers: { cookie: session.cookie } })).text();
+  const save = (markdown: string, csrf: string | undefined = session.csrf) =>
+    app.request(`/entry/support_tickets/${ticket}/document`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(csrf ? { csrf, markdown } : { markdown }).toString(),
+    });
+
+  it('renders the document as markdown with raw HTML shown as text and javascript: links made plain text', async () => {
+    await writeDocument(test.workspace, 'support_tickets', ticket, [
+      '# Post-escalation review',
+      '',
+      'Root cause: **a migration** locked the export table. See [the runbook](https://example.com/runbook "Runbook").',
+      '',
+      '<script>window.__pwned = 1</script>',
+      '',
+      '<img src=x onerror="window.__pwned=1"> [click me](javascript:alert(1)) [tabbed](java\tscript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=)',
+      '',
+      '[ref]: javascript:alert(2)',
+      '',
+      '[by reference][ref] and ![a picture](https://evil.example/x.png)',
+    ].join('\n'));
+    const text = await page();
+    expect(text).toContain('<h1>Post-escalation review</h1>');
+    expect(text).toContain('<strong>a migration</strong>');
+    expect(text).toContain('<a href="https://example.com/runbook" title="Runbook" rel="noopener noreferrer nofollow">the runbook</a>');
+    expect(text).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
+    expect(text).toContain('&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;');
+    expect(text).not.toMatch(/<script>window|<img |href="javascript|href="java|href="data:|src="https:\/\/evil/i);
+    // marked does not take a tab in an address as a link at all: it stays text.
+    expect(text).toContain(' click me [tabbed](java\tscript:alert(1)) data</p>');
+    expect(text).toContain('by reference and <a href="https://evil.example/x.png" rel="noopener noreferrer nofollow">a picture</a>');
+  });
+
+  it('writes the document from the form with the CSRF token, through objects/documents, and says who saved it', async () => {
+    expect(await page()).toContain('No document yet');
+    expect((await save('# First draft')).status).toBe(200);
+    expect((await save('# Refused', 'wrong')).status).toBe(403);
+    expect((await save('# Refused', '')).status).toBe(403);
+    expect(readDocument(test.workspace, 'support_tickets', ticket)).toBe('# First draft\n');
+    const saved = await save('# Review\r\n\r\n- customer told\r\n- fix shipped');
+    expect(saved.status).toBe(200);
+    const text = await saved.text();
+    expect(text).toContain('Document saved by Priya Patel.');
+    expect(text).toContain('<li>customer told</li>');
+    expect(readDocument(test.workspace, 'support_tickets', ticket)).toBe('# Review\n\n- customer told\n- fix shipped\n');
+    expect(text).toContain('<textarea id="document-text" name="markdown" rows="14"># Review\n\n- customer told\n- fix shipped\n</textarea>');
+    expect(log).toContain(`web: Priya Patel wrote the document of support_tickets ${ticket} (39 characters)`);
+    const missing = await app.request('/entry/support_tickets/nope/document', { method: 'POST', headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${session.csrf}&markdown=x` });
+    expect(missing.status).toBe(404);
+  });
+});

@@ -7,6 +7,7 @@ import { streamSSE } from 'hono/streaming';
 import { performAlertAction } from '../channels/telegram/alert-actions';
 import { alertActions, type AlertAction } from '../channels/telegram/alert-keyboard';
 import type { Clock } from '../objects/clock';
+import { writeDocument } from '../objects/documents';
 import { countEntries, findEntries, updateEntries } from '../objects/entries';
 import { loadJobsReport } from '../jobs/job-files';
 import { jobsWithState } from '../jobs/job-status';
@@ -187,6 +188,22 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
     const outcome = await performAlertAction(workspace, ref, action as AlertAction, { name: person, by: `web:${person}` });
     log(`web: ${person} pressed ${action} on ${object} ${c.req.param('id')}: ${outcome.done ? outcome.summary : outcome.reason}`);
     return entryPage(c, outcome.done ? { text: outcome.summary, error: false } : { text: outcome.reason, error: true });
+  });
+
+  const documentLimit = bodyLimit({ maxSize: 512 * 1024, onError: () => { throw new WebError(413, 'the document is larger than 512 KiB'); } });
+
+  app.post('/entry/:object/:id/document', documentLimit, signedIn, csrf, async (c) => {
+    const object = known(c.req.param('object'));
+    const id = c.req.param('id');
+    if (!(await loadEntry(workspace, object, id))) throw new WebError(404, `${object} has no entry ${id}`);
+    const form = await c.req.parseBody();
+    if (typeof form.markdown !== 'string') throw new WebError(422, 'send the document as the markdown field');
+    const person = c.get('session').person;
+    // Documents keep no author of their own: the server log says who wrote it.
+    const markdown = form.markdown.replace(/\r\n?/g, '\n');
+    await writeDocument(workspace, object, id, markdown);
+    log(`web: ${person} wrote the document of ${object} ${id} (${markdown.length} characters)`);
+    return entryPage(c, { text: `Document saved by ${person}.`, error: false });
   });
 
   app.get('/events/:object', signedIn, (c) => {
