@@ -137,3 +137,38 @@ describe('entry documents on the ticket page', () => {
     expect(missing.status).toBe(404);
   });
 });
+
+describe('saved view tables', () => {
+  let test: TestWorkspace;
+
+  beforeEach(async () => {
+    test = await createTestWorkspace();
+  });
+  afterEach(() => test.cleanup());
+
+  it('show relation-path columns such as Customer.Contract Value beside the fields, money as money', async () => {
+    const desk = await createDesk(test.workspace);
+    const definition = test.workspace.object('support_tickets');
+    await test.workspace.saveObject({
+      ...structuredClone(definition.raw),
+      views: [{
+        name: 'Escalated with account context',
+        filters: { field: 'Status', operator: 'is', value: 'Escalated' },
+        sort: [{ field: 'Title', direction: 'asc' }],
+        columns: ['Title', 'Customer', 'Customer.Contract Value', 'customer.account tier', 'Customer.Account Owner', 'Customer.No Such Field', 'Priority'],
+      }],
+    });
+    const app = createWebApp({ workspace: test.workspace, clock: test.clock, log: () => undefined });
+    const { cookie } = await signIn(app, (await new WebSessions(test.workspace.db, test.clock).createLoginToken('Priya Patel')).token);
+    const page = await (await app.request('/views/support_tickets/Escalated%20with%20account%20context', { headers: { cookie } })).text();
+    const headings = [...page.matchAll(/<th scope="col">([^<]+)<\/th>/g)].map((match) => match[1]);
+    expect(headings).toEqual(['Title', 'Customer', 'Customer.Contract Value', 'Customer.Account Tier', 'Customer.Account Owner', 'Priority']);
+    const cells = [...page.matchAll(/<tr>(<td>[\s\S]*?)<\/tr>/g)].map((match) => [...match[1]!.matchAll(/<td>(?:<a [^>]+>)?([^<]*)/g)].map((cell) => cell[1]));
+    expect(cells).toEqual([
+      ['Checkout down for SMB', 'Tiny Shop', '$2,000', 'SMB', 'Lena Fischer', 'P1 - Critical'],
+      ['Slow dashboard', 'Acme Corp', '$180,000', 'Enterprise', 'Sarah Chen', 'P2 - High'],
+      ['Unable to export data', 'Acme Corp', '$180,000', 'Enterprise', 'Sarah Chen', 'P1 - Critical'],
+    ]);
+    expect(page).toContain(`<a href="/entry/support_tickets/${desk.acmeOutage}">Unable to export data</a>`);
+  });
+});

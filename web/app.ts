@@ -26,6 +26,7 @@ import { renderReportsPage } from './pages/reports-page';
 import { renderJobs, renderSlaTable, renderViewList, renderViewTable } from './pages/list-pages';
 import { sameSecret, sessionMs, WebSessions, type WebSession } from './sessions';
 import { WebError } from './web-error';
+import { viewColumns } from './view-columns';
 import { loadEscalationReport, reportFilters } from './report-data';
 
 export interface WebAppOptions {
@@ -243,7 +244,8 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
     if (!view) throw new WebError(404, `${definition.name} has no view "${c.req.param('name')}"`);
     const rows = await findEntries(workspace, definition.name, { view: view.name, limit: 500 });
     const total = rows.length < 500 ? rows.length : await countEntries(workspace, definition.name, view.filter);
-    return page(c, view.name, renderViewTable({ definition, view, rows, total, timeZone: workspace.timeZone }));
+    const table = await viewColumns(workspace, definition, view, rows);
+    return page(c, view.name, renderViewTable({ definition, view, table, total, timeZone: workspace.timeZone }));
   });
 
   app.get('/sla', signedIn, async (c) => {
