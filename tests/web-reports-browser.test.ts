@@ -1,7 +1,6 @@
 // The reports page and an entry document in headless Chromium (Debian's, /usr/bin/chromium, via puppeteer-core): the
 // chart and table show what v_escalations holds, and a hostile markdown document stays harmless.
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { startWebhookServer, type WebhookServer } from '../channels/webhooks/server';
 import { readDocument } from '../objects/documents';
@@ -18,7 +17,6 @@ const found = existsSync(chromium);
 // As in web-board.test.ts: on a root Debian machine (where npm pretest installs Chromium) a missing browser fails.
 const mustRun = process.env.ESCALATOR_REQUIRE_BROWSER === '1' || (process.getuid?.() === 0 && existsSync('/etc/debian_version'));
 const describeInBrowser = found || mustRun ? describe : describe.skip;
-const screenshots = process.env.WEB_SCREENSHOTS;
 
 describeInBrowser('reports and documents in headless Chromium', () => {
   let test: TestWorkspace;
@@ -87,10 +85,6 @@ describeInBrowser('reports and documents in headless Chromium', () => {
     // The chart's accessible name and description say the same numbers.
     expect(await page.$eval('#escalations-chart', (svg) => svg.getAttribute('role'))).toBe('img');
     expect(await page.$eval('#chart-desc', (desc) => desc.textContent)).toContain('2026-03: 2 (Enterprise 1, Mid-Market 0, SMB 1); 2026-04: 5');
-    if (screenshots) {
-      mkdirSync(screenshots, { recursive: true });
-      await page.screenshot({ path: join(screenshots, 'web-reports.png'), fullPage: true });
-    }
 
     await page.select('#period', 'quarter');
     await Promise.all([page.waitForNavigation(), page.click('form[aria-label="Report filters"] button')]);
