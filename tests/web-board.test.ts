@@ -218,7 +218,7 @@ describeInBrowser('the web board in headless Chromium', () => {
 // The README's screenshots, of the demo workspace: WEB_SCREENSHOTS=docs npm run jest -- tests/web-board.test.ts
 const screenshots = process.env.WEB_SCREENSHOTS;
 (found && screenshots ? describe : describe.skip)('screenshots of the demo workspace for the README', () => {
-  it('takes the board and a ticket page', async () => {
+  it('takes the board, a ticket page and the reports', async () => {
     const test = await createTestWorkspace({ populate: async (workspace) => void (await loadDemo(workspace)) });
     const server = await startWebhookServer({ workspace: test.workspace, port: 0, secrets: {}, log: () => undefined, clock: test.clock });
     const puppeteer = (await import('puppeteer-core')).default;
@@ -236,6 +236,9 @@ const screenshots = process.env.WEB_SCREENSHOTS;
       await Promise.all([page.waitForNavigation(), page.click('.column[data-option="Open"] .card .title')]);
       await page.waitForSelector('#account-heading');
       await page.screenshot({ path: join(screenshots!, 'web-ticket.png'), fullPage: true });
+      await Promise.all([page.waitForNavigation(), page.click('nav a[href="/reports"]')]);
+      await page.waitForSelector('#escalations-chart');
+      await page.screenshot({ path: join(screenshots!, 'web-reports.png'), fullPage: true });
     } finally {
       await browser.close();
       await server.close();

@@ -1,5 +1,8 @@
 // Shared setup of the web board tests: a small support desk whose Escalated column has a known order, a sign-in
 // helper for in-process requests, and the cookie they carry.
+import { saveJob } from '../jobs/job-files';
+import { runJob } from '../jobs/runner';
+import { seedEscalationJob } from '../jobs/seed-job';
 import { createEntries } from '../objects/entries';
 import type { Workspace } from '../objects/workspace';
 
@@ -70,3 +73,28 @@ export async function signIn(app: RequestsInProcess, token: string): Promise<{ c
 
 /** The headers a browser sends when it opens a link (Fetch Metadata). */
 export const browserNavigation = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'none' };
+
+/**
+ * A desk where the seed job escalated tickets in two months. In March: an Enterprise and an SMB P1 without first
+ * response (to Tier 2). In April: two Enterprise P1s and a Mid-Market P1 (to Tier 2), and March's two, still open
+ * after 48 hours (to Tier 3) — escalations count in the month they happened: March 2, April 5 (Enterprise 3).
+ */
+export async function escalateInTwoMonths(workspace: Workspace, clock: { advance(ms: number): void }): Promise<{ march: string[]; april: string[] }> {
+  const [acme, globex, tiny] = await createEntries(workspace, 'company', [
+    { Name: 'Acme Corp', 'Account Tier': 'Enterprise' },
+    { Name: 'Globex Industries', 'Account Tier': 'Mid-Market' },
+    { Name: 'Tiny Shop', 'Account Tier': 'SMB' },
+  ], { by: 'test' });
+  const p1 = (title: string, customer: string | undefined) => ({ Title: title, Customer: customer, Priority: 'P1 - Critical', Status: 'Open', 'Opened Date': workspace.clock.now() });
+  const round = async (tickets: Record<string, unknown>[]) => {
+    const ids = await createEntries(workspace, 'support_tickets', tickets, { by: 'test' });
+    clock.advance(45 * minute);
+    await runJob(workspace, 'support-escalation');
+    return ids;
+  };
+  await saveJob(workspace, seedEscalationJob({ channel: 'telegram', chat: 42 }));
+  const march = await round([p1('Export fails', acme), p1('Checkout down', tiny)]);
+  clock.advance(30 * 86_400_000);
+  const april = await round([p1('SSO loop', acme), p1('API 500s', acme), p1('Invoices wrong', globex)]);
+  return { march, april };
+}

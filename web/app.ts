@@ -7,6 +7,7 @@ import { streamSSE } from 'hono/streaming';
 import { performAlertAction } from '../channels/telegram/alert-actions';
 import { alertActions, type AlertAction } from '../channels/telegram/alert-keyboard';
 import type { Clock } from '../objects/clock';
+import { writeDocument } from '../objects/documents';
 import { countEntries, findEntries, updateEntries } from '../objects/entries';
 import { loadJobsReport } from '../jobs/job-files';
 import { jobsWithState } from '../jobs/job-status';
@@ -21,9 +22,12 @@ import { html } from './html';
 import { renderBoardColumns, renderBoardPage, type BoardPageContext } from './pages/board-page';
 import { renderEntryPage } from './pages/entry-page';
 import { layout } from './pages/layout';
+import { renderReportsPage } from './pages/reports-page';
 import { renderJobs, renderSlaTable, renderViewList, renderViewTable } from './pages/list-pages';
 import { sameSecret, sessionMs, WebSessions, type WebSession } from './sessions';
 import { WebError } from './web-error';
+import { viewColumns } from './view-columns';
+import { loadEscalationReport, reportFilters } from './report-data';
 
 export interface WebAppOptions {
   workspace: Workspace;
@@ -38,7 +42,7 @@ type WebEnv = { Variables: { session: WebSession; sessionId: string } };
 export const sessionCookie = 'escalator_session';
 
 /**
- * Builds the web app: GET /login, POST /logout, /board/OBJECT, /entry/OBJECT/ID, /views/OBJECT[/NAME], /sla, /jobs,
+ * Builds the web app: GET /login, POST /logout, /board/OBJECT, /entry/OBJECT/ID, /views/OBJECT[/NAME], /sla, /jobs, /reports,
  * /events/OBJECT (server-sent events), /static/NAME.
  */
 export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
@@ -78,6 +82,7 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   app.use('/views/*', noStore);
   app.use('/sla', noStore);
   app.use('/jobs', noStore);
+  app.use('/reports', noStore);
 
   /** Spends the token and opens the session; answers with a page that goes on to the board. */
   async function signIn(c: Context<WebEnv>, token: string | undefined): Promise<Response> {
@@ -186,6 +191,22 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
     return entryPage(c, outcome.done ? { text: outcome.summary, error: false } : { text: outcome.reason, error: true });
   });
 
+  const documentLimit = bodyLimit({ maxSize: 512 * 1024, onError: () => { throw new WebError(413, 'the document is larger than 512 KiB'); } });
+
+  app.post('/entry/:object/:id/document', documentLimit, signedIn, csrf, async (c) => {
+    const object = known(c.req.param('object'));
+    const id = c.req.param('id');
+    if (!(await loadEntry(workspace, object, id))) throw new WebError(404, `${object} has no entry ${id}`);
+    const form = await c.req.parseBody();
+    if (typeof form.markdown !== 'string') throw new WebError(422, 'send the document as the markdown field');
+    const person = c.get('session').person;
+    // Documents keep no author of their own: the server log says who wrote it.
+    const markdown = form.markdown.replace(/\r\n?/g, '\n');
+    await writeDocument(workspace, object, id, markdown);
+    log(`web: ${person} wrote the document of ${object} ${id} (${markdown.length} characters)`);
+    return entryPage(c, { text: `Document saved by ${person}.`, error: false });
+  });
+
   app.get('/events/:object', signedIn, (c) => {
     const object = workspace.object(known(c.req.param('object'))).name;
     return streamSSE(c, async (stream) => {
@@ -223,7 +244,8 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
     if (!view) throw new WebError(404, `${definition.name} has no view "${c.req.param('name')}"`);
     const rows = await findEntries(workspace, definition.name, { view: view.name, limit: 500 });
     const total = rows.length < 500 ? rows.length : await countEntries(workspace, definition.name, view.filter);
-    return page(c, view.name, renderViewTable({ definition, view, rows, total, timeZone: workspace.timeZone }));
+    const table = await viewColumns(workspace, definition, view, rows);
+    return page(c, view.name, renderViewTable({ definition, view, table, total, timeZone: workspace.timeZone }));
   });
 
   app.get('/sla', signedIn, async (c) => {
@@ -234,6 +256,11 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   app.get('/jobs', signedIn, async (c) => {
     const { jobs, problems } = await loadJobsReport(workspace);
     return page(c, 'Jobs', renderJobs({ jobs: await jobsWithState(workspace, jobs, options.clock.now()), problems, timeZone: workspace.timeZone }));
+  });
+
+  app.get('/reports', signedIn, async (c) => {
+    const filters = await invalidAs422(async () => reportFilters({ period: c.req.query('period'), from: c.req.query('from'), to: c.req.query('to') }));
+    return page(c, 'Reports', renderReportsPage(await loadEscalationReport(workspace, 'support_tickets', filters)));
   });
 
   app.onError((error, c) => {

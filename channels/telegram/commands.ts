@@ -1,11 +1,14 @@
 // The bot's slash commands, answered by code from the workspace (no model call): /start /help /board /open /sla
-// /jobs /ticket. `botCommands` is what setMyCommands registers.
+// /jobs /ticket /web. `botCommands` is what setMyCommands registers.
 import { Composer, type Context } from 'grammy';
 import { buildBoard, renderBoard } from '../../objects/board';
 import { formatDuration } from '../../objects/duration';
 import { errorMessage, EscalatorError, ValidationError } from '../../objects/errors';
 import { findEntries, resolveEntryId } from '../../objects/entries';
 import type { Workspace } from '../../objects/workspace';
+import { formatTime } from '../../objects/values';
+import { webAddress } from '../../web/address';
+import { WebSessions } from '../../web/sessions';
 import { escapeHtml, splitPlainText } from './html';
 import { jobsText, slaText } from './status-commands';
 import { loadTicketContext, renderTicketCard } from './ticket-card';
@@ -33,7 +36,7 @@ const ticketsObject = 'support_tickets';
 
 export function commandsComposer(options: CommandsOptions): Composer<Context> {
   const composer = new Composer<Context>();
-  const answers: Record<string, (argument: string) => Promise<CommandAnswer>> = {
+  const answers: Record<string, (argument: string, ctx: Context) => Promise<CommandAnswer>> = {
     start: async () => ({ plain: startText(options.workspace) }),
     help: async () => ({ plain: helpText() }),
     board: async () => board(options.workspace),
@@ -41,6 +44,7 @@ export function commandsComposer(options: CommandsOptions): Composer<Context> {
     ticket: async (argument) => ticket(options.workspace, argument),
     sla: async () => ({ plain: await slaText(options.workspace) }),
     jobs: async () => ({ plain: await jobsText(options.workspace) }),
+    web: async (_argument, ctx) => webLink(options.workspace, ctx),
   };
   for (const [name, answer] of Object.entries(options.extra ?? {})) answers[name] = (argument) => answer(options.workspace, argument);
   composer.command(Object.keys(answers), async (ctx) => {
@@ -48,7 +52,7 @@ export function commandsComposer(options: CommandsOptions): Composer<Context> {
     const answer = answers[name]!;
     let result: CommandAnswer;
     try {
-      result = await answer(ctx.match.trim());
+      result = await answer(ctx.match.trim(), ctx);
     } catch (error) {
       if (!(error instanceof EscalatorError)) throw error;
       result = { plain: errorMessage(error) };
@@ -77,6 +81,7 @@ function helpText(): string {
     '',
     'Commands:',
     ...botCommands.map((command) => `/${command.command} — ${command.description}`),
+    '/web — a one-time sign-in link to the web board',
   ].join('\n');
 }
 
@@ -104,6 +109,33 @@ async function openTickets(workspace: Workspace): Promise<CommandAnswer> {
   });
   if (rows.length > shown.length) shown.push(`… ${rows.length - shown.length} more (escalator board on the command line)`);
   return { plain: [`${rows.length} open ticket${rows.length === 1 ? '' : 's'}:`, ...shown].join('\n') };
+}
+
+/**
+ * /web: a one-time sign-in link to the board this process serves (the access composer has already turned away
+ * unpaired chats). Only in a private chat: a link posted in a group would sign in whoever opens it first.
+ */
+async function webLink(workspace: Workspace, ctx: Context): Promise<CommandAnswer> {
+  if (ctx.chat?.type !== 'private') return { plain: 'Sign-in links are sent only in a private chat: write /web to me directly.' };
+  const base = webAddress(workspace);
+  if (!base) return { plain: 'The web board is not running: it is served by "escalator serve --port 8080". Start it with a port, then send /web again.' };
+  const person = telegramPerson(ctx);
+  const { token, expiresAt } = await new WebSessions(workspace.db, workspace.clock).createLoginToken(person);
+  const link = `${base}/login?token=${token}`;
+  return {
+    html: [
+      `<a href="${escapeHtml(link)}">Sign in to the web board</a>`,
+      `<code>${escapeHtml(link)}</code>`,
+      `Signs in ${escapeHtml(person)} once; valid until ${escapeHtml(formatTime(expiresAt, workspace.timeZone))} ${escapeHtml(workspace.timeZone)}. Do not forward it.`,
+    ].join('\n'),
+  };
+}
+
+/** The web person a Telegram user becomes (field history says web:<name>): their name, kept to printable letters. */
+function telegramPerson(ctx: Context): string {
+  const from = ctx.from;
+  const name = [from?.first_name, from?.last_name].filter(Boolean).join(' ').replace(/[^\p{L}\p{N} ._@'-]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 64).trim();
+  return name || `telegram ${from?.id ?? ctx.chat?.id ?? 'user'}`;
 }
 
 async function ticket(workspace: Workspace, reference: string): Promise<CommandAnswer> {

@@ -4,6 +4,7 @@ import type { Row } from '../../objects/database';
 import type { ObjectDefinition } from '../../objects/object-schema';
 import type { AlertAction } from '../../channels/telegram/alert-keyboard';
 import { html, type SafeHtml } from '../html';
+import { renderMarkdown } from '../markdown';
 import type { CardSla } from '../card-sla';
 import { describeClock, displayValue, formatDuration, formatMoney, historyValue, slaLabels } from './format';
 
@@ -52,12 +53,23 @@ ${context.account ? renderAccount(context) : ''}
 <section class="panel" aria-labelledby="fields-heading"><h2 id="fields-heading">Fields</h2>
 <table><tbody>${fields.map((field) => html`<tr><th scope="row">${field.name}</th><td>${displayValue(entry[field.name], timeZone)}</td></tr>`)}
 <tr><th scope="row">Id</th><td>${id}</td></tr></tbody></table></section>
-${context.document !== undefined ? html`<section class="panel" aria-labelledby="document-heading"><h2 id="document-heading">Document</h2>
-<pre class="document">${context.document}</pre></section>` : ''}
+${renderDocument(context, base)}
 <section class="panel" aria-labelledby="history-heading"><h2 id="history-heading">History</h2>
 ${context.history.length ? html`<table><thead><tr><th scope="col">When</th><th scope="col">Field</th><th scope="col">From</th><th scope="col">To</th><th scope="col">By</th></tr></thead><tbody>
 ${context.history.map((change) => html`<tr><td>${displayValue(change.changed_at, timeZone)}</td><td>${change.field}</td><td>${historyValue(change.old_value, timeZone)}</td><td>${historyValue(change.new_value, timeZone)}</td><td class="by">${change.changed_by}</td></tr>`)}
 </tbody></table>` : html`<p>No recorded changes.</p>`}</section>`;
+}
+
+/** The entry's document as markdown, and a form to write or edit it. */
+function renderDocument(context: EntryPageContext, base: string): SafeHtml {
+  const text = context.document;
+  return html`<section class="panel" aria-labelledby="document-heading"><h2 id="document-heading">Document</h2>
+${text !== undefined ? html`<div class="document-view">${renderMarkdown(text)}</div>` : html`<p>No document yet: a post-escalation review or the account's history, in markdown.</p>`}
+<details><summary>${text === undefined ? 'Write the document' : 'Edit the document'}</summary>
+<form method="post" action="${base}/document"><input type="hidden" name="csrf" value="${context.csrf}">
+<label for="document-text" class="visually-hidden">Document (markdown)</label>
+<textarea id="document-text" name="markdown" rows="14">${text ?? ''}</textarea>
+<p><button type="submit">Save the document</button></p></form></details></section>`;
 }
 
 function renderSla(sla: CardSla | undefined): SafeHtml {

@@ -44,6 +44,10 @@ th, td { text-align:left; border-bottom:1px solid var(--line); padding:.3rem .5r
 .actions { display:flex; gap:.5rem; flex-wrap:wrap; }
 .notice { background:#ddf4ff; border:1px solid #54aeff; padding:.5rem .75rem; border-radius:6px; margin-bottom:.75rem; }
 .error { background:#ffebe9; border-color:#ff8182; }
+.legend { list-style:none; display:flex; flex-wrap:wrap; gap:1rem; padding:0; margin:.5rem 0; }
+.chart { margin:0 0 1rem; }
+.document-view { overflow-wrap:anywhere; } .document-view pre { white-space: pre-wrap; }
+textarea { width:100%; font: 14px/1.4 ui-monospace, monospace; }
 .visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
 `;
 
@@ -68,7 +72,7 @@ ${options.scripts ? html`<script src="/static/htmx.min.js" defer></script><scrip
 </head><body${headers ? html` hx-headers="${headers}"` : ''}>
 <a class="visually-hidden" href="#main">Skip to content</a>
 <header><strong>escalator</strong>
-${options.person ? html`<nav aria-label="Main"><a href="/board/support_tickets">Board</a><a href="/views/support_tickets">Views</a><a href="/sla">SLA</a><a href="/jobs">Jobs</a></nav>
+${options.person ? html`<nav aria-label="Main"><a href="/board/support_tickets">Board</a><a href="/views/support_tickets">Views</a><a href="/sla">SLA</a><a href="/jobs">Jobs</a><a href="/reports">Reports</a></nav>
 <span class="who">signed in as ${options.person}</span>
 <form method="post" action="/logout"><input type="hidden" name="csrf" value="${options.csrf ?? ''}"><button type="submit">Sign out</button></form>` : ''}
 </header>

@@ -5,7 +5,8 @@ import type { SlaRow } from '../../jobs/sla';
 import type { Row } from '../../objects/database';
 import type { ObjectDefinition, ViewDefinition } from '../../objects/object-schema';
 import { html, type SafeHtml } from '../html';
-import { describeClock, displayValue, historyValue, slaLabels } from './format';
+import type { ViewColumns } from '../view-columns';
+import { describeClock, displayValue, formatMoney, historyValue, slaLabels } from './format';
 
 const entryLink = (object: string, id: string) => `/entry/${encodeURIComponent(object)}/${encodeURIComponent(id)}`;
 
@@ -19,17 +20,17 @@ ${definition.views.length ? html`<ul>${definition.views.map((view) => html`<li><
 }
 
 /** One saved view as a table: its columns (or the first fields), the entry's title linking to its page. */
-export function renderViewTable(options: { definition: ObjectDefinition; view: ViewDefinition; rows: Row[]; total: number; timeZone: string }): SafeHtml {
-  const { definition, view, rows, timeZone } = options;
-  const named = (view.columns ?? []).filter((column) => rows.length === 0 || column in rows[0]!);
-  const columns = named.length ? named : definition.fields.filter((field) => field.type !== 'action' && field.type !== 'richtext').slice(0, 9).map((field) => field.name);
+export function renderViewTable(options: { definition: ObjectDefinition; view: ViewDefinition; table: ViewColumns; total: number; timeZone: string }): SafeHtml {
+  const { definition, view, timeZone } = options;
+  const { columns, rows, money } = options.table;
+  const cell = (row: Row, column: string) => (money.has(column) && typeof row[column] === 'number' ? formatMoney(row[column]) : displayValue(row[column], timeZone));
   return html`<h1>${view.name}</h1>
 <p>${options.total} ${definition.name} entr${options.total === 1 ? 'y' : 'ies'}${options.total > rows.length ? `, the first ${rows.length} shown` : ''}. <a href="/board/${encodeURIComponent(definition.name)}?view=${encodeURIComponent(view.name)}">As a board</a></p>
 <div style="overflow-x:auto"><table><caption class="visually-hidden">${view.name}</caption>
 <thead><tr>${columns.map((column) => html`<th scope="col">${column}</th>`)}</tr></thead>
 <tbody>${rows.map((row) => html`<tr>${columns.map((column) => html`<td>${column === definition.displayField
     ? html`<a href="${entryLink(definition.name, String(row.id))}">${displayValue(row[column] ?? row.id, timeZone)}</a>`
-    : displayValue(row[column], timeZone)}</td>`)}</tr>`)}</tbody></table></div>`;
+    : cell(row, column)}</td>`)}</tr>`)}</tbody></table></div>`;
 }
 
 /** The SLA clocks of open tickets, the most urgent first. */
