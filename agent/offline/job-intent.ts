@@ -17,7 +17,7 @@ export async function jobIntent(turn: Turn, text: string): Promise<IntentResult>
   } catch (error) {
     return reply(`That job would not be valid: ${errorMessage(error)}. Nothing was saved.`);
   }
-  const lines = [previewText(preview, { saved: false })];
+  const lines = [...parsed.notes.filter((note) => note.startsWith('(')), previewText(preview, { saved: false })];
   if (parsed.notes.includes('telegram') && turn.context.chat.channel !== 'telegram') {
     lines.push(`Alerts to "me" go to the chat the job was made in (this ${turn.context.chat.channel}); create it from Telegram to get them there.`);
   }
