@@ -10,7 +10,7 @@ import { looksLikeJob } from './offline/job-instruction';
 import { routeQuestion } from './offline/question-intent';
 import { entryIntent } from './offline/entry-intent';
 import { looksLikeReview, reviewIntent } from './offline/review-intent';
-import type { IntentResult, Turn } from './offline/turn';
+import type { ChatMemory, IntentResult, Turn } from './offline/turn';
 import { looksLikeView, viewIntent } from './offline/view-intent';
 import type { Toolbox } from './toolbox';
 
@@ -36,6 +36,7 @@ export const offlineHelp = [
 export class OfflineBrain implements Brain {
   readonly kind = 'offline' as const;
   private readonly pending = new Map<string, Pending>();
+  private readonly memories = new Map<string, ChatMemory>();
 
   constructor(private readonly options: { workspace: Workspace; toolbox: Toolbox }) {}
 
@@ -43,7 +44,13 @@ export class OfflineBrain implements Brain {
     const key = chatKey(request.chat);
     const pending = this.pending.get(key);
     this.pending.delete(key);
+    let memory = this.memories.get(key);
+    if (!memory) {
+      memory = {};
+      this.memories.set(key, memory);
+    }
     const turn: Turn = {
+      memory,
       workspace: this.options.workspace,
       toolbox: this.options.toolbox,
       context: request.user === undefined ? { chat: request.chat } : { chat: request.chat, user: request.user },

@@ -6,10 +6,17 @@ import type { AgentReply } from '../brain';
 import type { ToolOutcome, Toolbox } from '../toolbox';
 import { EscalatorError } from '../../objects/errors';
 
+/** What the conversation was just about, so follow-ups ("add a field to it", "make it hourly") apply to it. */
+export interface ChatMemory {
+  lastObject?: string;
+  lastJob?: string;
+}
+
 export interface Turn {
   workspace: Workspace;
   toolbox: Toolbox;
   context: ToolContext;
+  memory: ChatMemory;
 }
 
 export type IntentResult =
