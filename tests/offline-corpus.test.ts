@@ -60,7 +60,7 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
 }
 
 /** The pass rate this corpus reached when last measured; a change that lowers it fails. */
-const floor = 0.75;
+const floor = 0.86;
 
 const tierNames = { T1: 'Tier 1 - Support Lead', T2: 'Tier 2 - Engineering', T3: 'Tier 3 - Executive' } as const;
 const closed = ['Resolved', 'Closed'];
@@ -182,7 +182,7 @@ async function check(chat: OfflineChat, expectation: Expectation, before: Row[],
   if ('document' in expectation) {
     const row = probeRow(before, expectation.document.probe)!;
     const document = readDocument(workspace, 'support_tickets', String(row.id)) ?? '';
-    const missing = expectation.document.contains.filter((words) => !document.includes(words));
+    const missing = expectation.document.contains.filter((words) => !document.toLowerCase().includes(words.toLowerCase()));
     return missing.length ? `the document lacks ${JSON.stringify(missing)}` : undefined;
   }
   const jobs = await loadJobs(workspace);
@@ -190,7 +190,8 @@ async function check(chat: OfflineChat, expectation: Expectation, before: Row[],
   const after = await tickets(chat);
   if (after.length !== before.length) return 'tickets were added';
   const byId = new Map(before.map((row) => [String(row.id), row]));
-  if (after.some((row) => !same(row.Status, byId.get(String(row.id))?.Status) || !same(row['Escalation Tier'], byId.get(String(row.id))?.['Escalation Tier']))) return 'a ticket was changed';
+  const watched = ['Status', 'Escalation Tier', 'First Response Date', 'Assigned To', 'Priority'];
+  if (after.some((row) => watched.some((field) => !same(row[field] ?? null, byId.get(String(row.id))?.[field] ?? null)))) return 'a ticket was changed';
   const text = replies.join('\n');
   const missing = (expectation.replyHas ?? []).filter((words) => !text.includes(words));
   return missing.length ? `the answer lacks ${JSON.stringify(missing)}` : undefined;

@@ -58,8 +58,7 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     .replace(/[‘’]/g, "'")
     .replace(/[“”"]/g, ' ')
     .replace(/\bw\/o\b/g, 'without')
-    .replace(/\bw\/\s/g, 'with ')
-    .replace(/(\d)\s*\+\s*(?=[a-z])/g, '$1 ')} `;
+    .replace(/\bw\/\s/g, 'with ')} `;
   let at = 0;
   const add = (condition: Condition) => {
     const key = JSON.stringify(condition);

@@ -35,7 +35,9 @@ const typeWords: [RegExp, FieldType][] = [
  * and a close date") in parentheses, so splitting the field list on commas keeps them with their field.
  */
 export function protectOptionLists(text: string): string {
-  return text.replace(/\s*(?:\bwith\s+(?:the\s+)?options?|\boptions?\s*(?:are\b|:)|\b(?:an?\s+)?(?:enum|picklist|dropdown|select)\s+(?:of|with)\b)\s*:?\s*((?:[A-Z0-9][^,;()\n]*?(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*\/\s*)(?=[A-Z0-9])|(?=\s*(?:,|;|\n|$))))+)/g, (whole, list: string) => {
+  return text.replace(/\s*(?:\bwith\s+(?:the\s+)?options?|\boptions?\s*(?:are\b|:)|\b(?:an?\s+)?(?:enum|picklist|dropdown|select)\s+(?:of|with)\b)\s*:?\s*((?:[A-Z0-9][^,;()\n]*?(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*\/\s*)(?=[A-Z0-9])|(?=\s*(?:,|;|\n|$))))+)/g, (whole, list: string, offset: number) => {
+    const before = text.slice(0, offset);
+    if ((before.match(/\(/g)?.length ?? 0) > (before.match(/\)/g)?.length ?? 0)) return whole;
     const options = optionList(list);
     return options.length ? ` (enum: ${options.join(', ')})` : whole;
   });
@@ -122,6 +124,7 @@ export function parseField(workspace: Workspace, item: string, extraOptions: Map
   if (spec && !quoted) return typed(stripTypeWords(spec[1]!).name, spec[2]!);
   const relation = /^(?:an?\s+|the\s+)?(.+?)\s+(?:linked|links?|related|relation|relates|belongs|pointing|points)\s+to\s+(.+)$/i.exec(text);
   if (relation) return typed(relation[1]!, `relation to ${relation[2]!}`);
+  if (quoted && paren) return typed(quoted[1]!, paren[2]!.trim());
   if (quoted) {
     const around = `${text.slice(0, quoted.index)} ${text.slice(quoted.index + quoted[0].length)}`;
     const type = new RegExp(`\\b(${typeWordSource})\\b`, 'i').exec(around);
@@ -139,7 +142,7 @@ export function parseField(workspace: Workspace, item: string, extraOptions: Map
 }
 
 function stripTypeWords(name: string): { name: string } {
-  return { name: name.replace(/^(?:an?\s+|the\s+)/i, '').replace(/\s+field$/i, '').replace(/\s+(?:enum|single\s+select|select|dropdown|picklist|choice|checkbox|boolean)$/i, '').trim() };
+  return { name: name.replace(/^(?:an?\s+|the\s+)/i, '').replace(new RegExp(`^(?:${typeWordSource})\\s+field\\s+(?:(?:named|called)\\s+)?`, 'i'), '').replace(/\s+field$/i, '').replace(/\s+(?:enum|single\s+select|select|dropdown|picklist|choice|checkbox|boolean)$/i, '').trim() };
 }
 
 function enumWordBefore(text: string): boolean {

@@ -16,7 +16,7 @@ import { tierOption, vocabularyOf } from './vocabulary';
 
 const objectWord = '(?:object|obj|table|entity|record\\s+type)';
 const createPattern = new RegExp(
-  `\\b(?:create|make|add|set\\s+up|build|define|new)\\s+(?:me\\s+)?(?:an?\\s+|the\\s+|new\\s+)*(?:${objectWord}\\s+(?:called\\s+|named\\s+)?["'\`]?([a-z][a-z0-9_ ]*?)["'\`]?(?=\\s+(?:with|having|that|:)|\\s*[:,(]|\\s*$)|["'\`]?([a-z][a-z0-9_]*(?:\\s+[a-z][a-z0-9_]*)?)["'\`]?\\s+${objectWord})\\b([\\s\\S]*)$`,
+  `\\b(?:create|make|add|set\\s+up|build|define|new)\\s+(?:me\\s+)?(?:an?\\s+|the\\s+|new\\s+)*(?:${objectWord}\\s+(?:called\\s+|named\\s+)?["'\`]?([a-z][a-z0-9_ ]*?)["'\`]?(?=\\s+(?:with|having|that|:)|\\s*[:,(]|\\s*$)|["'\`]?([a-z][a-z0-9_]*(?:\\s+[a-z][a-z0-9_]*)?)["'\`]?\\s+${objectWord}\\b)([\\s\\S]*)$`,
   'i',
 );
 
@@ -112,7 +112,7 @@ function addTarget(turn: Turn | undefined, text: string): { object: string; star
 }
 
 export async function addFieldsIntent(turn: Turn, text: string): Promise<IntentResult> {
-  const first = text.split(/(?<=[.!?])\s+(?=[A-Z])/)[0]!;
+  const first = text.split(/(?<=[.!?])\s+(?=[A-Z])|\n/)[0]!;
   let objectName: string | undefined;
   let listText: string;
   const verb = /^\s*(?:please\s+)?(?:add|put|create|include|give)\s+/i.exec(first);
@@ -132,7 +132,7 @@ export async function addFieldsIntent(turn: Turn, text: string): Promise<IntentR
   // Options beside one field ("…: an enum of A, B", "with options A, B", "an enum field Region … with A, B").
   const single = splitOptions(listText);
   let items: string[];
-  if (single.options) items = [`${single.rest.trim()} (enum: ${single.options.join(', ')})`];
+  if (single.options) items = [`${single.rest.replace(/(?:\s+(?:as\s+)?(?:an?\s+)?(?:enum|field|dropdown|picklist|select))+\s*$/i, '').trim()} (enum: ${single.options.join(', ')})`];
   else {
     const bare = /^(.*\b(?:enum|dropdown|picklist|select)\b.*?)\s+with\s+([A-Z0-9][\s\S]*)$/.exec(listText);
     items = bare ? [`${bare[1]} (enum: ${bare[2]})`] : splitTopLevel(protectOptionLists(listText));

@@ -11,7 +11,7 @@ const coreTerms =
   'unassigned support telegram monitor check status waiting progress backup owner owners manager closed business working';
 
 /** Words never corrected (they are words already, or too short to guess). */
-const keep = new Set('there these those their where which while within other after before about under over more than with from into onto what when then them they this that have been sitting'.split(' '));
+const keep = new Set('there these those their where which while within other after before about under over more than with from into onto what when then them they this that have been sitting close resolve reopen assign mark make give send bump move take file ping page tell text email also each once sent'.split(' '));
 
 let cachedCore: Set<string> | undefined;
 
@@ -58,7 +58,7 @@ export interface Corrected {
 /** Replaces words that are one edit (two, for long words) from exactly one known word, keeping the rest as typed. */
 export function correctTypos(text: string, known: Set<string>): Corrected {
   const corrections: Corrected['corrections'] = [];
-  const corrected = text.replace(/[A-Za-z]{4,}/g, (word) => {
+  const corrected = text.replace(/\b[A-Za-z]{4,}\b/g, (word) => {
     const lower = word.toLowerCase();
     if (known.has(lower) || keep.has(lower) || known.has(lower.replace(/s$/, '')) || known.has(lower.replace(/(?:ed|ing)$/, ''))) return word;
     const limit = lower.length >= 8 ? 2 : 1;
