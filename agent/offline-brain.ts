@@ -6,6 +6,7 @@ import type { AgentReply, AgentRequest, Brain } from './brain';
 import { chatKey } from './conversation-store';
 import { addFieldsIntent, createObjectIntent, looksLikeAddFields, looksLikeCreateObject } from './offline/object-intent';
 import { jobIntent } from './offline/job-intent';
+import { jobFollowUp } from './offline/job-follow-up';
 import { looksLikeJob } from './offline/job-instruction';
 import { routeQuestion } from './offline/question-intent';
 import { entryIntent } from './offline/entry-intent';
@@ -85,6 +86,8 @@ export class OfflineBrain implements Brain {
 
   private async route(turn: Turn, text: string): Promise<IntentResult> {
     if (/^(?:help|\?|what\s+can\s+you\s+do\??|commands|how\s+do\s+i\s+use\s+(?:this|you)\??)$/i.test(text)) return { kind: 'reply', reply: { text: offlineHelp } };
+    const followUp = await jobFollowUp(turn, text);
+    if (followUp) return followUp;
     if (looksLikeJob(text)) return jobIntent(turn, text);
     if (looksLikeView(text)) return viewIntent(turn, text);
     if (looksLikeCreateObject(text)) return createObjectIntent(turn, text);

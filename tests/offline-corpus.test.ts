@@ -60,7 +60,7 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
 }
 
 /** The pass rate this corpus reached when last measured; a change that lowers it fails. */
-const floor = 0.86;
+const floor = 0.96;
 
 const tierNames = { T1: 'Tier 1 - Support Lead', T2: 'Tier 2 - Engineering', T3: 'Tier 3 - Executive' } as const;
 const closed = ['Resolved', 'Closed'];
@@ -138,7 +138,7 @@ async function checkJob(chat: OfflineChat, expectation: JobExpectation, before: 
   if (expectation.alerts) {
     const texts = (await listOutbox(workspace)).map((message) => message.text);
     for (const probe of Object.keys(probes) as Probe[]) {
-      const alerted = texts.some((text) => text.includes(probes[probe].title));
+      const alerted = texts.some((text) => text.includes(probes[probe].title) && text.includes(probes[probe].customer));
       if (alerted !== expectation.alerts.includes(probe)) return `${probe}: ${alerted ? 'alerted, but should not be' : 'not alerted'}`;
     }
   }

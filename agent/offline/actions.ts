@@ -36,7 +36,7 @@ const alertCovers: [RegExp, string][] = [
 
 /** Regex source for a tier as people name it: "Tier 2", "tier two (Engineering)", "T3", "level 1", "the executive tier". */
 const tierSource =
-  "\\b(?:tier\\s*(?:[1-4]|one|two|three|four)(?:\\s*(?:\\([^)]*\\)|-\\s*(?:support\\s+lead|engineering|executive)))?|t[1-4]|level\\s+(?:[1-4]|one|two|three|four)|(?:the\\s+)?(?:engineering|executive|exec|support[\\s-]+lead)\\s+(?:tier|level|team)|engineering|executives?|exec)\\b";
+  "\\b(?:tier\\s*(?:[1-4]|one|two|three|four)(?:\\s*(?:\\([^)]*\\)|-\\s*(?:support\\s+lead|engineering|executive)))?|t[1-4]|level\\s+(?:[1-4]|one|two|three|four)|(?:the\\s+)?(?:engineering|executive|exec|support[\\s-]+lead)\\s+(?:tier|level|team)|engineering|executives?|exec)(?!\\w)";
 const escalateVerb = '\\b(?:escalat(?:e|ed|es|ing)|bump(?:ed|s)?|rais(?:e|ed)|route|move[ds]?|push(?:ed)?|send|sent|go(?:es)?|get|promote)\\b';
 const notifyVerb = "\\b(?:notify|alert|message|ping|tell|page|text|dm|email|e-mail|inform|let|send\\s+(?:a\\s+)?(?:message|an?\\s+alert|a\\s+note)\\s+to)\\b";
 const recipientWord =
@@ -83,9 +83,11 @@ export function parseActions(text: string, vocabulary: Vocabulary, workspace: Wo
     const statusOptions = (vocabulary.status.options ?? []).map((option) => escapeRegExp(option.toLowerCase())).join('|');
     const mark = /\bmark(?:ed)?\b/.exec(rest);
     if (mark) {
-      const as = new RegExp(`\\b(?:as\\s+)?'?(${statusOptions})'?(?=[\\s,.;:!]|$)`, 'g');
+      const as = new RegExp(`\\bas\\s+'?(${statusOptions})'?(?=[\\s,.;:!]|$)`, 'g');
       as.lastIndex = mark.index;
-      const target = as.exec(rest);
+      const right = new RegExp(`^\\s*(?:it|them|the\\s+tickets?)?\\s*'?(${statusOptions})'?(?=[\\s,.;:!]|$)`);
+      const next = right.exec(rest.slice(mark.index + mark[0].length));
+      const target = as.exec(rest) ?? (next ? Object.assign([next[0], next[1]], { index: mark.index + mark[0].length, input: rest, groups: undefined }) as RegExpExecArray : null);
       if (target) {
         setField(vocabulary.status.name, target[1]!);
         blank(target.index, target.index + target[0].length);
@@ -100,7 +102,7 @@ export function parseActions(text: string, vocabulary: Vocabulary, workspace: Wo
   take(`(?:(->|→|=>|:)\\s*|\\b(?:(?:up\\s+)?to|into)\\s+(?:the\\s+)?)?(?:escalate\\s+(?:to\\s+)?)?(${tierSource})`, (match) => {
     const arrow = match[1] !== undefined || /^\s*(?:->|→|=>|:)/.test(match[0]) || /\bto\b|\binto\b/.test(match[0]);
     if (!(arrow || (verb && verb.index < match.index)) || escalated) return false;
-    const tier = tierOption(vocabulary, match[2]!.replace(/\s+(?:team)$/, ''));
+    const tier = tierOption(vocabulary, match[2]!.replace(/\s+(?:team)$/, '').replace(/\bexecs?\b|\bexecutives\b/, 'executive'));
     escalated = true;
     if (tier) result.actions.unshift({ escalate: { tier } });
     else if (!vocabulary.tier) result.problems.push(`${vocabulary.definition.name} has no escalation tier field to escalate`);
@@ -152,7 +154,7 @@ export function parseActions(text: string, vocabulary: Vocabulary, workspace: Wo
     const recipients: string[] = [];
     const phrases = splitList(who.replace(/\s+know$/, '').replace(/^(?:\s*(?:and|also|,|&)\s*)+/, ''));
     for (const phrase of phrases.length > 1 && /^both$/.test(phrases[0]!.trim()) ? phrases.slice(1) : phrases) {
-      const specs = recipientSpecs(phrase.replace(/^(?:also|both)\s+/, ''), vocabulary, workspace);
+      const specs = recipientSpecs(phrase.replace(/^also\s+/, ''), vocabulary, workspace);
       if (typeof specs === 'string') result.problems.push(specs);
       else for (const spec of specs) if (!recipients.includes(spec)) recipients.push(spec);
     }

@@ -298,6 +298,13 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     .split(/[^a-z0-9$'+-]+/)
     .map((word) => word.replace(/^'+|'+$/g, '').replace(/'s$/, ''))
     .filter((word) => word !== '' && word !== '-' && !stopwords.has(word) && !objectTerms.has(word));
+  // Several names for one relation are alternatives: "from Globex or Acme".
+  for (const entity of options.entities ?? []) {
+    const named = found.filter((entry) => entry.condition.field === entity.path && entry.condition.operator === 'is');
+    if (named.length < 2) continue;
+    named[0]!.condition = { field: entity.path, operator: 'is_any_of', value: named.map((entry) => entry.condition.value as string) };
+    for (const extra of named.slice(1)) found.splice(found.indexOf(extra), 1);
+  }
   const conditions = found.sort((a, b) => a.at - b.at).map((entry) => entry.condition);
   return { conditions, leftovers: options.lenient ? meaningful(rest, leftovers) : leftovers };
 
@@ -320,7 +327,7 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
 
 /** An option phrase as a pattern that takes "mid market" and "midmarket" for "mid-market". */
 function phraseSource(phrase: string): string {
-  return escapeRegExp(phrase).replace(/\\-|\s+/g, '[-\\s]?');
+  return escapeRegExp(phrase).replace(/-|\s+/g, '[-\\s]?');
 }
 
 function samePhrase(phrase: string, text: string): boolean {
@@ -328,7 +335,7 @@ function samePhrase(phrase: string, text: string): boolean {
   return squash(phrase) === squash(text);
 }
 
-const qualifiers = /^(?:with|without|whose|where|having|has|have|had)$/;
+const qualifiers = /^(?:with|without|whose|where|having)$/;
 const filler = new Set('no a an the any some more less than yet still been being got gotten it them they'.split(' '));
 
 /** Leftovers that look meaningful: numbers, and words right after "with"/"without"/"whose" (a condition on something unknown). */

@@ -34,7 +34,7 @@ const bullet = /^\s*(?:[-*•·]|\d+[.)])\s+(.*)$/;
 /** Whether the text reads as a monitoring job: a schedule and something to check or do, or a rule over many tickets. */
 export function looksLikeJob(text: string): boolean {
   const lower = text.toLowerCase();
-  const verbs = /\b(check|monitor|watch|scan|look\s+(?:for|at)|escalat\w*|alert|notify|message|ping|page|tell|let\s+me\s+know|bump|mark|set)\b/.test(lower);
+  const verbs = /\b(check|monitor|watch|scan|look\s+(?:for|at)|escalat\w*|alert|notify|message|ping|page|tell|let\s+me\s+know|bump|mark|set|move|raise|route|send|go(?:es)?\s+to)\b|->|→|\btier\s*\w|\bt[1-4]\b/.test(lower);
   if (findSchedule(text) && verbs && !/^\s*(?:show|list|how\s+many|which|what|who)\b/.test(lower)) return true;
   if (/\b(check|monitor|watch|scan)\b/.test(lower) && /\b(escalate|notify|alert|message)\b/.test(lower)) return true;
   if (/:\s*(?:escalate|bump)\s+(?:it\s+|them\s+)?to\b/.test(lower)) return true;
@@ -102,7 +102,10 @@ export async function parseJobInstruction(workspace: Workspace, original: string
     else if (line.trim()) trailer.push(line);
   }
 
-  const objectName = mentionedObjects(workspace, header.join(' '))[0] ?? mentionedObjects(workspace, bulletLines.join(' '))[0] ?? ticketObject(workspace);
+  let objectName = mentionedObjects(workspace, header.join(' '))[0] ?? mentionedObjects(workspace, bulletLines.join(' '))[0] ?? ticketObject(workspace);
+  // "P1s from Enterprise accounts": the accounts qualify the tickets; the job watches the tickets.
+  const tickets = ticketObject(workspace);
+  if (tickets && objectName !== tickets && workspace.object(tickets).fields.some((field) => field.relatedObject === objectName) && /p\d|tickets?|issues?|critical|urgent|unanswered|first\s+response/i.test(text)) objectName = tickets;
   if (!objectName) {
     return {
       kind: 'ask',

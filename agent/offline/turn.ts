@@ -5,11 +5,15 @@ import type { ToolContext } from '../../tools/tool';
 import type { AgentReply } from '../brain';
 import type { ToolOutcome, Toolbox } from '../toolbox';
 import { EscalatorError } from '../../objects/errors';
+import type { JobData } from './job-instruction';
 
 /** What the conversation was just about, so follow-ups ("add a field to it", "make it hourly") apply to it. */
 export interface ChatMemory {
   lastObject?: string;
+  /** The job saved last in this chat. */
   lastJob?: string;
+  /** The job said back and waiting for "yes". */
+  pendingJob?: JobData;
 }
 
 export interface Turn {

@@ -2,16 +2,19 @@
 // names, and the names of related entries ("escalte" → "escalate", "opne" → "open", "Globx" → "Globex"). Each
 // correction is reported so the say-back can show it.
 import type { Workspace } from '../../../objects/workspace';
+import { countValue } from '../words';
 
 /** Terms of the escalation language itself. */
 const coreTerms =
   'escalate escalated escalation escalations ticket tickets open opened response responses first respond responded reply replied answer answered ' +
   'unanswered resolved resolution unresolved minutes minute hours hour days weeks every hourly daily weekday weekdays notify alert message ' +
   'engineering executive critical urgent priority tier enterprise customer customers account accounts company companies without assigned ' +
-  'unassigned support telegram monitor check status waiting progress backup owner owners manager closed business working';
+  'unassigned support telegram monitor check status waiting progress backup owner owners manager closed business working ' +
+  'assignee assignees midmarket reply replies responder lead leads team engineer engineers exec execs anyone nobody someone older newer ' +
+  'higher lower above below worse quarter quarters half ticket critical';
 
 /** Words never corrected (they are words already, or too short to guess). */
-const keep = new Set('there these those their where which while within other after before about under over more than with from into onto what when then them they this that have been sitting close resolve reopen assign mark make give send bump move take file ping page tell text email also each once sent'.split(' '));
+const keep = new Set('there these those their where which while within other after before about under over more than with from into onto what when then them they this that have been sitting close resolve reopen assign mark make give send bump move take file ping page tell text email also each once sent gone done going'.split(' '));
 
 let cachedCore: Set<string> | undefined;
 
@@ -60,7 +63,7 @@ export function correctTypos(text: string, known: Set<string>): Corrected {
   const corrections: Corrected['corrections'] = [];
   const corrected = text.replace(/\b[A-Za-z]{4,}\b/g, (word) => {
     const lower = word.toLowerCase();
-    if (known.has(lower) || keep.has(lower) || known.has(lower.replace(/s$/, '')) || known.has(lower.replace(/(?:ed|ing)$/, ''))) return word;
+    if (countValue(lower) !== undefined || known.has(lower) || keep.has(lower) || known.has(lower.replace(/s$/, '')) || known.has(lower.replace(/(?:ed|ing)$/, ''))) return word;
     const limit = lower.length >= 8 ? 2 : 1;
     let best: string | undefined;
     let bestDistance = limit + 1;
