@@ -16,7 +16,7 @@ import { looksLikeView, viewIntent } from './offline/view-intent';
 import type { Toolbox } from './toolbox';
 
 type Pending =
-  | { kind: 'confirm'; what: string; confirm: () => Promise<AgentReply> }
+  | { kind: 'confirm'; what: string; confirm: () => Promise<AgentReply | IntentResult> }
   | { kind: 'ask'; resume: (answer: string) => string };
 
 const yes = /^(?:y|yes|yep|yeah|yup|sure|ok|okay|confirm(?:ed)?|save(?:\s+it)?|do\s+it|go(?:\s+ahead)?|looks\s+good|lgtm|please\s+do|correct|right|approved?)\b[\s.!]*$/i;
@@ -59,7 +59,12 @@ export class OfflineBrain implements Brain {
     let text = request.text.trim();
     let preface = '';
     if (pending?.kind === 'confirm') {
-      if (yes.test(text)) return pending.confirm();
+      if (yes.test(text)) {
+        const done = await pending.confirm();
+        // A saved write may lead to a further proposal (the FAQ's Backup Owner field, then the job change).
+        if (!('kind' in done)) return done;
+        return this.settle(key, done, '');
+      }
       if (no.test(text)) return { text: `OK, I did not save ${pending.what}.` };
       preface = `(I did not save ${pending.what}.)\n`;
     } else if (pending?.kind === 'ask' && !startsNewRequest(text)) {
@@ -73,6 +78,11 @@ export class OfflineBrain implements Brain {
       if (error instanceof EscalatorError) result = { kind: 'reply', reply: { text: `${errorMessage(error)}. Nothing more was changed.`.replace(/\.\./g, '.') } };
       else throw error;
     }
+    return this.settle(key, result, preface);
+  }
+
+  /** Replies with a result, keeping what it waits for (an answer, or a yes). */
+  private settle(key: string, result: IntentResult, preface: string): AgentReply {
     if (result.kind === 'ask') {
       this.pending.set(key, { kind: 'ask', resume: result.resume });
       return { text: preface + result.question };

@@ -9,7 +9,7 @@ import type { Workspace } from '../../objects/workspace';
 import { EscalatorError } from '../../objects/errors';
 import { displayNames } from './entities';
 import { lookUpTicket, ticketObject, whichOne } from './ticket-lookup';
-import { callTool, reply, type IntentResult, type Turn } from './turn';
+import { callTool, reply, sayBack, type IntentResult, type Turn } from './turn';
 import { tierOption, vocabularyOf, type Vocabulary } from './vocabulary';
 import { escapeRegExp } from './words';
 import { correctTypos, workspaceWords } from './parts/typos';
@@ -134,6 +134,9 @@ async function createTicket(turn: Turn, text: string, definition: ObjectDefiniti
     const tierField = findField(definition, 'Account Tier');
     if (tierField && companyRow?.['Account Tier']) values[tierField.name] = String(companyRow['Account Tier']);
   }
+  const label = `${priority ? `${priority.split(' - ')[0]} ` : ''}ticket "${title}"${customer ? ` for ${customer}` : ''}`;
+  const extras = Object.entries(values).filter(([field]) => field === vocabulary.assignee?.name || (field === vocabulary.opened?.name && openedAgo)).map(([field, value]) => `${field} ${String(value)}`);
+  return sayBack(`the ${label}`, `I would log ${label}${extras.length ? ` (${extras.join(', ')})` : ''}.`, async () => {
   const result = await callTool(turn, 'create_entries', { object: definition.name, entries: [values] });
   const created = (result.entries as Row[])[0]!;
   const context: string[] = [];
@@ -144,7 +147,8 @@ async function createTicket(turn: Turn, text: string, definition: ObjectDefiniti
     if (companyRow.Health) context.push(`health ${String(companyRow.Health)}`);
     if (companyRow['Account Owner']) context.push(`owner ${String(companyRow['Account Owner'])}`);
   }
-  return reply(`Logged ${priority ? `${priority.split(' - ')[0]} ` : ''}ticket "${title}"${customer ? ` for ${customer}` : ''}${context.length ? ` (${context.join(', ')})` : ''}, id ${String(created.id)}. Escalation jobs check it now.`);
+  return reply(`Logged ${label}${context.length ? ` (${context.join(', ')})` : ''}, id ${String(created.id)}. Escalation jobs check it now.`);
+  });
 }
 
 async function resolveTicket(turn: Turn, definition: ObjectDefinition, reference: string): Promise<Row | IntentResult> {
@@ -159,6 +163,14 @@ function isIntent(value: Row | IntentResult): value is IntentResult {
 }
 
 async function update(turn: Turn, definition: ObjectDefinition, row: Row, values: Record<string, unknown>, done: string): Promise<IntentResult> {
+  const label = `"${String(row[definition.displayField])}"${row.Customer ? ` (${String(row.Customer)})` : ''}`;
+  const shown = (value: unknown) => (value === null || value === undefined || value === '' ? '(empty)' : value === 'now' ? 'now' : value instanceof Date ? 'set' : String(value));
+  const changes = Object.entries(values).filter(([field, value]) => shown(row[field]) !== shown(value));
+  if (changes.length === 0) return reply(`${label} already had that; nothing changed.`);
+  return sayBack(`the change to ${label}`, `I would change ${label}: ${changes.map(([field, value]) => `${field} ${shown(row[field])} → ${shown(value)}`).join(', ')}.`, () => applyUpdate(turn, definition, row, values, done));
+}
+
+async function applyUpdate(turn: Turn, definition: ObjectDefinition, row: Row, values: Record<string, unknown>, done: string): Promise<IntentResult> {
   const result = await callTool(turn, 'update_entries', { object: definition.name, updates: [{ entry: String(row.id), values }] });
   const changed = result.changed as { field: string; from: string | null; to: string | null }[];
   const label = `"${String(row[definition.displayField])}"${row.Customer ? ` (${String(row.Customer)})` : ''}`;

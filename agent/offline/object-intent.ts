@@ -11,7 +11,7 @@ import { type ParsedField, optionAnswers, parseField, protectOptionLists, relate
 import { mentionedObjects } from './object-mention';
 import { editDistance } from './parts/typos';
 import type { Workspace } from '../../objects/workspace';
-import { callTool, reply, type ChatMemory, type IntentResult, type Turn } from './turn';
+import { callTool, reply, sayBack, type ChatMemory, type IntentResult, type Turn } from './turn';
 import { tierOption, vocabularyOf } from './vocabulary';
 
 const objectWord = '(?:object|obj|table|entity|record\\s+type)';
@@ -41,7 +41,25 @@ export async function createObjectIntent(turn: Turn, text: string): Promise<Inte
   }
   const notes = fields.filter((field) => field.note).map((field) => field.note!);
   const existing = turn.workspace.objects.get(name);
-  if (existing) return extendExisting(turn, name, fields, notes);
+  if (existing) {
+    const absent = fields.filter((field) => !findField(existing, field.input.name));
+    if (absent.length === 0) return extendExisting(turn, name, fields, notes);
+    return sayBack(`the fields for ${name}`, `${name} already exists; I would add the fields it lacks: ${absent.map(describeField).join(', ')}.`, () => extendExisting(turn, name, fields, notes));
+  }
+  return sayBack(
+    `the ${name} object`,
+    [`I would create the ${name} object with ${fields.length} fields:`, ...fields.map((field) => `  ${describeField(field)}`), ...(notes.length ? [`Note: ${notes.join('; ')}.`] : [])].join('\n'),
+    () => createObject(turn, name, fields, notes),
+  );
+}
+
+/** "Priority (enum: P1 - Critical, …)", "Customer (relation to company)". */
+function describeField(field: ParsedField): string {
+  const input = field.input;
+  return `${displayFieldName(input.name)} (${input.type}${input.options ? `: ${input.options.join(', ')}` : ''}${input.related_object ? ` to ${input.related_object}` : ''})`;
+}
+
+async function createObject(turn: Turn, name: string, fields: ParsedField[], notes: string[]): Promise<IntentResult> {
   const status = fields.find((field) => field.input.type === 'enum' && /^(status|state|stage)$/i.test(field.input.name));
   const input: Record<string, unknown> = { name, fields: fields.map((field) => field.input) };
   if (status) input.kanban_field = status.input.name;
@@ -142,8 +160,15 @@ export async function addFieldsIntent(turn: Turn, text: string): Promise<IntentR
   if (problems.length) return reply(`${problems.map((problem) => `- ${problem}`).join('\n')}\nNothing was changed.`);
   const missing = fields.find((field) => field.needsOptions);
   if (missing) return { kind: 'ask', question: `What options should ${missing.input.name} have? For example "Low, Medium, High".`, resume: (answer) => `${text}\nOptions for ${missing.input.name}: ${answer}` };
-  const result = await callTool(turn, 'add_fields', { object: objectName, fields: fields.map((field) => field.input) });
   turn.memory.lastObject = objectName;
+  const chosen = objectName;
+  const definition = turn.workspace.object(chosen);
+  if (fields.every((field) => findField(definition, field.input.name))) return addFields(turn, text, chosen, fields);
+  return sayBack(`the fields for ${chosen}`, `I would add to ${chosen}: ${fields.map(describeField).join(', ')}.`, () => addFields(turn, text, chosen, fields));
+}
+
+async function addFields(turn: Turn, text: string, objectName: string, fields: ParsedField[]): Promise<IntentResult> {
+  const result = await callTool(turn, 'add_fields', { object: objectName, fields: fields.map((field) => field.input) });
   const lines: string[] = [];
   const addedNames = (result.added as string[]) ?? [];
   if (addedNames.length) lines.push(`Added to ${objectName}: ${addedNames.map((field) => `${field} (${fields.find((candidate) => displayFieldName(candidate.input.name) === field)?.input.type ?? 'text'})`).join(', ')}.`);

@@ -9,7 +9,7 @@ import { filterWords } from '../../tools/job-words';
 import { parseConditions } from './conditions';
 import { entityNames } from './entities';
 import { mentionedObjects } from './object-mention';
-import { callTool, reply, type IntentResult, type Turn } from './turn';
+import { callTool, reply, sayBack, type IntentResult, type Turn } from './turn';
 import { vocabularyOf } from './vocabulary';
 import { cleanText } from './words';
 
@@ -52,6 +52,18 @@ export async function viewIntent(turn: Turn, original: string): Promise<IntentRe
   if (filter) input.filter = filter;
   if (spec.sort?.length) input.sort = spec.sort;
   if (spec.columns?.length) input.columns = spec.columns;
+  const name = spec.name;
+  const sortWords = (spec.sort ?? []).map((item) => `${item.field} ${item.direction}`).join(', ');
+  const replaces = turn.workspace.object(objectName).views.some((view) => view.name === name);
+  return sayBack(
+    `the view "${name}"`,
+    `I would ${replaces ? 'replace' : 'save'} the view "${name}" on ${objectName}: ${filter ? describeFilter(filter) : 'every entry'}${sortWords ? `, sorted by ${sortWords}` : ''}.`,
+    () => saveView(turn, objectName, name, input, filter),
+  );
+}
+
+async function saveView(turn: Turn, objectName: string, name: string, input: Record<string, unknown>, filter: Filter | undefined): Promise<IntentResult> {
+  const spec = { name };
   const result = await callTool(turn, 'create_view', input);
   const sort = (result.sort as { field: string; direction: string }[]).map((item) => `${item.field} ${item.direction}`).join(', ');
   return reply(
