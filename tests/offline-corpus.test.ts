@@ -60,7 +60,7 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
 }
 
 /** The pass rate this corpus reached when last measured; a change that lowers it fails. */
-const floor = 0.96;
+const floor = 0.98;
 
 const tierNames = { T1: 'Tier 1 - Support Lead', T2: 'Tier 2 - Engineering', T3: 'Tier 3 - Executive' } as const;
 const closed = ['Resolved', 'Closed'];

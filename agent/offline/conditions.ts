@@ -262,7 +262,7 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   if (vocabulary.assignee) {
     const assignee = vocabulary.assignee.name;
     take('\\b(?:unassigned|not\\s+(?:yet\\s+)?assigned(?:\\s+to\\s+anyone)?|with\\s+no\\s+(?:assignee|owner)|no\\s+assignee|(?:nobody|no\\s+one)\\s+(?:is\\s+|has\\s+been\\s+)?assigned(?:\\s+to(?:\\s+(?:it|them))?)?)\\b', () => add({ field: assignee, operator: 'is_empty' }));
-    take("\\bassigned\\s+to\\s+([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)", (match) => add({ field: assignee, operator: 'contains', value: match[1]! }));
+    take("\\bassigned\\s+to\\s+([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)", (match) => add({ field: assignee, operator: 'contains', value: match[1]!.replace(/\b[a-z]/g, (letter) => letter.toUpperCase()) }));
   }
   // Any field by name: "without a Backup Owner", "Assigned To is empty", "with a Description".
   const named = vocabulary.fields.map((entry) => escapeRegExp(entry.phrase)).join('|');

@@ -91,7 +91,7 @@ const enumWords = /^(?:enum|single\s+select|select|dropdown|picklist|choice)$/i;
 
 /** "Low, Medium and High" / "EMEA / AMER / APAC" → options, capitalised when written in lower case. */
 export function optionList(text: string): string[] {
-  return splitList(text.replace(/^\[|\]$/g, '').replace(/\s*\/\s*|\s*\|\s*/g, ', ').replace(/[.;]+$/, ''))
+  return splitList(text.replace(/^\s*(?:the\s+)?(?:options?|values?|choices?)\s*(?:are\b|:)?\s*/i, '').replace(/^\[|\]$/g, '').replace(/\s*\/\s*|\s*\|\s*/g, ', ').replace(/[.;]+$/, ''))
     .map((option) => option.replace(/^["']|["']$/g, '').trim())
     .filter(Boolean)
     .map((option) => (/^[a-z]/.test(option) && option === option.toLowerCase() ? option.replace(/\b[a-z]/g, (letter) => letter.toUpperCase()) : option));

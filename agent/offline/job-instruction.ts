@@ -105,7 +105,7 @@ export async function parseJobInstruction(workspace: Workspace, original: string
   let objectName = mentionedObjects(workspace, header.join(' '))[0] ?? mentionedObjects(workspace, bulletLines.join(' '))[0] ?? ticketObject(workspace);
   // "P1s from Enterprise accounts": the accounts qualify the tickets; the job watches the tickets.
   const tickets = ticketObject(workspace);
-  if (tickets && objectName !== tickets && workspace.object(tickets).fields.some((field) => field.relatedObject === objectName) && /p\d|tickets?|issues?|critical|urgent|unanswered|first\s+response/i.test(text)) objectName = tickets;
+  if (tickets && objectName !== tickets && workspace.object(tickets).fields.some((field) => field.relatedObject === objectName) && /\bp\d|\btickets?\b|\bissues?\b|\bcritical\b|\burgent\b|\bunanswered\b|\bfirst\s+response\b/i.test(text)) objectName = tickets;
   if (!objectName) {
     return {
       kind: 'ask',

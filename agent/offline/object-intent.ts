@@ -95,7 +95,7 @@ async function extendExisting(turn: Turn, name: string, fields: ParsedField[], n
 }
 
 const needsPattern = /^\s*(?:the\s+|our\s+|my\s+)?([a-z][a-z0-9_ ]*?)\s+(?:object\s+)?(?:needs?|should\s+have|gets?|requires?)\s+(?:an?\s+|the\s+)?([\s\S]+?)\s*$/i;
-const targetPattern = /\s(?:to|on|onto|into|in)\s+(?:the\s+|your\s+|my\s+|our\s+|this\s+|that\s+)?["'`]?([a-z][a-z0-9_]*(?:\s+[a-z][a-z0-9_]*)?)["'`]?(?:\s+(?:object|obj|table|records?))?(?=\s*(?:[.;!:,]|$)|\s+(?:as|with|options?|and|of)\b)/gi;
+const targetPattern = /\s(?:to|on|onto|into|in)\s+(?:the\s+|your\s+|my\s+|our\s+|this\s+|that\s+)?["'`]?([a-z][a-z0-9_]*(?:\s+(?!(?:with|as|and|of|options?)\b)[a-z][a-z0-9_]*)?)["'`]?(?:\s+(?:object|obj|table|records?))?(?=\s*(?:[.;!:,]|$)|\s+(?:as|with|options?|and|of)\b)/gi;
 
 export function looksLikeAddFields(text: string): boolean {
   const first = text.split(/(?<=[.!?])\s+(?=[A-Z])/)[0]!;

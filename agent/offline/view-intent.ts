@@ -166,7 +166,7 @@ function listValue(value: string): unknown {
 
 /** "a view called Hot P1s showing open P1 tickets from Enterprise accounts, sorted by opened date (newest first)". */
 async function viewFromWords(turn: Turn, text: string, objectName: string): Promise<{ kind: 'view'; spec: ViewSpec } | { kind: 'other'; result: IntentResult }> {
-  const named = /\b(?:called|named|titled)\s+["']([^"']+)["']|["']([^"']+)["']|\b(?:called|named|titled)\s+(.+?)(?=\s+(?:that|which|showing|of|for|with|listing|to\s+show|sorted|ordered)\b|[,:]|$)/i.exec(text);
+  const named = /\b(?:called|named|titled)\s+["']([^"']+)["']|["']([^"']+)["']|\b(?:called|named|titled)\s+(.+?)(?=\s+(?:that|which|showing|of|for|with|listing|to\s+show|sorted|ordered)\b|\s+on\s+(?:the\s+)?(?:compan\w*|accounts?|tickets?|people|contacts?)\b|[,:]|$)/i.exec(text);
   if (!named) {
     return { kind: 'other', result: { kind: 'ask', question: 'What should the view be called? (say: called "Hot P1s")', resume: (answer) => `${text} called "${answer.trim().replace(/^(?:call\s+it|name\s+it|it'?s|called|named)\s+/i, '').replace(/^["']|["']$/g, '')}"` } };
   }
