@@ -107,11 +107,16 @@ export class OfflineBrain implements Brain {
     if (entry) return entry;
     const question = await routeQuestion(turn, text);
     if (question) return question;
-    return {
-      kind: 'reply',
-      reply: { text: `I could not read "${text.length > 120 ? `${text.slice(0, 117)}…` : text}" offline, so I did nothing.\n${offlineHelp}` },
-    };
+    return { kind: 'reply', reply: { text: cannotRead(text) } };
   }
+}
+
+/** One or two lines: what could not be read (the request's verb, when it asked for a change), and where to look. */
+function cannotRead(text: string): string {
+  const shown = text.length > 120 ? `${text.slice(0, 117)}…` : text;
+  const change = /^\s*(?:please\s+)?(set|change|update|delete|remove|drop|rename|escalate|assign|mark|close|resolve|make|move|add|create)\b/i.exec(text);
+  const what = change ? `I could not tell what to ${change[1]!.toLowerCase()} in "${shown}" offline, so I did nothing.` : `I could not read "${shown}" offline, so I did nothing.`;
+  return `${what}\nSay "help" for what I understand offline; with ANTHROPIC_API_KEY set I take free-form requests.`;
 }
 
 /** A message that is plainly a new request rather than the answer to a question just asked. */

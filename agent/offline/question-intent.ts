@@ -29,6 +29,8 @@ export async function routeQuestion(turn: Turn, text: string): Promise<IntentRes
     const jobs = await jobQuestion(turn, text);
     if (jobs) return jobs;
   }
+  // A request to change something is never answered with a listing.
+  if (/^\s*(?:please\s+)?(?:set|change|update|delete|remove|drop|rename|escalate|assign|mark|close|resolve|make|move|add|create)\b/i.test(text)) return undefined;
   const view = await savedView(turn, text);
   if (view) return view;
   const count = /^(?:how\s+many|count(?:\s+the)?|number\s+of)\s+([\s\S]+?)\s*(?:are\s+there|do\s+we\s+have|have\s+we\s+got|are\s+open|exist)?\s*\??$/i.exec(text);
