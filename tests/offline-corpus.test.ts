@@ -59,8 +59,8 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
   };
 }
 
-/** The pass rate this corpus reached when last measured; a change that lowers it fails. */
-const floor = 0.98;
+/** The pass rate this corpus reached when last measured (322/334 with the 24 cases written after the rework, 15 of which pass); a change that lowers it fails. */
+const floor = 0.96;
 
 const tierNames = { T1: 'Tier 1 - Support Lead', T2: 'Tier 2 - Engineering', T3: 'Tier 3 - Executive' } as const;
 const closed = ['Resolved', 'Closed'];
@@ -234,8 +234,10 @@ describe('offline corpus', () => {
       } else failures.push(`${item.knownMiss ? '[known miss] ' : ''}${first}\n      → ${problem}`);
     }
     const seed = cases.filter((item) => item.source === 'seed');
+    const later = cases.filter((item) => item.source === 'later');
+    const laterPassed = later.filter((item) => !failures.some((failure) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length;
     const rate = passed / cases.length;
-    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %), seed ${seed.length} cases`, ...failures.map((failure) => `  ✗ ${failure}`)];
+    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
     if (healed.length) lines.push('known misses that now pass:', ...healed.map((text) => `  ✓ ${text}`));
     lines.push(lines[0]!);
     console.log(lines.join('\n'));

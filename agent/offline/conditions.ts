@@ -102,6 +102,11 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   };
 
   const mentioned = new Map<string, { phrase: OptionPhrase; negated: boolean; orHigher: boolean; at: number }[]>();
+  // "assigned to Sam Ortiz" names the assignee, before any person's name is read as a related entry (the contact).
+  if (vocabulary.assignee) {
+    const assigneeField = vocabulary.assignee.name;
+    take("\\bassigned\\s+to\\s+(?!(?:after|for|within|in|more|over|since|anyone|anybody|it|them|yet)\\b)([a-z][a-z'-]*(?:\\s+(?!and\\b|or\\b|with\\b|after\\b|for\\b)[a-z][a-z'-]*)?)", (match) => add({ field: assigneeField, operator: 'contains', value: match[1]!.replace(/\b[a-z]/g, (letter) => letter.toUpperCase()) }));
+  }
   // Related entries by name: "from Acme Corp", "for Acme Corp's", "Initech tickets".
   for (const entity of options.entities ?? []) {
     const names = [...entity.names].sort((a, b) => b.length - a.length);
