@@ -6,16 +6,17 @@ import type { AgentReply, AgentRequest, Brain } from './brain';
 import { chatKey } from './conversation-store';
 import { addFieldsIntent, createObjectIntent, looksLikeAddFields, looksLikeCreateObject } from './offline/object-intent';
 import { jobIntent } from './offline/job-intent';
+import { jobFollowUp } from './offline/job-follow-up';
 import { looksLikeJob } from './offline/job-instruction';
 import { routeQuestion } from './offline/question-intent';
 import { entryIntent } from './offline/entry-intent';
 import { looksLikeReview, reviewIntent } from './offline/review-intent';
-import type { IntentResult, Turn } from './offline/turn';
+import type { ChatMemory, IntentResult, Turn } from './offline/turn';
 import { looksLikeView, viewIntent } from './offline/view-intent';
 import type { Toolbox } from './toolbox';
 
 type Pending =
-  | { kind: 'confirm'; what: string; confirm: () => Promise<AgentReply> }
+  | { kind: 'confirm'; what: string; confirm: () => Promise<AgentReply | IntentResult> }
   | { kind: 'ask'; resume: (answer: string) => string };
 
 const yes = /^(?:y|yes|yep|yeah|yup|sure|ok|okay|confirm(?:ed)?|save(?:\s+it)?|do\s+it|go(?:\s+ahead)?|looks\s+good|lgtm|please\s+do|correct|right|approved?)\b[\s.!]*$/i;
@@ -36,6 +37,7 @@ export const offlineHelp = [
 export class OfflineBrain implements Brain {
   readonly kind = 'offline' as const;
   private readonly pending = new Map<string, Pending>();
+  private readonly memories = new Map<string, ChatMemory>();
 
   constructor(private readonly options: { workspace: Workspace; toolbox: Toolbox }) {}
 
@@ -43,7 +45,13 @@ export class OfflineBrain implements Brain {
     const key = chatKey(request.chat);
     const pending = this.pending.get(key);
     this.pending.delete(key);
+    let memory = this.memories.get(key);
+    if (!memory) {
+      memory = {};
+      this.memories.set(key, memory);
+    }
     const turn: Turn = {
+      memory,
       workspace: this.options.workspace,
       toolbox: this.options.toolbox,
       context: request.user === undefined ? { chat: request.chat } : { chat: request.chat, user: request.user },
@@ -51,7 +59,12 @@ export class OfflineBrain implements Brain {
     let text = request.text.trim();
     let preface = '';
     if (pending?.kind === 'confirm') {
-      if (yes.test(text)) return pending.confirm();
+      if (yes.test(text)) {
+        const done = await pending.confirm();
+        // A saved write may lead to a further proposal (the FAQ's Backup Owner field, then the job change).
+        if (!('kind' in done)) return done;
+        return this.settle(key, done, '');
+      }
       if (no.test(text)) return { text: `OK, I did not save ${pending.what}.` };
       preface = `(I did not save ${pending.what}.)\n`;
     } else if (pending?.kind === 'ask' && !startsNewRequest(text)) {
@@ -65,6 +78,11 @@ export class OfflineBrain implements Brain {
       if (error instanceof EscalatorError) result = { kind: 'reply', reply: { text: `${errorMessage(error)}. Nothing more was changed.`.replace(/\.\./g, '.') } };
       else throw error;
     }
+    return this.settle(key, result, preface);
+  }
+
+  /** Replies with a result, keeping what it waits for (an answer, or a yes). */
+  private settle(key: string, result: IntentResult, preface: string): AgentReply {
     if (result.kind === 'ask') {
       this.pending.set(key, { kind: 'ask', resume: result.resume });
       return { text: preface + result.question };
@@ -78,6 +96,8 @@ export class OfflineBrain implements Brain {
 
   private async route(turn: Turn, text: string): Promise<IntentResult> {
     if (/^(?:help|\?|what\s+can\s+you\s+do\??|commands|how\s+do\s+i\s+use\s+(?:this|you)\??)$/i.test(text)) return { kind: 'reply', reply: { text: offlineHelp } };
+    const followUp = await jobFollowUp(turn, text);
+    if (followUp) return followUp;
     if (looksLikeJob(text)) return jobIntent(turn, text);
     if (looksLikeView(text)) return viewIntent(turn, text);
     if (looksLikeCreateObject(text)) return createObjectIntent(turn, text);
@@ -87,11 +107,16 @@ export class OfflineBrain implements Brain {
     if (entry) return entry;
     const question = await routeQuestion(turn, text);
     if (question) return question;
-    return {
-      kind: 'reply',
-      reply: { text: `I could not read "${text.length > 120 ? `${text.slice(0, 117)}…` : text}" offline, so I did nothing.\n${offlineHelp}` },
-    };
+    return { kind: 'reply', reply: { text: cannotRead(text) } };
   }
+}
+
+/** One or two lines: what could not be read (the request's verb, when it asked for a change), and where to look. */
+function cannotRead(text: string): string {
+  const shown = text.length > 120 ? `${text.slice(0, 117)}…` : text;
+  const change = /^\s*(?:please\s+)?(set|change|update|delete|remove|drop|rename|escalate|assign|mark|close|resolve|make|move|add|create)\b/i.exec(text);
+  const what = change ? `I could not tell what to ${change[1]!.toLowerCase()} in "${shown}" offline, so I did nothing.` : `I could not read "${shown}" offline, so I did nothing.`;
+  return `${what}\nSay "help" for what I understand offline; with ANTHROPIC_API_KEY set I take free-form requests.`;
 }
 
 /** A message that is plainly a new request rather than the answer to a question just asked. */

@@ -1,5 +1,5 @@
 // How long an offline turn takes: every instruction the offline brain's tests use (the seed's, verbatim, and their
-// variations), each on the demo workspace through the Agent, timed. Prints p50 / p90 / max and the slowest turns.
+// variations, each write answered "yes" after its say-back), each on the demo workspace through the Agent, timed. Prints p50 / p90 / max and the slowest turns.
 // Run: npm run bench:offline
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,29 +24,49 @@ const conversations: string[][] = [
   ['Every weekday at 8:30, check tickets for P1s without a first response', 'escalate to Tier 2 and notify me', 'yes'],
   [
     seedStep3,
+    'yes',
     'Create a view called "Hot P1s" showing open P1 tickets from Enterprise accounts sorted by opened date',
+    'yes',
     'save a view named Waiting on customers of tickets waiting on customer, sorted by opened date newest first',
+    'yes',
     "make a view 'Unassigned critical' listing critical tickets that are unassigned",
+    'yes',
     'build a view called Escalated Enterprise for escalated tickets from enterprise customers sorted by priority then opened date',
+    'yes',
     'create a view called Stale of tickets open more than 2 days',
+    'yes',
   ],
   [
     'Make an object called escalation_reviews with fields: ticket (relation to support_tickets), summary (richtext), severity (enum: Minor, Major, Critical), review_date (date), follow_up_done (boolean)',
+    'yes',
     'Set up a renewals object with: account (relation to companies), renewal_date (date), amount (currency), stage (select: Upcoming, In Negotiation, Won, Lost), notes (long text)',
+    'yes',
     'add a Renewal Risk field (enum: Low, Medium, High) to company',
+    'yes',
     'Add fields Region (enum: EMEA, AMER, APAC) and Seats (number) to the company object',
+    'yes',
     'company needs a CSM field',
+    'yes',
     'put a Churn Date field (date) on company',
+    'yes',
   ],
   [
     'new P1 ticket from Acme Corp: Login page returns 502',
+    'yes',
     'log a critical ticket for Globex: SSO broken after IdP change',
+    'yes',
     'create a high priority ticket for Initech "Exports time out", assigned to Priya',
+    'yes',
     'we responded to the Acme export ticket',
+    'yes',
     'assign Checkout page returns 500 to Marcus',
+    'yes',
     'mark "Checkout page returns 500" as resolved',
+    'yes',
     seedStep7,
+    'yes',
     "Write a post-incident review for Initech's data sync ticket: cause: a stuck queue consumer. Fixed by restarting the workers. To prevent it: alert on queue lag. Next steps: call Initech's IT admin.",
+    'yes',
   ],
   [
     seedQ1Question,

@@ -13,6 +13,8 @@ export interface OfflineChat {
   test: TestWorkspace;
   workspace: Workspace;
   say(text: string, chat?: ChatRef): Promise<AgentReply>;
+  /** Says `text` and, when the reply says a write back and waits for "yes", answers yes (returns the last reply). */
+  write(text: string): Promise<AgentReply>;
   cleanup(): Promise<void>;
 }
 
@@ -31,6 +33,10 @@ export async function offlineChat(options: { demo?: boolean; without?: string[] 
     test,
     workspace,
     say: (text, on = chat) => agent.handle({ chat: on, text }),
+    async write(text) {
+      const reply = await agent.handle({ chat, text });
+      return /Reply "yes"/.test(reply.text) ? agent.handle({ chat, text: 'yes' }) : reply;
+    },
     async cleanup() {
       if (workspace !== test.workspace) await workspace.close();
       await test.cleanup();

@@ -148,7 +148,7 @@ Notify me.`);
   });
 
   it('watches other objects and fields: a bug_reports job that sets a status and notifies, run on its own data', async () => {
-    await chat.say('Create a bug_reports object with these fields: title (text), severity (enum: Sev1, Sev2, Sev3), reported_date (date), customer (relation to company), status (enum: New, Triaged, Fixed)');
+    await chat.write('Create a bug_reports object with these fields: title (text), severity (enum: Sev1, Sev2, Sev3), reported_date (date), customer (relation to company), status (enum: New, Triaged, Fixed)');
     await createEntries(chat.workspace, 'bug_reports', [
       { Title: 'Data loss on save', Severity: 'Sev1', 'Reported Date': '2026-04-14 07:00', Customer: 'Acme Corp', Status: 'New' },
       { Title: 'Typo in footer', Severity: 'Sev3', 'Reported Date': '2026-04-14 07:00', Customer: 'Acme Corp', Status: 'New' },

@@ -23,34 +23,34 @@ async function companyId(name: string): Promise<string> {
 
 describe('offline brain: new tickets', () => {
   it('logs "new P1 ticket from Acme Corp: …" with the customer, priority, Open, opened now and the account tier', async () => {
-    await chat.say('new P1 ticket from Acme Corp: Login page returns 502');
+    await chat.write('new P1 ticket from Acme Corp: Login page returns 502');
     const [row] = await byTitle('Login page returns 502');
     expect(row).toMatchObject({ Customer: 'Acme Corp', Priority: 'P1 - Critical', Status: 'Open', Escalated: false, 'Escalation Tier': 'None', 'Account Tier': 'Enterprise' });
     expect((row!['Opened Date'] as Date).toISOString()).toBe('2026-04-14T10:00:00.000Z');
   });
 
   it('reads other ways of logging a ticket: words for priority, "for", quoted titles, an assignee, an opening time', async () => {
-    await chat.say('log a critical ticket for Globex: SSO broken after IdP change');
+    await chat.write('log a critical ticket for Globex: SSO broken after IdP change');
     expect((await byTitle('SSO broken after IdP change'))[0]).toMatchObject({ Customer: 'Globex Industries', Priority: 'P1 - Critical' });
-    await chat.say('create a high priority ticket for Initech "Exports time out", assigned to Priya');
+    await chat.write('create a high priority ticket for Initech "Exports time out", assigned to Priya');
     expect((await byTitle('Exports time out'))[0]).toMatchObject({ Customer: 'Initech', Priority: 'P2 - High', 'Assigned To': 'Priya Patel' });
-    await chat.say('new P3 issue from Stark Logistics: Report totals off by one, opened 2 hours ago');
+    await chat.write('new P3 issue from Stark Logistics: Report totals off by one, opened 2 hours ago');
     const [stark] = await byTitle('Report totals off by one');
     expect(stark).toMatchObject({ Customer: 'Stark Logistics', Priority: 'P3 - Medium' });
     expect((stark!['Opened Date'] as Date).toISOString()).toBe('2026-04-14T08:00:00.000Z');
   });
 
   it('asks for the priority and the customer when they are missing, and for an unknown customer says so', async () => {
-    const priority = await chat.say('new ticket from Acme Corp: Webhooks silently dropped');
+    const priority = await chat.write('new ticket from Acme Corp: Webhooks silently dropped');
     expect(priority.text).toMatch(/What priority/);
     expect(await byTitle('Webhooks silently dropped')).toHaveLength(0);
-    await chat.say('P2');
+    await chat.write('P2');
     expect((await byTitle('Webhooks silently dropped'))[0]).toMatchObject({ Priority: 'P2 - High', Customer: 'Acme Corp' });
-    const customer = await chat.say('new P4 ticket: Typo on invoice');
+    const customer = await chat.write('new P4 ticket: Typo on invoice');
     expect(customer.text).toMatch(/Which customer/);
-    await chat.say('Pied Piper');
+    await chat.write('Pied Piper');
     expect((await byTitle('Typo on invoice'))[0]).toMatchObject({ Customer: 'Pied Piper' });
-    const unknown = await chat.say('new P1 ticket from Wonka Industries: Chocolate river leak');
+    const unknown = await chat.write('new P1 ticket from Wonka Industries: Chocolate river leak');
     expect(unknown.text).toMatch(/no company named "Wonka Industries"/);
     expect(await byTitle('Chocolate river leak')).toHaveLength(0);
   });
@@ -58,12 +58,12 @@ describe('offline brain: new tickets', () => {
 
 describe('offline brain: updating tickets', () => {
   it('marks a ticket resolved (Status and Resolved Date), records a first response, assigns by first name', async () => {
-    await chat.say('we responded to the Acme export ticket');
+    await chat.write('we responded to the Acme export ticket');
     let [row] = await byTitle('Unable to export data').then((rows) => rows.filter((candidate) => candidate.Status === 'Open' && candidate.Customer === 'Acme Corp'));
     expect((row!['First Response Date'] as Date).toISOString()).toBe('2026-04-14T10:00:00.000Z');
-    await chat.say('assign Checkout page returns 500 to Marcus');
+    await chat.write('assign Checkout page returns 500 to Marcus');
     expect((await byTitle('Checkout page returns 500'))[0]!['Assigned To']).toBe('Marcus Reid');
-    await chat.say('mark "Checkout page returns 500" as resolved');
+    await chat.write('mark "Checkout page returns 500" as resolved');
     [row] = await byTitle('Checkout page returns 500');
     expect(row).toMatchObject({ Status: 'Resolved' });
     expect((row!['Resolved Date'] as Date).toISOString()).toBe('2026-04-14T10:00:00.000Z');
@@ -71,17 +71,17 @@ describe('offline brain: updating tickets', () => {
 
   it('escalates by hand, closes, and changes a field of a ticket named by its id', async () => {
     const [checkout] = await byTitle('Checkout page returns 500');
-    await chat.say('escalate Checkout page returns 500 to the executive tier');
+    await chat.write('escalate Checkout page returns 500 to the executive tier');
     expect((await byTitle('Checkout page returns 500'))[0]).toMatchObject({ 'Escalation Tier': 'Tier 3 - Executive', Status: 'Escalated', Escalated: true });
-    await chat.say(`set the priority of ${String(checkout!.id)} to P2`);
+    await chat.write(`set the priority of ${String(checkout!.id)} to P2`);
     expect((await byTitle('Checkout page returns 500'))[0]!.Priority).toBe('P2 - High');
-    await chat.say(`close ${String(checkout!.id)}`);
+    await chat.write(`close ${String(checkout!.id)}`);
     expect((await byTitle('Checkout page returns 500'))[0]!.Status).toBe('Closed');
   });
 
   it('lists the candidates instead of picking one when a reference matches several tickets', async () => {
     const before = await findEntries(chat.workspace, 'support_tickets', { filter: { field: 'Status', operator: 'is', value: 'Resolved' } });
-    const reply = await chat.say("mark Acme's ticket resolved");
+    const reply = await chat.write("mark Acme's ticket resolved");
     expect(reply.text).toMatch(/Several support tickets match; which one\?/);
     const after = await findEntries(chat.workspace, 'support_tickets', { filter: { field: 'Status', operator: 'is', value: 'Resolved' } });
     expect(after).toHaveLength(before.length);
@@ -90,7 +90,7 @@ describe('offline brain: updating tickets', () => {
 
 describe('offline brain: post-escalation reviews', () => {
   it("writes the seed's Step 7 review into the export ticket's document and Acme Corp's", async () => {
-    await chat.say(seedStep7);
+    await chat.write(seedStep7);
     const [ticket] = (await byTitle('Unable to export data')).filter((row) => row.Customer === 'Acme Corp' && row.Status === 'Open');
     const ticketDoc = readDocument(chat.workspace, 'support_tickets', String(ticket!.id))!;
     expect(ticketDoc).toContain('**Root cause:** A database migration that locked the export table for 2 hours.');
@@ -103,7 +103,7 @@ describe('offline brain: post-escalation reviews', () => {
   });
 
   it('reads reviews phrased other ways and keeps earlier reviews when adding one', async () => {
-    await chat.say("Write a post-incident review for Initech's data sync ticket: cause: a stuck queue consumer. Fixed by restarting the workers. To prevent it: alert on queue lag. Next steps: call Initech's IT admin.");
+    await chat.write("Write a post-incident review for Initech's data sync ticket: cause: a stuck queue consumer. Fixed by restarting the workers. To prevent it: alert on queue lag. Next steps: call Initech's IT admin.");
     const [sync] = (await byTitle('Data sync stalled')).filter((row) => row.Customer === 'Initech' && row.Status === 'Escalated');
     const doc = readDocument(chat.workspace, 'support_tickets', String(sync!.id))!;
     expect(doc).toContain('**Root cause:** A stuck queue consumer.');
@@ -112,23 +112,23 @@ describe('offline brain: post-escalation reviews', () => {
     expect(doc).toContain("**Follow-up:** Call Initech's IT admin.");
     expect(readDocument(chat.workspace, 'company', await companyId('Initech'))).toContain('A stuck queue consumer');
 
-    await chat.say('record an escalation review for "Checkout page returns 500": root cause was an expired TLS certificate. Resolved by renewing it. Prevention: certificate expiry monitoring.');
+    await chat.write('record an escalation review for "Checkout page returns 500": root cause was an expired TLS certificate. Resolved by renewing it. Prevention: certificate expiry monitoring.');
     const [checkout] = await byTitle('Checkout page returns 500');
-    await chat.say(`Log a postmortem on ticket ${String(checkout!.id)}: impact: checkout down for 3 hours. Follow-up: refund affected orders.`);
+    await chat.write(`Log a postmortem on ticket ${String(checkout!.id)}: impact: checkout down for 3 hours. Follow-up: refund affected orders.`);
     const checkoutDoc = readDocument(chat.workspace, 'support_tickets', String(checkout!.id))!;
     expect(checkoutDoc).toContain('**Root cause:** An expired TLS certificate.');
     expect(checkoutDoc).toContain('**Impact:** Checkout down for 3 hours.');
     expect(checkoutDoc.match(/## Post-escalation review/g)).toHaveLength(2);
 
-    await chat.say('add a post-escalation review for the Globex SSO issue: root cause: IdP metadata changed. Resolution: re-imported the metadata. Follow-up: schedule a call.');
+    await chat.write('add a post-escalation review for the Globex SSO issue: root cause: IdP metadata changed. Resolution: re-imported the metadata. Follow-up: schedule a call.');
     const [sso] = (await byTitle('SSO login loop for EU users')).filter((row) => row.Customer === 'Globex Industries' && row.Status === 'Open');
     expect(readDocument(chat.workspace, 'support_tickets', String(sso!.id))).toContain('**Root cause:** IdP metadata changed.');
   });
 
   it('asks for the details when the review has none, and asks which ticket when several match', async () => {
-    const question = await chat.say("Log a post-escalation review for Acme Corp's export issue");
+    const question = await chat.write("Log a post-escalation review for Acme Corp's export issue");
     expect(question.text).toMatch(/What happened\?/);
-    const ambiguous = await chat.say("Log a post-escalation review for Acme's ticket: root cause was a bad deploy.");
+    const ambiguous = await chat.write("Log a post-escalation review for Acme's ticket: root cause was a bad deploy.");
     expect(ambiguous.text).toMatch(/which one\?/);
     expect(readDocument(chat.workspace, 'company', await companyId('Acme Corp'))).toBeUndefined();
   });

@@ -25,7 +25,7 @@ async function viewRows(name: string): Promise<Row[]> {
 
 describe('offline brain: saved views', () => {
   it("saves the seed's Step 3 view as written: open, in progress and escalated tickets by priority, then oldest first", async () => {
-    await chat.say(seedStep3);
+    await chat.write(seedStep3);
     expect(view('Open Tickets with Account Context')).toEqual({
       name: 'Open Tickets with Account Context',
       filter: { all: [{ field: 'Status', operator: 'is_any_of', value: ['Open', 'In Progress', 'Escalated'] }] },
@@ -44,7 +44,7 @@ describe('offline brain: saved views', () => {
   });
 
   it('reads the same view written as indented YAML', async () => {
-    await chat.say(`Create a view:
+    await chat.write(`Create a view:
 - name: Open Tickets with Account Context
   filters:
     - field: Status
@@ -59,7 +59,7 @@ describe('offline brain: saved views', () => {
   });
 
   it('saves a view described in words: open P1 tickets from Enterprise accounts, sorted by opened date', async () => {
-    await chat.say('Create a view called "Hot P1s" showing open P1 tickets from Enterprise accounts sorted by opened date');
+    await chat.write('Create a view called "Hot P1s" showing open P1 tickets from Enterprise accounts sorted by opened date');
     const rows = await viewRows('Hot P1s');
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
@@ -73,7 +73,7 @@ describe('offline brain: saved views', () => {
   });
 
   it('saves a view of tickets waiting on the customer, newest first', async () => {
-    await chat.say('save a view named Waiting on customers of tickets waiting on customer, sorted by opened date newest first');
+    await chat.write('save a view named Waiting on customers of tickets waiting on customer, sorted by opened date newest first');
     const rows = await viewRows('Waiting on customers');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.Status === 'Waiting on Customer')).toBe(true);
@@ -81,14 +81,14 @@ describe('offline brain: saved views', () => {
   });
 
   it('saves a view of critical tickets nobody is assigned to', async () => {
-    await chat.say("make a view 'Unassigned critical' listing critical tickets that are unassigned");
+    await chat.write("make a view 'Unassigned critical' listing critical tickets that are unassigned");
     const rows = await viewRows('Unassigned critical');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.Priority === 'P1 - Critical' && !row['Assigned To'])).toBe(true);
   });
 
   it('saves a view of escalated tickets from enterprise customers sorted by priority then opened date', async () => {
-    await chat.say('build a view called Escalated Enterprise for escalated tickets from enterprise customers sorted by priority then opened date');
+    await chat.write('build a view called Escalated Enterprise for escalated tickets from enterprise customers sorted by priority then opened date');
     expect(view('Escalated Enterprise')?.sort).toEqual([
       { field: 'Priority', direction: 'asc' },
       { field: 'Opened Date', direction: 'asc' },
@@ -99,7 +99,7 @@ describe('offline brain: saved views', () => {
   });
 
   it('saves a view whose age condition is counted from now: tickets open more than 2 days', async () => {
-    await chat.say('create a view called Stale of tickets open more than 2 days');
+    await chat.write('create a view called Stale of tickets open more than 2 days');
     const rows = await viewRows('Stale');
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
@@ -109,11 +109,11 @@ describe('offline brain: saved views', () => {
   });
 
   it('asks for a name when none is given, and says what it did not understand instead of guessing', async () => {
-    const question = await chat.say('create a view of open P1 tickets');
+    const question = await chat.write('create a view of open P1 tickets');
     expect(question.text).toMatch(/What should the view be called/);
-    await chat.say('Open P1s');
+    await chat.write('Open P1s');
     expect(view('Open P1s')).toBeDefined();
-    const unclear = await chat.say('create a view called Odd of tickets with purple unicorns');
+    const unclear = await chat.write('create a view called Odd of tickets with purple unicorns');
     expect(unclear.text).toMatch(/did not understand "purple", "unicorns"/);
     expect(view('Odd')).toBeUndefined();
   });

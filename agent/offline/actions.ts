@@ -5,7 +5,7 @@ import type { JobAction } from '../../jobs/job-schema';
 import { findField } from '../../objects/object-schema';
 import type { Workspace } from '../../objects/workspace';
 import { tierOption, type Vocabulary } from './vocabulary';
-import { splitList } from './words';
+import { escapeRegExp, splitList } from './words';
 
 export interface ParsedActions {
   actions: JobAction[];
@@ -34,43 +34,95 @@ const alertCovers: [RegExp, string][] = [
   [/^(?:the\s+)?(?:first\s+response(?:\s+state|\s+status)?|response\s+status)$/, 'first response'],
 ];
 
-/** Parses the action part of a rule. */
-export function parseActions(text: string, vocabulary: Vocabulary, workspace: Workspace): ParsedActions {
-  const result: ParsedActions = { actions: [], leftovers: [], problems: [] };
+/** Regex source for a tier as people name it: "Tier 2", "tier two (Engineering)", "T3", "level 1", "the executive tier". */
+const tierSource =
+  "\\b(?:tier\\s*(?:[1-4]|one|two|three|four)(?:\\s*(?:\\([^)]*\\)|-\\s*(?:support\\s+lead|engineering|executive)))?|t[1-4]|level\\s+(?:[1-4]|one|two|three|four)|(?:the\\s+)?(?:engineering|executive|exec|support[\\s-]+lead)\\s+(?:tier|level|team)|engineering|executives?|exec)(?!\\w)";
+const escalateVerb = '\\b(?:escalat(?:e|ed|es|ing)|bump(?:ed|s)?|rais(?:e|ed)|route|move[ds]?|push(?:ed)?|send|sent|go(?:es)?|get|promote)\\b';
+const notifyVerb = "\\b(?:notify|alert|message|ping|tell|page|text|dm|email|e-mail|inform|let|send\\s+(?:a\\s+)?(?:message|an?\\s+alert|a\\s+note)\\s+to)\\b";
+const recipientWord =
+  "(?:me|us|myself|(?:the\\s+)?(?:support|engineering|eng)\\s+leads?|(?:cs|customer\\s+success)\\s+vp|vp\\s+(?:of\\s+)?(?:cs|customer\\s+success)|(?:primary\\s+|account\\s+)?owners?|backup(?:\\s+owners?)?|account\\s+executives?|aes?|csms?|assignee|assigned\\s+(?:engineer|agent|person)|whoever\\s+is\\s+assigned)";
+
+/**
+ * Finds the actions in a rule wherever they are — "escalate … to Tier 2", "-> T3", "set Status to 'Escalated'", "mark …
+ * as Closed", "message me on Telegram with …", "let the account owner know" — and returns the text with them taken out,
+ * so what is left can be read as conditions.
+ */
+export function parseActions(text: string, vocabulary: Vocabulary, workspace: Workspace): ParsedActions & { rest: string; needsTier: boolean } {
+  const result: ParsedActions & { rest: string; needsTier: boolean } = { actions: [], leftovers: [], problems: [], rest: '', needsTier: false };
   let rest = ` ${text.toLowerCase().replace(/[“”"]/g, "'")} `;
-  const take = (source: string, handle: (match: RegExpExecArray) => void) => {
+  const blank = (start: number, end: number) => {
+    rest = rest.slice(0, start) + ' '.repeat(end - start) + rest.slice(end);
+  };
+  const take = (source: string, handle: (match: RegExpExecArray) => boolean | void) => {
     const regex = new RegExp(source, 'gi');
     const spans: [number, number][] = [];
     let match: RegExpExecArray | null;
     while ((match = regex.exec(rest)) !== null) {
-      handle(match);
-      spans.push([match.index, match.index + match[0].length]);
+      if (handle(match) !== false) spans.push([match.index, match.index + match[0].length]);
     }
-    for (const [start, end] of spans) rest = rest.slice(0, start) + ' '.repeat(end - start) + rest.slice(end);
+    for (const [start, end] of spans) blank(start, end);
   };
-  const stop = "(?=\\s+(?:and|then|when|&|but)\\b|\\s*[,.;:!]|\\s*$)";
 
-  // Escalate: "escalate to Tier 2", "escalate it to engineering", "bump them up to the executive tier".
-  take(`\\b(?:escalate|escalated|bump|raise|route|move|push)\\b(?:\\s+(?:it|them|the\\s+ticket|the\\s+tickets|this|these|those))?(?:\\s+up)?\\s+(?:to\\s+)(?:the\\s+)?([^,.;]+?)${stop}`, (match) => {
-    const tier = tierOption(vocabulary, match[1]!);
-    if (tier) result.actions.push({ escalate: { tier } });
-    else if (!vocabulary.tier) result.problems.push(`${vocabulary.definition.name} has no escalation tier field to escalate`);
-    else result.problems.push(`"${match[1]!.trim()}" is not an escalation tier (tiers: ${(vocabulary.tier.options ?? []).filter((option) => !/^none$/i.test(option)).join(', ')})`);
-  });
+  // Notify first, so "the support lead" is a person here and not a tier.
+  const notifyStop = "(?=\\s*,?\\s+(?:and\\s+)?(?:then\\s+)?(?:set|mark|escalate|update|bump)\\b|\\s*[.;!](?:\\s|$)|\\s*$)";
+  const roleNames = Object.keys(workspace.config.roles).map((role) => role.replace(/_/g, '\\s+'));
+  const recipient = `(?:${[recipientWord, ...roleNames].join('|')})`;
+  take(
+    `${notifyVerb}\\s+((?:(?:the|our|my|both|and|also|,|&|\\s)*${recipient}\\b)+)(?:\\s+know)?(?:\\s+(?:personally|directly|too|as\\s+well|each\\s+time|every\\s+time|right\\s+away|immediately))*(?:\\s+(?:on|via|in|through|by|over)\\s+(telegram|the\\s+terminal|terminal|chat|here|this\\s+chat|email|slack))?(?:\\s+(?:each|every)\\s+time)?(?:\\s+(?:with|including|showing)\\s+([^.;]+?)${notifyStop})?`,
+    (match) => notify(match[1]!, match[2], match[3]),
+  );
   // "update the Escalation Tier field": what escalate does; named so it is not a leftover.
   take('\\bupdate\\s+(?:the\\s+)?escalation\\s+tier(?:\\s+field)?\\b', () => {
     if (!vocabulary.tier) result.problems.push(`${vocabulary.definition.name} has no Escalation Tier field`);
   });
-  // Set: "set Status to 'Escalated'", "mark it as In Progress".
-  take(`\\bset\\s+(?:the\\s+)?([a-z][a-z ]*?)\\s+(?:field\\s+)?to\\s+'?([^',.;]+?)'?${stop}`, (match) => setField(match[1]!, match[2]!));
-  take(`\\bmark\\s+(?:it|them|the\\s+tickets?)?\\s*(?:as\\s+)?'?([a-z][a-z ]*?)'?${stop}`, (match) => setField(vocabulary.status?.name ?? 'Status', match[1]!));
-  // Notify: "message me on Telegram with …", "notify the account owner and backup owner", "alert the support lead".
-  const notifyStop = "(?=\\s*,?\\s+(?:and\\s+)?(?:then\\s+)?(?:set|mark|escalate|update|bump)\\b|\\s*[.;!](?:\\s|$)|\\s*$)";
-  take(
-    `\\b(?:notify|alert|message|ping|tell|page|text|dm|email|inform|let|send\\s+(?:a\\s+)?(?:message|an?\\s+alert|a\\s+note)\\s+to)\\s+([a-z][a-z' ,&]*?)(?:\\s+know)?(?:\\s+(?:on|via|in|through|by|over)\\s+(telegram|the\\s+terminal|terminal|chat|here|this\\s+chat|email|slack))?(?:\\s+(?:with|including|showing)\\s+([^.;]+?))?${notifyStop}`,
-    (match) => notify(match[1]!, match[2], match[3]),
-  );
+  // Set: "set Status to 'Escalated'", "set the Status field to In Progress".
+  const fieldNames = vocabulary.definition.fields.map((field) => escapeRegExp(field.name.toLowerCase())).sort((a, b) => b.length - a.length).join('|');
+  take(`\\bset\\s+(?:the\\s+)?(?:ticket'?s?\\s+)?(${fieldNames})\\s+(?:field\\s+)?(?:to|=|as)\\s+'?([a-z0-9][^',.;]*?)'?(?=\\s+(?:and|then|when|&|but|on|for|if)\\b|\\s*[,.;:!]|\\s*$)`, (match) => setField(match[1]!, match[2]!));
+  // Mark: "mark them as In Progress", "mark P4 tickets open more than a week as Closed" (what is between stays a condition).
+  if (vocabulary.status) {
+    const statusOptions = (vocabulary.status.options ?? []).map((option) => escapeRegExp(option.toLowerCase())).join('|');
+    const mark = /\bmark(?:ed)?\b/.exec(rest);
+    if (mark) {
+      const as = new RegExp(`\\bas\\s+'?(${statusOptions})'?(?=[\\s,.;:!]|$)`, 'g');
+      as.lastIndex = mark.index;
+      const right = new RegExp(`^\\s*(?:it|them|the\\s+tickets?)?\\s*'?(${statusOptions})'?(?=[\\s,.;:!]|$)`);
+      const next = right.exec(rest.slice(mark.index + mark[0].length));
+      const target = as.exec(rest) ?? (next ? Object.assign([next[0], next[1]], { index: mark.index + mark[0].length, input: rest, groups: undefined }) as RegExpExecArray : null);
+      if (target) {
+        setField(vocabulary.status.name, target[1]!);
+        blank(target.index, target.index + target[0].length);
+        blank(mark.index, mark.index + mark[0].length);
+        rest = rest.replace(/\bmark(?:ed)?\s+(?:it|them|the\s+tickets?)\b/, (words) => ' '.repeat(words.length));
+      }
+    }
+  }
+  // Escalate: a tier after an escalating verb, an arrow or a colon; "escalate them" with no tier asks which.
+  const verb = new RegExp(escalateVerb, 'i').exec(rest);
+  let escalated = false;
+  take(`(?:(->|→|=>|:)\\s*|\\b(?:(?:up\\s+)?to|into)\\s+(?:the\\s+)?)?(?:escalate\\s+(?:to\\s+)?)?(${tierSource})`, (match) => {
+    const arrow = match[1] !== undefined || /^\s*(?:->|→|=>|:)/.test(match[0]) || /\bto\b|\binto\b/.test(match[0]);
+    if (!(arrow || (verb && verb.index < match.index)) || escalated) return false;
+    const tier = tierOption(vocabulary, match[2]!.replace(/\s+(?:team)$/, '').replace(/\bexecs?\b|\bexecutives\b/, 'executive'));
+    escalated = true;
+    if (tier) result.actions.unshift({ escalate: { tier } });
+    else if (!vocabulary.tier) result.problems.push(`${vocabulary.definition.name} has no escalation tier field to escalate`);
+    else result.problems.push(`"${match[2]!.trim()}" is not an escalation tier (tiers: ${(vocabulary.tier.options ?? []).filter((option) => !/^none$/i.test(option)).join(', ')})`);
+  });
+  if (!escalated) {
+    // "Tier 7": a tier-like word that names no tier is a problem, not a leftover.
+    take('(?:\\bto\\s+)?\\btier\\s*(\\d+)\\b', (match) => {
+      if (!verb) return false;
+      result.problems.push(`"tier ${match[1]}" is not an escalation tier (tiers: ${(vocabulary.tier?.options ?? []).filter((option) => !/^none$/i.test(option)).join(', ')})`);
+      escalated = true;
+    });
+  }
+  if (!escalated && verb && /^escalat/i.test(verb[0])) result.needsTier = true;
+  if (verb && (escalated || result.needsTier)) {
+    rest = rest.replace(new RegExp(`(?<!\\b(?:not|never|already|yet)\\s+)${escalateVerb}`, 'gi'), (words) => ' '.repeat(words.length));
+  }
+  rest = rest.replace(/\b(?:should\s+)?(?:get|be|gets|been)\s+(?=\s)/g, (words) => ' '.repeat(words.length));
 
+  result.rest = rest;
   result.leftovers = rest
     .split(/[^a-z0-9'-]+/)
     .map((word) => word.replace(/^'+|'+$/g, ''))
@@ -91,7 +143,7 @@ export function parseActions(text: string, vocabulary: Vocabulary, workspace: Wo
         return;
       }
       // Escalating already sets Status to Escalated; saying so again is not a second action.
-      if (field === vocabulary.status && option === 'Escalated' && result.actions.some((action) => 'escalate' in action)) return;
+      if (field === vocabulary.status && option === 'Escalated') return;
       result.actions.push({ set: { [field.name]: option } });
       return;
     }
@@ -100,8 +152,9 @@ export function parseActions(text: string, vocabulary: Vocabulary, workspace: Wo
 
   function notify(who: string, channel: string | undefined, items: string | undefined): void {
     const recipients: string[] = [];
-    for (const phrase of splitList(who.replace(/\s+know$/, ''))) {
-      const specs = recipientSpecs(phrase, vocabulary, workspace);
+    const phrases = splitList(who.replace(/\s+know$/, '').replace(/^(?:\s*(?:and|also|,|&)\s*)+/, ''));
+    for (const phrase of phrases.length > 1 && /^both$/.test(phrases[0]!.trim()) ? phrases.slice(1) : phrases) {
+      const specs = recipientSpecs(phrase.replace(/^also\s+/, ''), vocabulary, workspace);
       if (typeof specs === 'string') result.problems.push(specs);
       else for (const spec of specs) if (!recipients.includes(spec)) recipients.push(spec);
     }
@@ -116,7 +169,9 @@ export function parseActions(text: string, vocabulary: Vocabulary, workspace: Wo
         else result.problems.push(custom.problem);
       }
     }
-    result.actions.push({ notify: { to: recipients, template } });
+    const existing = result.actions.find((action): action is { notify: { to: string[]; template: string } } => 'notify' in action && action.notify.template === template);
+    if (existing) existing.notify.to.push(...recipients.filter((spec) => !existing.notify.to.includes(spec)));
+    else result.actions.push({ notify: { to: recipients, template } });
   }
 }
 

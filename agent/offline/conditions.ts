@@ -1,6 +1,9 @@
 // Reads the condition part of a sentence — "P1 tickets open more than 30 minutes without a first response date",
 // "P2 tickets from Enterprise accounts", "escalated tickets for Acme Corp in Q1" — into filter conditions on an
-// object. Every word must be understood: what is left over is reported, never silently dropped.
+// object. Each kind of part (a related entry's name, an age, a first-response or resolution state, a status, an enum
+// option with lists and ranges, an amount, a renewal window, a period, an assignment, a named field) is found
+// wherever it is in the text and taken out; strict readers report every word left over, lenient ones (rules and
+// views, which are said back before saving) only leftovers that look meaningful — a number, a word after "with".
 import type { Condition } from '../../objects/filter';
 import { parsePeriod } from '../../objects/filter-compiler';
 import { parseNumber } from '../../objects/values';
@@ -27,6 +30,8 @@ export interface ConditionOptions {
   timeZone: string;
   /** Rules watch open work: an age condition also requires the entry to be open. */
   ageMeansOpen?: boolean;
+  /** Filler words never block a reading: only leftovers that look meaningful are reported. */
+  lenient?: boolean;
 }
 
 const stopwords = new Set(
@@ -42,13 +47,18 @@ const stopwords = new Set(
 const comparator = '(?:more than|over|longer than|at least|greater than|>=?|past|beyond|in excess of)';
 /** "without a first response", "hasn't been answered", "unanswered", "nobody replied" … */
 const noAnswer =
-  "\\b(?:without\\s+(?:a\\s+|any\\s+)?(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|with\\s+no\\s+(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|no\\s+(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|(?:has|have)\\s*(?:not|n't)\\s+(?:yet\\s+)?been\\s+(?:answered|responded\\s+to|replied\\s+to|acknowledged|picked\\s+up)(?:\\s+yet)?|(?:not|never)\\s+(?:yet\\s+)?(?:been\\s+)?(?:answered|responded\\s+to|replied\\s+to)(?:\\s+yet)?|unanswered|unacknowledged|(?:nobody|no\\s+one)\\s+(?:has\\s+)?(?:responded|replied|answered)(?:\\s+to\\s+(?:it|them))?(?:\\s+yet)?|missing\\s+(?:a\\s+)?first\\s+response(?:\\s+date)?|first\\s+response(?:\\s+date)?\\s+(?:is\\s+)?(?:empty|missing|blank|not\\s+set))\\b";
+  "\\b(?:without\\s+(?:a\\s+|any\\s+)?(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|with\\s+no\\s+(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|no\\s+(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|(?:has|have)\\s*(?:not|n't)\\s+(?:yet\\s+)?been\\s+(?:answered|responded\\s+to|replied\\s+to|acknowledged|picked\\s+up)(?:\\s+yet)?|(?:not|never)\\s+(?:yet\\s+)?(?:been\\s+)?(?:answered|responded\\s+to|replied\\s+to)(?:\\s+yet)?|unanswered|unacknowledged|(?:nobody|no\\s+one)\\s+(?:has\\s+)?(?:responded|replied|answered)(?:\\s+to\\s+(?:it|them))?(?:\\s+yet)?|missing\\s+(?:a\\s+)?first\\s+response(?:\\s+date)?|(?:has|have)\\s*(?:not|n't)\\s+(?:yet\\s+)?(?:been\\s+)?(?:answered|responded(?:\\s+to)?|replied(?:\\s+to)?)|(?:had|has|have)\\s+no\\s+(?:first\\s+)?(?:response|reply|answer)|first\\s+response(?:\\s+date)?\\s+(?:is\\s+)?(?:empty|missing|blank|not\\s+set))\\b";
 const ageWords = '(?:open(?:ed)?|unresolved|outstanding|pending|waiting|sitting(?:\\s+there)?|unanswered|old|idle|untouched|stuck)';
 
 /** Parses `text` against the object's vocabulary. */
 export function parseConditions(text: string, vocabulary: Vocabulary, options: ConditionOptions): ParsedConditions {
   const found: { condition: Condition; at: number }[] = [];
-  let rest = ` ${text.toLowerCase().replace(/[‘’]/g, "'").replace(/[“”"]/g, ' ')} `;
+  let rest = ` ${text
+    .toLowerCase()
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”"]/g, ' ')
+    .replace(/\bw\/o\b/g, 'without')
+    .replace(/\bw\/\s/g, 'with ')} `;
   let at = 0;
   const add = (condition: Condition) => {
     const key = JSON.stringify(condition);
@@ -91,6 +101,12 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     return true;
   };
 
+  const mentioned = new Map<string, { phrase: OptionPhrase; negated: boolean; orHigher: boolean; at: number }[]>();
+  // "assigned to Sam Ortiz" names the assignee, before any person's name is read as a related entry (the contact).
+  if (vocabulary.assignee) {
+    const assigneeField = vocabulary.assignee.name;
+    take("\\bassigned\\s+to\\s+(?!(?:after|for|within|in|more|over|since|anyone|anybody|it|them|yet)\\b)([a-z][a-z'-]*(?:\\s+(?!and\\b|or\\b|with\\b|after\\b|for\\b)[a-z][a-z'-]*)?)", (match) => add({ field: assigneeField, operator: 'contains', value: match[1]!.replace(/\b[a-z]/g, (letter) => letter.toUpperCase()) }));
+  }
   // Related entries by name: "from Acme Corp", "for Acme Corp's", "Initech tickets".
   for (const entity of options.entities ?? []) {
     const names = [...entity.names].sort((a, b) => b.length - a.length);
@@ -124,6 +140,8 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   // No resolution.
   take("\\b(?:without\\s+(?:a\\s+)?resolution|without\\s+being\\s+resolved|with\\s+no\\s+resolution|no\\s+resolution(?:\\s+yet)?|not\\s+(?:yet\\s+)?resolved|unresolved|(?:has|have)\\s*(?:not|n't)\\s+been\\s+resolved)\\b", () => resolvedEmpty());
 
+  // "waiting … for a first response", "nobody is assigned to".
+  take('\\bfor\\s+(?:a\\s+|the\\s+)?(?:first\\s+)?(?:response|reply|answer)\\b', () => firstResponseEmpty());
   // Explicit status: "status is Waiting on Customer", "in the Escalated column".
   if (vocabulary.status) {
     const statusOptions = (vocabulary.status.options ?? []).map((option) => escapeRegExp(option.toLowerCase())).join('|');
@@ -160,23 +178,27 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
 
   // Related enum options with an account noun: "from Enterprise accounts", "Enterprise customers", "accounts in Red health".
   if (vocabulary.relatedOptions.length) {
-    const phrases = vocabulary.relatedOptions.map((option) => escapeRegExp(option.phrase)).join('|');
+    const phrases = vocabulary.relatedOptions.map((option) => phraseSource(option.phrase)).join('|');
     const nouns = '(?:accounts?|customers?|companies|company|clients?|logos?|orgs?|organi[sz]ations?)';
     take(`(?:\\b(?:from|for|of|at|on|with|by)\\s+)?(?:\\ban?\\s+)?(?:\\bthe\\s+)?\\b(${phrases})(?:[\\s-]+(?:tier|health|plan|level|segment))?\\s+${nouns}\\b`, (match) => addRelated(match[1]!));
     take(`\\b${nouns}\\s+(?:that\\s+are\\s+|which\\s+are\\s+)?(?:on|in|at|with)\\s+(?:the\\s+|an?\\s+)?(${phrases})(?:[\\s-]+(?:tier|health|plan|level|segment))?\\b`, (match) => addRelated(match[1]!));
     take(`\\b(?:health|healthscore|health\\s+tier)\\s+(?:is\\s+)?(${phrases})\\b|\\b(${phrases})\\s+health\\b`, (match) => addRelated((match[1] ?? match[2])!, /health/i));
+    take(`\\b${nouns}\\s+(?:is|are)\\s+(?:an?\\s+)?(${phrases})(?![\\w-])`, (match) => addRelated(match[1]!));
   }
 
   // Own enum options, with lists ("P1 or P2"), ranges ("P2+", "P2 or higher") and negation ("not P4").
-  const mentioned = new Map<string, { phrase: OptionPhrase; negated: boolean; orHigher: boolean; at: number }[]>();
   if (vocabulary.options.length) {
-    const phrases = vocabulary.options.map((option) => escapeRegExp(option.phrase)).join('|');
+    const phrases = vocabulary.options.map((option) => phraseSource(option.phrase)).join('|');
     take(`(\\b(?:not|except|other\\s+than|excluding|but\\s+not)\\s+)?(?<![\\w-])(${phrases})(?:s|'s)?(?![\\w-])(\\s*\\+|\\s+(?:or|and)\\s+(?:higher|above|up|worse|more\\s+severe|more\\s+urgent))?(\\s+priority)?`, (match) => {
-      const phrase = vocabulary.options.find((option) => option.phrase === match[2]!.toLowerCase())!;
+      const phrase = vocabulary.options.find((option) => samePhrase(option.phrase, match[2]!))!;
       const list = mentioned.get(phrase.path) ?? [];
       list.push({ phrase, negated: Boolean(match[1]), orHigher: Boolean(match[3]), at: match.index });
       mentioned.set(phrase.path, list);
     });
+  }
+  if (options.lenient && vocabulary.relatedOptions.length) {
+    const phrases = vocabulary.relatedOptions.map((option) => phraseSource(option.phrase)).join('|');
+    take(`(?<![\\w-])(${phrases})(?![\\w-])`, (match) => addRelated(match[1]!));
   }
   for (const [path, mentions] of mentioned) {
     const field = mentions[0]!.phrase.field;
@@ -208,6 +230,17 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
       }
     });
   }
+  const valueField = numberFields.find((entry) => /value|arr|acv|revenue|amount/i.test(entry.field.name));
+  if (valueField) {
+    take(`\\b(?:worth|valued\\s+at|paying|value)\\s+(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|>=|<=|>|<)\\s+(\\$?[\\d.,]+\\s*[kmb]?)`, (match) => {
+      const operator = ({ over: 'gt', above: 'gt', 'more than': 'gt', 'greater than': 'gt', '>': 'gt', 'at least': 'gte', '>=': 'gte', under: 'lt', below: 'lt', 'less than': 'lt', '<': 'lt', 'at most': 'lte', '<=': 'lte' } as const)[match[1]!.replace(/\s+/g, ' ') as 'over'];
+      try {
+        add({ field: valueField.path, operator, value: parseNumber(match[2]!.trim()) });
+      } catch {
+        return false;
+      }
+    });
+  }
   const dateFields = vocabulary.fields.filter((entry) => entry.field.type === 'date');
   if (dateFields.length) {
     const phrases = dateFields.map((entry) => escapeRegExp(entry.phrase)).join('|');
@@ -233,8 +266,8 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   // Assignment.
   if (vocabulary.assignee) {
     const assignee = vocabulary.assignee.name;
-    take('\\b(?:unassigned|not\\s+assigned(?:\\s+to\\s+anyone)?|with\\s+no\\s+(?:assignee|owner)|nobody\\s+assigned)\\b', () => add({ field: assignee, operator: 'is_empty' }));
-    take("\\bassigned\\s+to\\s+([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)", (match) => add({ field: assignee, operator: 'contains', value: match[1]! }));
+    take('\\b(?:unassigned|not\\s+(?:yet\\s+)?assigned(?:\\s+to\\s+anyone)?|with\\s+no\\s+(?:assignee|owner)|no\\s+assignee|(?:nobody|no\\s+one)\\s+(?:is\\s+|has\\s+been\\s+)?assigned(?:\\s+to(?:\\s+(?:it|them))?)?)\\b', () => add({ field: assignee, operator: 'is_empty' }));
+    take("\\bassigned\\s+to\\s+([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)", (match) => add({ field: assignee, operator: 'contains', value: match[1]!.replace(/\b[a-z]/g, (letter) => letter.toUpperCase()) }));
   }
   // Any field by name: "without a Backup Owner", "Assigned To is empty", "with a Description".
   const named = vocabulary.fields.map((entry) => escapeRegExp(entry.phrase)).join('|');
@@ -256,21 +289,73 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     });
   }
 
+  // Any other duration is an age ("gone 30 minutes", "after 4 hours open", "within 30 minutes" of no answer);
+  // "under 2 hours" / "in the last hour" is a young one.
+  take(`\\b(under|less\\s+than|newer\\s+than|younger\\s+than|in\\s+the\\s+(?:last|past)|within\\s+the\\s+(?:last|past))?\\s*(?:(?:at\\s+least|more\\s+than|over|after|for|within|in|beyond|past)\\s+)?(${durationPattern})(?:\\s+(?:old|or\\s+(?:more|longer|older)|already|now))?`, (match) => {
+    const duration = durationValue(match[2]!);
+    if (!duration || !vocabulary.opened) return false;
+    if (match[1]) add({ field: vocabulary.opened.name, operator: 'newer_than', value: duration.compact, ...(duration.business ? { business: true } : {}) });
+    else return age(match[2]!, undefined);
+  });
+
   const objectTerms = new Set(objectWords(vocabulary.definition.name).flatMap((word) => [word, word.replace(/s$/, ''), `${word.replace(/s$/, '')}s`]));
   const leftovers = rest
     .split(/[^a-z0-9$'+-]+/)
     .map((word) => word.replace(/^'+|'+$/g, '').replace(/'s$/, ''))
     .filter((word) => word !== '' && word !== '-' && !stopwords.has(word) && !objectTerms.has(word));
+  // Several names for one relation are alternatives: "from Globex or Acme".
+  for (const entity of options.entities ?? []) {
+    const named = found.filter((entry) => entry.condition.field === entity.path && entry.condition.operator === 'is');
+    if (named.length < 2) continue;
+    named[0]!.condition = { field: entity.path, operator: 'is_any_of', value: named.map((entry) => entry.condition.value as string) };
+    for (const extra of named.slice(1)) found.splice(found.indexOf(extra), 1);
+  }
   const conditions = found.sort((a, b) => a.at - b.at).map((entry) => entry.condition);
-  return { conditions, leftovers };
+  return { conditions, leftovers: options.lenient ? meaningful(rest, leftovers) : leftovers };
 
   function addRelated(phrase: string, prefer?: RegExp): boolean {
-    const matches = vocabulary.relatedOptions.filter((option) => option.phrase === phrase.toLowerCase());
+    // The object's own copy of the field ("Account Tier" on the ticket) takes it, so lists merge: "Enterprise and Mid-Market".
+    const own = vocabulary.options.find((option) => samePhrase(option.phrase, phrase) && !prefer);
+    if (own && options.lenient) {
+      const list = mentioned.get(own.path) ?? [];
+      list.push({ phrase: own, negated: false, orHigher: false, at });
+      mentioned.set(own.path, list);
+      return true;
+    }
+    const matches = vocabulary.relatedOptions.filter((option) => samePhrase(option.phrase, phrase));
     const chosen = (prefer ? matches.find((option) => prefer.test(option.path)) : undefined) ?? matches[0];
     if (!chosen) return false;
     add({ field: chosen.path, operator: 'is', value: chosen.option });
     return true;
   }
+}
+
+/** An option phrase as a pattern that takes "mid market" and "midmarket" for "mid-market". */
+function phraseSource(phrase: string): string {
+  return escapeRegExp(phrase).replace(/-|\s+/g, '[-\\s]?');
+}
+
+function samePhrase(phrase: string, text: string): boolean {
+  const squash = (value: string) => value.toLowerCase().replace(/[-\s]+/g, '');
+  return squash(phrase) === squash(text);
+}
+
+const qualifiers = /^(?:with|without|whose|where|having)$/;
+const filler = new Set('no a an the any some more less than yet still been being got gotten it them they'.split(' '));
+
+/** Leftovers that look meaningful: numbers, and words right after "with"/"without"/"whose" (a condition on something unknown). */
+function meaningful(rest: string, leftovers: string[]): string[] {
+  const words = rest.split(/[^a-z0-9$'+-]+/).filter(Boolean);
+  const flagged = new Set<string>();
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    if (/\d/.test(word) && leftovers.includes(word)) flagged.add(word);
+    if (!qualifiers.test(word)) continue;
+    let next = index + 1;
+    while (next < words.length && filler.has(words[next]!)) next++;
+    for (let taken = 0; next < words.length && taken < 3 && leftovers.includes(words[next]!) && !qualifiers.test(words[next]!); next++, taken++) flagged.add(words[next]!);
+  }
+  return leftovers.filter((word, index) => flagged.has(word) && leftovers.indexOf(word) === index);
 }
 
 function fieldByPhrase(fields: readonly FieldPhrase[], phrase: string): FieldPhrase {

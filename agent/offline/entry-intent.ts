@@ -9,58 +9,98 @@ import type { Workspace } from '../../objects/workspace';
 import { EscalatorError } from '../../objects/errors';
 import { displayNames } from './entities';
 import { lookUpTicket, ticketObject, whichOne } from './ticket-lookup';
-import { callTool, reply, type IntentResult, type Turn } from './turn';
+import { callTool, reply, sayBack, type IntentResult, type Turn } from './turn';
 import { tierOption, vocabularyOf, type Vocabulary } from './vocabulary';
 import { escapeRegExp } from './words';
+import { correctTypos, workspaceWords } from './parts/typos';
 
-const newTicket = /^(?:please\s+)?(?:new|log|create|open|add|file|raise|record|enter)\s+(?:an?\s+|the\s+)?(?:new\s+)?([\s\S]*?)\b(?:ticket|issue|case|incident)\b([\s\S]*)$/i;
-const newShort = /^(?:new|log|raise)\s+(?:an?\s+)?(p[1-4]|critical|urgent|high|medium|low)\b([\s\S]*)$/i;
+const ticketNoun = '(?:ticket|issue|case|incident|bug)';
+const priorityWord = '(?:p[1-4]|critical|urgent|high|medium|low|sev\\s*[1-4]|priority\\s+[1-4])';
+/** "new P1 ticket …", "log a critical ticket for …", "file a P1 for …", "P1 ticket for …", "Globex reported a P2: …". */
+const newTicket = new RegExp(`^(?:please\\s+)?(?:(?:new|log|create|open|add|file|raise|record|enter|submit)\\s+(?:an?\\s+|the\\s+)?(?:new\\s+)?(?:[\\s\\S]*?\\b${ticketNoun}\\b|${priorityWord}\\b(?![\\s\\S]*\\btickets\\b))|${priorityWord}\\s+${ticketNoun}\\b|[A-Z][\\w&.' -]*?\\s+(?:reported|raised|opened|filed|logged)\\s+an?\\s+(?:new\\s+)?(?:${priorityWord}|${ticketNoun}))`, 'i');
 
 /** Recognises ticket creation and updates; undefined when the text is neither. */
-export async function entryIntent(turn: Turn, text: string): Promise<IntentResult | undefined> {
+export async function entryIntent(turn: Turn, original: string): Promise<IntentResult | undefined> {
   const objectName = ticketObject(turn.workspace);
   if (!objectName) return undefined;
   const definition = turn.workspace.object(objectName);
   const vocabulary = vocabularyOf(definition, turn.workspace.objects);
-  const created = newTicket.exec(text) ?? newShort.exec(text);
-  if (created && !/^\s*(?:view|report|object|field|job)\b/i.test(created[1] ?? '')) return createTicket(turn, text, created[1] ?? '', created[2] ?? '', definition, vocabulary);
+  if (newTicket.test(original) && !/^\s*(?:\w+\s+){0,3}(?:views?|reports?|objects?|fields?|jobs?)\b/i.test(original.replace(/^(?:please\s+)?(?:new|log|create|open|add|file|raise|record|enter|submit)\s+(?:an?\s+|the\s+)?/i, ''))) return createTicket(turn, original, definition, vocabulary);
+  const names = vocabulary.account ? await displayNames(turn.workspace, vocabulary.account.relatedObject!) : [];
+  const text = correctTypos(original, workspaceWords(turn.workspace, names)).text.replace(/\s+(?:now|please)\s*([.!]?)$/i, '$1');
+  const statusWords = '(resolved|closed|done|fixed|solved|in\\s+progress|waiting\\s+on\\s+(?:the\\s+)?customer|open|reopened)';
 
-  let match = /^(?:please\s+)?(?:mark|set|move|put)\s+(.+?)\s+(?:as\s+|to\s+|in\s+|into\s+)?(resolved|closed|done|fixed|solved|in\s+progress|waiting\s+on\s+(?:the\s+)?customer|open|reopened)\s*[.!]?$/i.exec(text);
+  let match = new RegExp(`^(?:please\\s+)?(?:mark|set|move|put)\\s+(.+?)\\s+(?:as\\s+|to\\s+|in\\s+|into\\s+)?${statusWords}\\s*[.!]?$`, 'i').exec(text);
   if (match) return changeStatus(turn, definition, vocabulary, match[1]!, match[2]!);
   match = /^(?:please\s+)?(resolve|close|reopen)\s+(.+?)\s*[.!]?$/i.exec(text);
   if (match) return changeStatus(turn, definition, vocabulary, match[2]!, ({ reopen: 'open', close: 'closed' } as Record<string, string>)[match[1]!.toLowerCase()] ?? 'resolved');
-  match = /^(.+?)\s+(?:is|was|has\s+been|got)\s+(resolved|closed|fixed|solved)\s*[.!]?$/i.exec(text);
+  match = new RegExp(`^(.+?)\\s+(?:is|was|has\\s+been|got|are)\\s+(?:now\\s+)?${statusWords}\\s*[.!]?$`, 'i').exec(text);
   if (match && !/^(?:which|what|how|show|list)\b/i.test(match[1]!)) return changeStatus(turn, definition, vocabulary, match[1]!, match[2]!);
-  match = /^(?:we(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+)?(?:responded|replied|answered|got\s+back|sent\s+(?:a\s+|the\s+)?first\s+response)\s+(?:to\s+)?(.+?)\s*[.!]?$/i.exec(text) ?? /^first\s+response\s+(?:sent\s+|done\s+)?(?:on|for|to)\s+(.+?)\s*[.!]?$/i.exec(text);
+  match =
+    /^(?:(?:we|i)(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+)?(?:responded|replied|answered|got\s+back|sent\s+(?:a\s+|the\s+)?first\s+response)\s+(?:to\s+|on\s+)?(.+?)\s*[.!]?$/i.exec(text) ??
+    /^first\s+response\s+(?:was\s+)?(?:sent\s+|done\s+|given\s+)?(?:on|for|to)\s+(.+?)\s*[.!]?$/i.exec(text);
   if (match) return responded(turn, definition, vocabulary, match[1]!);
-  match = /^(?:please\s+)?(?:assign|give|hand(?:\s+over)?|route)\s+(.+?)\s+to\s+(.+?)\s*[.!]?$/i.exec(text) ?? /^(.+?)\s+(?:is|was|should\s+be)\s+assigned\s+to\s+(.+?)\s*[.!]?$/i.exec(text);
+  match =
+    /^(?:please\s+)?(?:assign|give|hand(?:\s+over)?|route|reassign)\s+(.+?)\s+to\s+(.+?)\s*[.!]?$/i.exec(text) ??
+    /^(.+?)\s+(?:is|was|should\s+be)\s+assigned\s+to\s+(.+?)\s*[.!]?$/i.exec(text);
   if (match) return assign(turn, definition, vocabulary, match[1]!, match[2]!);
-  match = /^(?:please\s+)?escalate\s+(.+?)\s+to\s+(.+?)\s*[.!]?$/i.exec(text);
-  if (match && tierOption(vocabulary, match[2]!)) return escalate(turn, definition, vocabulary, match[1]!, tierOption(vocabulary, match[2]!)!);
+  match = /^([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:should|will|can|is\s+going\s+to)\s+(?:take|own|handle|pick\s+up|work\s+on)\s+(.+?)\s*[.!]?$/.exec(text);
+  if (match) return assign(turn, definition, vocabulary, match[2]!, match[1]!);
+  match = /^(?:please\s+)?(?:escalate|bump|send|move|raise|push|promote)\s+(.+?)\s+(?:up\s+)?(?:to|into)\s+(.+?)\s*[.!]?$/i.exec(text);
+  if (match && vocabulary.tier && tierOption(vocabulary, match[2]!)) return escalate(turn, definition, vocabulary, match[1]!, tierOption(vocabulary, match[2]!)!);
+  // Priority changes: "make … a P2", "downgrade … to P3", "change … priority to critical".
+  const priorityField = vocabulary.options.find((option) => /priority/i.test(option.path))?.field;
+  if (priorityField) {
+    match =
+      new RegExp(`^(?:please\\s+)?make\\s+(.+?)\\s+(?:an?\\s+)?${priorityWord}(?:\\s+priority)?\\s*[.!]?$`, 'i').exec(text) ??
+      new RegExp(`^(?:please\\s+)?(?:downgrade|upgrade|lower|raise|bump|drop|move|change|set)\\s+(.+?)(?:'s)?(?:\\s+priority)?\\s+to\\s+(?:an?\\s+)?(${priorityWord})(?:\\s+priority)?\\s*[.!]?$`, 'i').exec(text);
+    if (match) {
+      const wanted = /\b(p[1-4]|critical|urgent|high|medium|low|sev\s*[1-4]|priority\s+[1-4])\b(?:\s+priority)?\s*[.!]?$/i.exec(text)![1]!;
+      const option = vocabulary.options.find((candidate) => candidate.field === priorityField && candidate.phrase === wanted.toLowerCase().replace(/\s+/g, ' '));
+      if (option) return setField(turn, definition, match[1]!.replace(/\s+priority$/i, ''), priorityField.name, option.option);
+    }
+  }
   match = /^(?:please\s+)?(?:set|change|update)\s+(?:the\s+)?(.+?)\s+(?:of|for|on)\s+(.+?)\s+to\s+(.+?)\s*[.!]?$/i.exec(text);
-  if (match && findField(definition, match[1]!)) return setField(turn, definition, match[2]!, findField(definition, match[1]!)!.name, match[3]!);
+  if (match && findField(definition, match[1]!)) return setField(turn, definition, match[2]!, findField(definition, match[1]!)!.name, optionValue(vocabulary, findField(definition, match[1]!)!.name, match[3]!));
+  match = /^(?:please\s+)?(?:set|change|update)\s+(.+?)(?:'s)?\s+([a-z][a-z ]*?)\s+to\s+(.+?)\s*[.!]?$/i.exec(text);
+  if (match && findField(definition, match[2]!)) return setField(turn, definition, match[1]!, findField(definition, match[2]!)!.name, optionValue(vocabulary, findField(definition, match[2]!)!.name, match[3]!));
   return undefined;
 }
 
-async function createTicket(turn: Turn, text: string, before: string, after: string, definition: ObjectDefinition, vocabulary: Vocabulary): Promise<IntentResult> {
+/** "critical" → "P1 - Critical" for an enum field; other values as written. */
+function optionValue(vocabulary: Vocabulary, fieldName: string, value: string): string {
+  const option = vocabulary.options.find((candidate) => candidate.path === fieldName && candidate.phrase === value.trim().toLowerCase());
+  return option?.option ?? value;
+}
+
+async function createTicket(turn: Turn, text: string, definition: ObjectDefinition, vocabulary: Vocabulary): Promise<IntentResult> {
   const { workspace } = turn;
-  const titleMatch = /["“]([^"”]+)["”]/.exec(after) ?? /:\s*([\s\S]+)$/.exec(after) ?? /\b(?:titled|called|about)\s+([\s\S]+)$/i.exec(after);
-  let title = titleMatch?.[1]?.trim().replace(/[.]$/, '').replace(/,?\s*\b(?:opened|assigned\s+to|assign\s+to|priority)\b[\s\S]*$/i, '').trim();
-  const head = `${before} ${titleMatch ? after.slice(0, titleMatch.index) : after}`;
+  // The title: quoted anywhere, or what follows the first colon (less a priority, assignee or opening time after it).
+  const quoted = /["“]([^"”]+)["”]/.exec(text) ?? /(?:^|[\s:])'([^']+)'(?=[\s,.;:!—-]|$)/.exec(text);
+  const colon = quoted ? undefined : /:\s*([\s\S]+)$/.exec(text) ?? /\b(?:titled|called|about)\s+([\s\S]+)$/i.exec(text);
+  let title = (quoted?.[1] ?? colon?.[1])
+    ?.trim()
+    .replace(/[.]$/, '')
+    .replace(new RegExp(`\\s*(?:[,;(]|\\s[—–-])\\s*(?:priority\\s+)?${priorityWord}(?:\\s+priority)?\\)?\\s*$`, 'i'), '')
+    .replace(/,?\s*\b(?:opened|assigned\s+to|assign\s+to|priority)\b[\s\S]*$/i, '')
+    .trim();
+  const titleSpan = quoted ?? colon;
+  const head = titleSpan ? `${text.slice(0, titleSpan.index)} ${text.slice(titleSpan.index + titleSpan[0].length)} ${colon ? (colon[1]!.slice((title ?? '').length)) : ''}` : text;
   const priorityField = vocabulary.options.find((option) => /priority/i.test(option.path))?.field;
   let priority: string | undefined;
   if (priorityField) {
-    for (const option of priorityField.options ?? []) {
-      const phrases = [option.toLowerCase(), option.split(' - ')[0]!.toLowerCase(), option.split(' - ')[1]?.toLowerCase()].filter(Boolean) as string[];
-      if (phrases.some((phrase) => new RegExp(`(?<![\\w-])${escapeRegExp(phrase)}(?![\\w-])`, 'i').test(head))) priority = option;
-    }
-    if (!priority && /\burgent\b/i.test(head)) priority = undefined;
+    const phrases = vocabulary.options.filter((option) => option.field === priorityField).sort((a, b) => b.phrase.length - a.phrase.length);
+    const found = phrases.find((option) => new RegExp(`(?<![\\w-])${escapeRegExp(option.phrase)}(?![\\w-])`, 'i').test(head));
+    priority = found?.option;
   }
   const account = vocabulary.account;
   let customer: string | undefined;
   if (account) {
     const names = (await displayNames(workspace, account.relatedObject!)).sort((a, b) => b.length - a.length);
-    customer = names.find((name) => new RegExp(`\\b${escapeRegExp(name)}\\b`, 'i').test(head)) ?? names.find((name) => name.split(/\s+/)[0]!.length >= 4 && new RegExp(`\\b${escapeRegExp(name.split(/\s+/)[0]!)}\\b`, 'i').test(head));
+    const corrected = correctTypos(head, workspaceWords(workspace, names)).text;
+    customer =
+      names.find((name) => new RegExp(`\\b${escapeRegExp(name)}\\b`, 'i').test(corrected)) ??
+      names.find((name) => name.split(/\s+/)[0]!.length >= 4 && new RegExp(`\\b${escapeRegExp(name.split(/\s+/)[0]!)}\\b`, 'i').test(corrected));
     if (!customer) {
       const named = /\b(?:from|for|at|by)\s+([A-Z][\w&.' -]*?)(?=\s*(?:[:,(]|$))/.exec(head);
       if (named) return reply(`There is no ${account.relatedObject} named "${named[1]!.trim()}"; add it first, or check the name (e.g. ${names.slice(0, 3).join(', ')}).`);
@@ -94,6 +134,9 @@ async function createTicket(turn: Turn, text: string, before: string, after: str
     const tierField = findField(definition, 'Account Tier');
     if (tierField && companyRow?.['Account Tier']) values[tierField.name] = String(companyRow['Account Tier']);
   }
+  const label = `${priority ? `${priority.split(' - ')[0]} ` : ''}ticket "${title}"${customer ? ` for ${customer}` : ''}`;
+  const extras = Object.entries(values).filter(([field]) => field === vocabulary.assignee?.name || (field === vocabulary.opened?.name && openedAgo)).map(([field, value]) => `${field} ${String(value)}`);
+  return sayBack(`the ${label}`, `I would log ${label}${extras.length ? ` (${extras.join(', ')})` : ''}.`, async () => {
   const result = await callTool(turn, 'create_entries', { object: definition.name, entries: [values] });
   const created = (result.entries as Row[])[0]!;
   const context: string[] = [];
@@ -104,7 +147,8 @@ async function createTicket(turn: Turn, text: string, before: string, after: str
     if (companyRow.Health) context.push(`health ${String(companyRow.Health)}`);
     if (companyRow['Account Owner']) context.push(`owner ${String(companyRow['Account Owner'])}`);
   }
-  return reply(`Logged ${priority ? `${priority.split(' - ')[0]} ` : ''}ticket "${title}"${customer ? ` for ${customer}` : ''}${context.length ? ` (${context.join(', ')})` : ''}, id ${String(created.id)}. Escalation jobs check it now.`);
+  return reply(`Logged ${label}${context.length ? ` (${context.join(', ')})` : ''}, id ${String(created.id)}. Escalation jobs check it now.`);
+  });
 }
 
 async function resolveTicket(turn: Turn, definition: ObjectDefinition, reference: string): Promise<Row | IntentResult> {
@@ -119,6 +163,14 @@ function isIntent(value: Row | IntentResult): value is IntentResult {
 }
 
 async function update(turn: Turn, definition: ObjectDefinition, row: Row, values: Record<string, unknown>, done: string): Promise<IntentResult> {
+  const label = `"${String(row[definition.displayField])}"${row.Customer ? ` (${String(row.Customer)})` : ''}`;
+  const shown = (value: unknown) => (value === null || value === undefined || value === '' ? '(empty)' : value === 'now' ? 'now' : value instanceof Date ? 'set' : String(value));
+  const changes = Object.entries(values).filter(([field, value]) => shown(row[field]) !== shown(value));
+  if (changes.length === 0) return reply(`${label} already had that; nothing changed.`);
+  return sayBack(`the change to ${label}`, `I would change ${label}: ${changes.map(([field, value]) => `${field} ${shown(row[field])} → ${shown(value)}`).join(', ')}.`, () => applyUpdate(turn, definition, row, values, done));
+}
+
+async function applyUpdate(turn: Turn, definition: ObjectDefinition, row: Row, values: Record<string, unknown>, done: string): Promise<IntentResult> {
   const result = await callTool(turn, 'update_entries', { object: definition.name, updates: [{ entry: String(row.id), values }] });
   const changed = result.changed as { field: string; from: string | null; to: string | null }[];
   const label = `"${String(row[definition.displayField])}"${row.Customer ? ` (${String(row.Customer)})` : ''}`;

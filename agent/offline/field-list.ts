@@ -30,6 +30,19 @@ const typeWords: [RegExp, FieldType][] = [
   [/^(?:phone|phone\s+number|telephone)$/, 'phone'],
 ];
 
+/**
+ * Wraps option lists written in the open ("a stage picklist with options Prospect, Proposal, Closed Won and Closed Lost,
+ * and a close date") in parentheses, so splitting the field list on commas keeps them with their field.
+ */
+export function protectOptionLists(text: string): string {
+  return text.replace(/\s*(?:\bwith\s+(?:the\s+)?options?|\boptions?\s*(?:are\b|:)|\b(?:an?\s+)?(?:enum|picklist|dropdown|select)\s+(?:of|with)\b)\s*:?\s*((?:[A-Z0-9][^,;()\n]*?(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*\/\s*)(?=[A-Z0-9])|(?=\s*(?:,|;|\n|$))))+)/g, (whole, list: string, offset: number) => {
+    const before = text.slice(0, offset);
+    if ((before.match(/\(/g)?.length ?? 0) > (before.match(/\)/g)?.length ?? 0)) return whole;
+    const options = optionList(list);
+    return options.length ? ` (enum: ${options.join(', ')})` : whole;
+  });
+}
+
 /** Splits on commas, semicolons and new lines that are not inside parentheses or brackets. */
 export function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
@@ -45,7 +58,7 @@ export function splitTopLevel(text: string): string[] {
   }
   parts.push(current);
   return parts
-    .flatMap((part) => (/\)\s+and\s+/i.test(part) ? part.split(/(?<=\))\s+and\s+/i) : [part]))
+    .flatMap((part) => (/\)\s+and\s+/i.test(part) ? part.split(/(?<=\))\s+and\s+/i) : /\(/.test(part) ? [part] : part.split(/\s+and\s+(?=\S)/i)))
     .map((part) => part.trim().replace(/^(?:and|&)\s+/i, '').replace(/[.]$/, '').trim())
     .filter(Boolean);
 }
@@ -71,26 +84,91 @@ export function relatedObjectName(workspace: Workspace, phrase: string): string 
   return candidates.find((candidate) => candidate && workspace.objects.has(candidate));
 }
 
-/** Parses one "name (type …)" item. */
+/** Type words as people write them, longest first; a field's type may stand before or after its name. */
+const typeWordSource =
+  'rich\\s*text|long\\s+text|richtext|markdown|text|string|number|numeric|integer|currency|money|decimal|boolean|bool|checkbox|flag|yes\\s*/\\s*no|true\\s*/\\s*false|datetime|date\\s+and\\s+time|timestamp|date|e-?mail|url|website|link|phone\\s+number|phone|enum|single\\s+select|select|dropdown|picklist|choice';
+const enumWords = /^(?:enum|single\s+select|select|dropdown|picklist|choice)$/i;
+
+/** "Low, Medium and High" / "EMEA / AMER / APAC" → options, capitalised when written in lower case. */
+export function optionList(text: string): string[] {
+  return splitList(text.replace(/^\s*(?:the\s+)?(?:options?|values?|choices?)\s*(?:are\b|:)?\s*/i, '').replace(/^\[|\]$/g, '').replace(/\s*\/\s*|\s*\|\s*/g, ', ').replace(/[.;]+$/, ''))
+    .map((option) => option.replace(/^["']|["']$/g, '').trim())
+    .filter(Boolean)
+    .map((option) => (/^[a-z]/.test(option) && option === option.toLowerCase() ? option.replace(/\b[a-z]/g, (letter) => letter.toUpperCase()) : option));
+}
+
+/** Options written beside a field rather than in parentheses: "with options A, B", "an enum of A, B", "options: A, B". */
+export function splitOptions(item: string): { rest: string; options?: string[] } {
+  const match = /\s*(?:,\s*)?(?:\bwith\s+(?:the\s+)?(?:options?|values?|choices?)\b|\b(?:options?|values?|choices?)\s*(?:are\b|:|=)|:?\s*\b(?:an?\s+)?(?:enum|dropdown|picklist|select|choice|list)\s+(?:of|with)\b|\bone\s+of\b)\s*:?\s*([\s\S]+)$/i.exec(item);
+  if (!match) return { rest: item };
+  const options = optionList(match[1]!);
+  return options.length ? { rest: `${item.slice(0, match.index)}${/\benum|dropdown|picklist|select|choice\b/i.test(match[0]) ? ' enum' : ''}`, options } : { rest: item };
+}
+
+/** Parses one field item — "title (text)", "a date field named Last QBR", "an Onboarded checkbox", "risk level (an enum of Low, High)". */
 export function parseField(workspace: Workspace, item: string, extraOptions: Map<string, string[]>): ParsedField {
-  const match = /^(?:an?\s+|the\s+)?["'`]?([^("'`:]+?)["'`]?(?:\s+field)?\s*(?:\((.+)\)|:\s*(.+)|\s+as\s+(?:an?\s+)?(.+)|\s+(?:of\s+type|type)\s+(.+))?$/i.exec(item.trim());
-  if (!match) return { input: { name: displayFieldName(item), type: 'text' }, problem: `I cannot read the field "${item}"` };
-  const name = displayFieldName(match[1]!.trim());
-  const spec = (match[2] ?? match[3] ?? match[4] ?? match[5])?.trim();
-  if (!spec) return { input: { name, type: 'text' }, note: `${name} as text (no type given)` };
+  let text = item.trim().replace(/^(?:[-*•·]|\d+[.)])\s+/, '').replace(/^(?:and|&|also)\s+/i, '').trim();
+  const outside = /\(/.test(text) ? { rest: text } : splitOptions(text);
+  text = outside.rest.trim();
+  const typed = (name: string, spec: string, options?: string[]) => fieldOf(workspace, displayFieldName(name.trim()), spec, options ?? outside.options, extraOptions);
+  const quoted = /["'`]([^"'`]+)["'`]/.exec(text);
+  const paren = /^(.*?)\s*\(([^)]*)\)\s*(?:field)?\s*$/i.exec(text);
+  if (paren && !quoted) {
+    const name = stripTypeWords(paren[1]!);
+    const inner = paren[2]!.trim();
+    // "a Support Plan dropdown (Standard / Premium / Platinum)": the parentheses hold the options.
+    if (enumWordBefore(paren[1]!) && !new RegExp(`^(?:an?\\s+)?(?:${typeWordSource}|relation|link)\\b`, 'i').test(inner)) return typed(name.name, 'enum', optionList(inner));
+    return typed(name.name, inner);
+  }
+  const spec = /^(.+?)\s*(?::\s*|\s+as\s+(?:an?\s+)?|\s+(?:of\s+)?type\s+)(.+)$/i.exec(text);
+  if (spec && !quoted) return typed(stripTypeWords(spec[1]!).name, spec[2]!);
+  const relation = /^(?:an?\s+|the\s+)?(.+?)\s+(?:linked|links?|related|relation|relates|belongs|pointing|points)\s+to\s+(.+)$/i.exec(text);
+  if (relation) return typed(relation[1]!, `relation to ${relation[2]!}`);
+  if (quoted && paren) return typed(quoted[1]!, paren[2]!.trim());
+  if (quoted) {
+    const around = `${text.slice(0, quoted.index)} ${text.slice(quoted.index + quoted[0].length)}`;
+    const type = new RegExp(`\\b(${typeWordSource})\\b`, 'i').exec(around);
+    return type ? typed(quoted[1]!, type[1]!) : typed(quoted[1]!, outside.options ? 'enum' : '');
+  }
+  // "a date field named Last QBR", "a number field called Seats", "a boolean Data Loss field", "an enum field Region".
+  const before = new RegExp(`^(?:an?\\s+|the\\s+)?(${typeWordSource})\\s+(?:field\\s+)?(?:(?:named|called)\\s+)?(.+?)(?:\\s+field)?$`, 'i').exec(text);
+  if (before && !/^date$/i.test(before[1]!) || (before && /\bfield\b/i.test(text))) return typed(before![2]!, before![1]!);
+  // "a Last Contacted date", "an Onboarded checkbox", "priority enum", "escalated boolean"; "opened date" keeps its Date.
+  const after = new RegExp(`^(an?\\s+|the\\s+)?(.+?)\\s+(${typeWordSource})(?:\\s+field)?$`, 'i').exec(text);
+  if (after && (after[1] || !/^date$/i.test(after[3]!))) return typed(after[2]!, after[3]!);
+  if (after) return typed(`${after[2]} ${after[3]}`, 'date');
+  const name = text.replace(/^(?:an?\s+|the\s+)?(?:new\s+)?(?:field\s+)?(?:(?:for|named|called)\s+(?:the\s+)?)?/i, '').replace(/\s+field$/i, '');
+  return typed(name, outside.options ? 'enum' : '');
+}
+
+function stripTypeWords(name: string): { name: string } {
+  return { name: name.replace(/^(?:an?\s+|the\s+)/i, '').replace(new RegExp(`^(?:${typeWordSource})\\s+field\\s+(?:(?:named|called)\\s+)?`, 'i'), '').replace(/\s+field$/i, '').replace(/\s+(?:enum|single\s+select|select|dropdown|picklist|choice|checkbox|boolean)$/i, '').trim() };
+}
+
+function enumWordBefore(text: string): boolean {
+  const last = /(\S+)\s*$/.exec(text.replace(/\s+field\s*$/i, ''));
+  return Boolean(last && enumWords.test(last[1]!));
+}
+
+function fieldOf(workspace: Workspace, name: string, rawSpec: string, options: string[] | undefined, extraOptions: Map<string, string[]>): ParsedField {
+  const spec = rawSpec.trim().replace(/^(?:an?\s+)/i, '');
+  if (!spec) {
+    if (options?.length) return { input: { name, type: 'enum', options } };
+    return { input: { name, type: 'text' }, note: `${name} as text (no type given)` };
+  }
   const lower = spec.toLowerCase();
   for (const [pattern, type] of typeWords) if (pattern.test(lower)) return { input: { name, type } };
-  const relation = /^(?:relation|link|reference|ref|lookup|belongs)\s*(?:to|->|→|:)?\s*(.+)$/i.exec(spec) ?? /^(?:relation|link)\s+(.+)$/i.exec(spec);
+  const relation = /^(?:relation|link|linked|reference|ref|lookup|belongs)\s*(?:to|->|→|:)?\s*(.+)$/i.exec(spec) ?? /^(?:relation|link)\s+(.+)$/i.exec(spec);
   if (relation) {
     const related = relatedObjectName(workspace, relation[1]!);
     if (!related) return { input: { name, type: 'relation' }, problem: `${name} relates to "${relation[1]}", which is not an object here (objects: ${[...workspace.objects.keys()].join(', ')})` };
     return { input: { name, type: 'relation', related_object: related } };
   }
-  const enumSpec = /^(?:enum|select|single\s+select|dropdown|choice|choices|picklist|options|one\s+of)\b\s*(?:with\s+options\s+|of\s+|:\s*|=\s*)?(.*)$/i.exec(spec);
+  const enumSpec = /^(?:enum|select|single\s+select|dropdown|choice|choices|picklist|options|one\s+of)\b\s*(?:with\s+(?:the\s+)?options\s+|of\s+|:\s*|=\s*)?(.*)$/i.exec(spec);
   if (enumSpec) {
-    const listed = enumSpec[1]!.replace(/^\[|\]$/g, '').trim();
-    const options = listed ? splitList(listed.replace(/\s*\/\s*|\s*\|\s*/g, ', ')) : extraOptions.get(name.toLowerCase()) ?? [];
-    if (options.length) return { input: { name, type: 'enum', options } };
+    const listed = enumSpec[1]!.trim();
+    const found = listed ? optionList(listed) : (options ?? extraOptions.get(name.toLowerCase()) ?? []);
+    if (found.length) return { input: { name, type: 'enum', options: found } };
     const known = knownOptions(name);
     if (known) return { input: { name, type: 'enum', options: known }, note: `${name} options from the standard definition: ${known.join(', ')}` };
     return { input: { name, type: 'enum' }, needsOptions: true };
@@ -101,6 +179,6 @@ export function parseField(workspace: Workspace, item: string, extraOptions: Map
 /** Lines "Options for Priority: Low, High" that answer a question about enum options. */
 export function optionAnswers(text: string): Map<string, string[]> {
   const answers = new Map<string, string[]>();
-  for (const match of text.matchAll(/^options\s+for\s+(.+?):\s*(.+)$/gim)) answers.set(displayFieldName(match[1]!).toLowerCase(), splitList(match[2]!));
+  for (const match of text.matchAll(/^options\s+for\s+(.+?):\s*(.+)$/gim)) answers.set(displayFieldName(match[1]!).toLowerCase(), optionList(match[2]!.replace(/^(?:the\s+)?(?:options?|choices?|values?)\s*(?:are|:|=)?\s*|^(?:they\s+are|it'?s|use)\s+/i, '')));
   return answers;
 }

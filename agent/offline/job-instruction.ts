@@ -5,13 +5,16 @@ import type { JobAction } from '../../jobs/job-schema';
 import type { Condition } from '../../objects/filter';
 import { optionCode } from '../../objects/values';
 import type { Workspace } from '../../objects/workspace';
-import { actionStart, parseActions } from './actions';
-import { parseConditions } from './conditions';
-import { entityNames } from './entities';
+import { parseActions } from './actions';
+import { parseConditions, type ParsedConditions } from './conditions';
+import { correctionNote, correctTypos, workspaceWords } from './parts/typos';
+import { ticketObject } from './ticket-lookup';
+import { jobNames } from '../../jobs/job-files';
+import { displayNames, entityNames } from './entities';
 import { mentionedObjects } from './object-mention';
 import { findSchedule } from './schedule-phrase';
 import { vocabularyOf, type Vocabulary } from './vocabulary';
-import { cleanText, slug } from './words';
+import { cleanText, escapeRegExp, slug } from './words';
 
 export interface JobData {
   name: string;
@@ -28,27 +31,32 @@ export type JobParse =
 
 const bullet = /^\s*(?:[-*•·]|\d+[.)])\s+(.*)$/;
 
-/** Whether the text reads as a monitoring job: a schedule and something to check or do. */
+/** Whether the text reads as a monitoring job: a schedule and something to check or do, or a rule over many tickets. */
 export function looksLikeJob(text: string): boolean {
   const lower = text.toLowerCase();
-  const verbs = /\b(check|monitor|watch|scan|look\s+for|escalate|alert|notify|message|ping|page)\b/.test(lower);
-  if (findSchedule(text) && verbs) return true;
+  const verbs = /\b(check|monitor|watch|scan|look\s+(?:for|at)|escalat\w*|alert|notify|message|ping|page|tell|let\s+me\s+know|bump|mark|set|move|raise|route|send|go(?:es)?\s+to)\b|->|→|\btier\s*\w|\bt[1-4]\b/.test(lower);
+  if (findSchedule(text) && verbs && !/^\s*(?:show|list|how\s+many|which|what|who)\b/.test(lower)) return true;
   if (/\b(check|monitor|watch|scan)\b/.test(lower) && /\b(escalate|notify|alert|message)\b/.test(lower)) return true;
   if (/:\s*(?:escalate|bump)\s+(?:it\s+|them\s+)?to\b/.test(lower)) return true;
+  // "Escalate P1 tickets open more than 30 minutes without a first response to Tier 2": a rule over many tickets.
+  if (/\b(?:escalate|bump)\b/.test(lower) && /\btickets\b|\bp\d+s\b|\bany\s+(?:p\d|ticket)|\ball\s+tickets\b/.test(lower) && /\d|\bhours?\b|\bminutes?\b|\bdays?\b|\bunanswered\b|\bno\s+(?:first\s+)?response\b/.test(lower) && !/\bthe\s+[\w\s']*?\bticket\b(?!s)/.test(lower)) return true;
   return /\b(set\s+up|create|add|make)\s+(?:an?\s+)?(escalation\s+)?(monitoring|monitor|job|rule|automation)\b/.test(lower) || /\bescalation\s+monitoring\b/.test(lower);
 }
 
-/** Parses a job instruction. `text` may span lines (bullets). */
+/** Parses a job instruction by its parts: schedule, name, rules (conditions and actions found wherever they are). */
 export async function parseJobInstruction(workspace: Workspace, original: string): Promise<JobParse> {
+  const companyNames = workspace.objects.has('company') ? await displayNames(workspace, 'company') : [];
+  const corrected = correctTypos(cleanText(original), workspaceWords(workspace, companyNames));
   // Bullets written on one line ("criteria: - P1 … - P2 …") become lines.
-  let text = cleanText(original)
+  let text = corrected.text
     .replace(/([:;])\s*-\s+(?=\S)/g, '$1\n- ')
-    .replace(/\s+-\s+(?=(?:any|all|every|p\d|critical|high|medium|low|urgent|enterprise|tickets?|unresolved|unanswered)\b)/gi, '\n- ');
+    .replace(/\s+-\s+(?=(?:any|all|every|p\d|critical|high|medium|low|urgent|enterprise|tickets?|unresolved|unanswered|escalate)\b)/gi, '\n- ');
   const notes: string[] = [];
+  if (corrected.corrections.length) notes.push(correctionNote(corrected.corrections));
 
   let name: string | undefined;
-  const naming = /\b(?:call(?:ed)?|name(?:d)?)\s+(?:it\s+|the\s+job\s+)?["']([^"']+)["']|\b(?:call|name)\s+(?:it|the\s+job)\s+([a-z0-9][a-z0-9_-]*)/i.exec(text);
-  if (naming) {
+  const naming = /\b(?:call(?:ed)?|name(?:d)?)\s+(?:it\s+|the\s+job\s+)?(?:["']([^"']+)["']|([a-z0-9][a-z0-9_-]*))/i.exec(text);
+  if (naming && !/^(?:it|the|a|an)$/i.test((naming[1] ?? naming[2])!)) {
     name = slug((naming[1] ?? naming[2])!);
     text = text.replace(naming[0], ' ');
   }
@@ -78,7 +86,7 @@ export async function parseJobInstruction(workspace: Workspace, original: string
     return {
       kind: 'ask',
       question: `At what time should it run (${phrase.trim()})? For example "9am" or "17:30".`,
-      resume: (answer) => original.replace(phrase, `${phrase} at ${answer.trim().replace(/^at\s+/i, '').replace(/[.,]$/, '')}`),
+      resume: (answer) => original.replace(new RegExp(escapeRegExp(phrase), 'i'), `${phrase} at ${answer.trim().replace(/^at\s+/i, '').replace(/[.,]$/, '')}`),
     };
   }
   text = `${text.slice(0, schedule.start)} ${text.slice(schedule.end)}`;
@@ -94,7 +102,10 @@ export async function parseJobInstruction(workspace: Workspace, original: string
     else if (line.trim()) trailer.push(line);
   }
 
-  const objectName = mentionedObjects(workspace, header.join(' '))[0] ?? mentionedObjects(workspace, bulletLines.join(' '))[0];
+  let objectName = mentionedObjects(workspace, header.join(' '))[0] ?? mentionedObjects(workspace, bulletLines.join(' '))[0] ?? ticketObject(workspace);
+  // "P1s from Enterprise accounts": the accounts qualify the tickets; the job watches the tickets.
+  const tickets = ticketObject(workspace);
+  if (tickets && objectName !== tickets && workspace.object(tickets).fields.some((field) => field.relatedObject === objectName) && /\bp\d|\btickets?\b|\bissues?\b|\bcritical\b|\burgent\b|\bunanswered\b|\bfirst\s+response\b/i.test(text)) objectName = tickets;
   if (!objectName) {
     return {
       kind: 'ask',
@@ -104,65 +115,76 @@ export async function parseJobInstruction(workspace: Workspace, original: string
   }
   const vocabulary = vocabularyOf(workspace.object(objectName), workspace.objects);
   const entities = await entityNames(workspace, objectName);
+  const context = { now: workspace.clock.now(), timeZone: workspace.timeZone, entities, ageMeansOpen: true, lenient: true };
 
-  let preface = header.join(' ');
-  preface = preface
-    .replace(/\((?:on|for)\s+[a-z_ ]+\)/gi, ' ')
-    .replace(/\b(?:check|look|scan|monitor|watch|search)\s*(?:for|on|over|through)?\b/gi, ' ')
-    .replace(/\b(?:that|which)\s+(?:meet|match|hit|fit)\s+(?:these|the\s+following|any\s+of\s+these|those)\s+(?:escalation\s+)?(?:criteria|conditions|rules)\b/gi, ' ')
-    .replace(/\b(?:these|the\s+following)\s+(?:escalation\s+)?(?:criteria|conditions|rules)\b/gi, ' ')
-    .replace(/\bset\s+up\s+(?:an?\s+)?(?:escalation\s+)?(?:monitoring|monitor|job)\b/gi, ' ')
-    .replace(/\b(?:escalation\s+)?(?:monitoring|monitor)\b/gi, ' ')
-    .replace(/^\s*[,:;]+|[,:;]+\s*$/g, ' ')
-    .trim();
-
-  let ruleTexts = bulletLines;
-  if (!bulletLines.length) {
-    // One sentence per rule; a sentence that is only an action ("Notify me on Telegram.") applies to every rule.
-    const sentences = splitRules(preface);
-    ruleTexts = sentences.filter((sentence) => !/^(?:and\s+)?(?:then\s+)?(?:also\s+)?(?:notify|alert|message|ping|tell|page|text|dm|set|mark|send)\b/i.test(sentence) || sentences.length === 1);
-    const actionOnly = sentences.filter((sentence) => !ruleTexts.includes(sentence));
-    if (actionOnly.length) shared.always = `${actionOnly.join('. ')} ${shared.always}`.trim();
-  }
-  const sharedConditions = bulletLines.length ? preface : '';
-  if (trailer.length) shared.always = `${trailer.join(' ')} ${shared.always}`.trim();
-  if (ruleTexts.length === 0) return { kind: 'problem', message: cannotRead('I found no rule in that', vocabulary) };
-
+  // Each sentence (or bullet) is read by its parts; a sentence with actions and no conditions applies to every rule.
+  type Segment = { text: string; actions: ReturnType<typeof parseActions>; conditions: ParsedConditions };
+  const read = (segment: string): Segment => {
+    const actions = parseActions(segment, vocabulary, workspace);
+    return { text: segment, actions, conditions: parseConditions(actions.rest, vocabulary, context) };
+  };
   const problems: string[] = [];
-  const context = { now: workspace.clock.now(), timeZone: workspace.timeZone, entities, ageMeansOpen: true };
-  const common = sharedConditions ? parseConditions(sharedConditions, vocabulary, context) : { conditions: [], leftovers: [] };
-  if (common.leftovers.length) problems.push(`I did not understand ${quoteWords(common.leftovers)} in "${sharedConditions.trim()}"`);
+  let common: ParsedConditions = { conditions: [], leftovers: [] };
+  const ruleSegments: Segment[] = [];
+  const sharedSegments: Segment[] = [];
+  if (bulletLines.length) {
+    const head = read(header.join(' '));
+    common = head.conditions;
+    if (head.actions.actions.length) sharedSegments.push(head);
+    ruleSegments.push(...bulletLines.map(read));
+    sharedSegments.push(...trailer.map(read));
+  } else {
+    const segments = splitRules(header.join(' ')).map(read);
+    for (const segment of segments) {
+      const hasConditions = segment.conditions.conditions.length > 0;
+      if (hasConditions) ruleSegments.push(segment);
+      else if (segment.actions.actions.length || segment.actions.problems.length || segment.actions.needsTier) {
+        if (segments.length === 1) ruleSegments.push(segment);
+        else sharedSegments.push(segment);
+      } else if (segment.conditions.leftovers.length) ruleSegments.push(segment);
+    }
+  }
+  if (common.leftovers.length) problems.push(`I could not place ${quoteWords(common.leftovers)} in "${header.join(' ').trim()}"`);
+  const alwaysActions = [...sharedSegments.map((segment) => segment.actions), ...(shared.always ? [parseActions(actionAnswer(shared.always), vocabulary, workspace)] : [])];
   const escalatingActions = shared.escalating ? parseActions(shared.escalating, vocabulary, workspace) : undefined;
-  const alwaysActions = shared.always ? parseActions(shared.always, vocabulary, workspace) : undefined;
-  for (const [label, parsed, source] of [['"When escalating …"', escalatingActions, shared.escalating], ['the closing sentence', alwaysActions, shared.always]] as const) {
-    if (!parsed) continue;
+  for (const parsed of [...alwaysActions, ...(escalatingActions ? [escalatingActions] : [])]) {
     problems.push(...parsed.problems);
-    if (parsed.leftovers.length) problems.push(`I did not understand ${quoteWords(parsed.leftovers)} in ${label} ("${source.trim()}")`);
     if (parsed.channel && /telegram/i.test(parsed.channel)) notes.push('telegram');
+  }
+  const sharedTier = alwaysActions.flatMap((parsed) => parsed.actions).find((action) => 'escalate' in action);
+  if (ruleSegments.length === 0) {
+    if (sharedSegments.length) ruleSegments.push(...sharedSegments.splice(0));
+    else return { kind: 'problem', message: `I found no rule in that: say which ${objectName.replace(/_/g, ' ')} to watch and what to do, e.g. "P1 tickets open more than 30 minutes without a first response: escalate to Tier 2". Nothing was saved.` };
   }
 
   const rules: JobData['rules'] = [];
   const used = new Set<string>();
-  for (const [index, ruleText] of ruleTexts.entries()) {
-    const where = ruleTexts.length > 1 ? `rule ${index + 1} ("${ruleText.trim()}")` : `"${ruleText.trim()}"`;
-    const split = splitRule(ruleText);
-    const conditions = parseConditions(split.conditions, vocabulary, context);
-    const actions = parseActions(split.actions, vocabulary, workspace);
-    problems.push(...actions.problems.map((problem) => `${where}: ${problem}`));
-    const leftovers = [...conditions.leftovers, ...actions.leftovers];
-    if (leftovers.length) problems.push(`I did not understand ${quoteWords(leftovers)} in ${where}`);
-    if (actions.channel && /telegram/i.test(actions.channel)) notes.push('telegram');
-    const when = [...common.conditions, ...conditions.conditions.filter((condition) => !common.conditions.some((shared) => JSON.stringify(shared) === JSON.stringify(condition)))];
-    const then = [...actions.actions];
+  for (const [index, segment] of ruleSegments.entries()) {
+    const where = ruleSegments.length > 1 ? `rule ${index + 1} ("${segment.text.trim()}")` : `"${segment.text.trim()}"`;
+    problems.push(...segment.actions.problems.map((problem) => `${where}: ${problem}`));
+    if (segment.conditions.leftovers.length) problems.push(`I did not understand ${quoteWords(segment.conditions.leftovers)} in ${where}`);
+    if (segment.actions.channel && /telegram/i.test(segment.actions.channel)) notes.push('telegram');
+    const own = segment.conditions.conditions.filter((condition) => !common.conditions.some((other) => JSON.stringify(other) === JSON.stringify(condition)));
+    const when = [...common.conditions, ...own];
+    // A monitoring rule watches open entries unless it names a status itself.
+    if (vocabulary.status && vocabulary.closedOptions.length && !when.some((condition) => condition.field === vocabulary.status!.name)) {
+      when.push({ field: vocabulary.status.name, operator: 'is_none_of', value: vocabulary.closedOptions });
+    }
+    const then: JobAction[] = [...segment.actions.actions];
+    if (!then.some((action) => 'escalate' in action) && sharedTier && !segment.actions.actions.some((action) => 'escalate' in action)) then.unshift(sharedTier);
     const escalates = then.some((action) => 'escalate' in action);
     if (escalatingActions && escalates) then.push(...escalatingActions.actions.filter((action) => !('set' in action && isRedundantStatus(action, vocabulary))));
-    if (alwaysActions) then.push(...alwaysActions.actions);
-    if (when.length === 0 && leftovers.length === 0) problems.push(`${where} has no condition, so it would match every ${objectName} entry; say which (e.g. "P1 tickets open more than 30 minutes")`);
-    if (then.length === 0 && actions.problems.length === 0) {
+    for (const parsed of alwaysActions) for (const action of parsed.actions) if (!('escalate' in action) && !then.some((existing) => JSON.stringify(existing) === JSON.stringify(action))) then.push(action);
+    const meaningful = when.filter((condition) => !(condition.field === vocabulary.status?.name && condition.operator === 'is_none_of'));
+    if (meaningful.length === 0 && segment.conditions.leftovers.length === 0) problems.push(`${where} has no condition, so it would match every open ${objectName.replace(/_/g, ' ')} entry; say which (e.g. "P1 tickets open more than 30 minutes")`);
+    if (then.length === 0 && segment.actions.problems.length === 0) {
+      const tiers = (vocabulary.tier?.options ?? []).filter((option) => !/^none$/i.test(option)).join(', ');
       return {
         kind: 'ask',
-        question: `What should happen when ${ruleTexts.length > 1 ? `rule ${index + 1} ("${ruleText.trim()}")` : 'it'} matches? For example "escalate to Tier 2" or "notify me".`,
-        resume: (answer) => `${original}\nFor every rule: ${answer.trim()}`,
+        question: segment.actions.needsTier
+          ? `Which tier should ${ruleSegments.length > 1 ? `rule ${index + 1}` : 'it'} escalate to? (${tiers})`
+          : `What should happen when ${ruleSegments.length > 1 ? `rule ${index + 1} ("${segment.text.trim()}")` : 'it'} matches? For example "escalate to Tier 2" or "notify me".`,
+        resume: (answer) => `${original}\nFor every rule: ${actionAnswer(answer)}`,
       };
     }
     let ruleName = ruleNameOf(when, then, vocabulary) || `rule-${index + 1}`;
@@ -173,10 +195,16 @@ export async function parseJobInstruction(workspace: Workspace, original: string
   if (shared.escalating && !rules.some((rule) => rule.then.some((action) => 'escalate' in action))) {
     problems.push('you said "When escalating …", but no rule escalates (say "escalate to Tier 2" in a rule)');
   }
-  if (problems.length) return { kind: 'problem', message: `${problems.map((problem) => `- ${problem}`).join('\n')}\nNothing was saved. ${ruleHelp(vocabulary)}` };
+  if (problems.length) return { kind: 'problem', message: `${[...new Set(problems)].map((problem) => `- ${problem}`).join('\n')}\nNothing was saved.` };
 
   const escalates = rules.some((rule) => rule.then.some((action) => 'escalate' in action));
-  const jobName = name ?? `${slug(objectName.split('_')[0]!)}-${escalates ? 'escalation' : 'monitor'}`;
+  let jobName = name ?? `${slug(objectName.split('_')[0]!)}-${escalates ? 'escalation' : 'monitor'}`;
+  // A new job never silently replaces another: an unnamed one that would clash is named from what it watches.
+  if (!name && jobNames(workspace).includes(jobName)) {
+    const base = `${jobName}-${rules[0]!.name}`.slice(0, 60);
+    jobName = base;
+    for (let counter = 2; jobNames(workspace).includes(jobName); counter++) jobName = `${base}-${counter}`;
+  }
   const description = original.replace(/\s+/g, ' ').trim();
   return {
     kind: 'job',
@@ -185,35 +213,19 @@ export async function parseJobInstruction(workspace: Workspace, original: string
   };
 }
 
-/** Single-sentence jobs: several rules separated by ";" or sentences, each with its own action. */
-function splitRules(text: string): string[] {
-  const parts = text
-    .split(/;\s*|\.\s+(?=[A-Z])/)
-    .map((part) => part.trim())
-    .filter(Boolean);
-  return parts.length > 0 ? parts : [];
+/** An answer to "what should happen?" as an action: "Tier 2" → "escalate to Tier 2". */
+function actionAnswer(answer: string): string {
+  const trimmed = answer.trim().replace(/[.!]+$/, '');
+  if (/^(?:(?:up\s+)?to\s+)?(?:the\s+)?(?:tier\b|t[1-4]\b|level\b|engineering|exec)/i.test(trimmed)) return `escalate to ${trimmed.replace(/^(?:up\s+)?to\s+/i, '')}`;
+  return trimmed;
 }
 
-/** Separates "P1 tickets …: escalate to Tier 2" into its condition and action parts. */
-export function splitRule(text: string): { conditions: string; actions: string } {
-  const trimmed = text.trim().replace(/[.]+$/, '');
-  const verb = new RegExp(`\\b${actionStart}\\b`, 'i');
-  let match = /^(?:if|when|whenever)\s+(.+?),?\s+(?:then\s+)?((?:escalate|bump|raise|route|notify|alert|message|ping|tell|page|text|set|mark|send)\b.*)$/i.exec(trimmed);
-  if (match) return { conditions: match[1]!, actions: match[2]! };
-  match = /^(.+?)\s*(?::|->|→|=>)\s*(.+)$/.exec(trimmed);
-  if (match && verb.test(match[2]!)) return { conditions: match[1]!, actions: match[2]! };
-  match = /^(escalate|bump|raise|route|move)\s+(?!to\b)(.+?)\s+((?:up\s+)?to\s+.+)$/i.exec(trimmed);
-  if (match) {
-    const tail = /^(.*?)(\s+(?:and|then)\s+.+)?$/i.exec(match[3]!)!;
-    return { conditions: match[2]!, actions: `${match[1]} ${tail[1]}${tail[2] ?? ''}` };
-  }
-  match = /^((?:alert|notify|message|tell|ping|page)\s+.+?)\s+(?:about|of|when|whenever|if|for)\s+(.+)$/i.exec(trimmed);
-  if (match) return { conditions: match[2]!, actions: match[1]! };
-  match = new RegExp(`^(${actionStart}\\b.+?)\\s+(?:if|when|whenever)\\s+(.+)$`, 'i').exec(trimmed);
-  if (match) return { conditions: match[2]!, actions: match[1]! };
-  match = new RegExp(`^(.+?),?\\s+(?:then\\s+|and\\s+)?(${actionStart}\\b.*)$`, 'i').exec(trimmed);
-  if (match) return { conditions: match[1]!, actions: match[2]! };
-  return { conditions: trimmed, actions: '' };
+/** Single-sentence jobs: several rules separated by ";" or sentences, each with its own action. */
+function splitRules(text: string): string[] {
+  return text
+    .split(/;\s*|\.\s+(?=[A-Za-z0-9])|\n+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 function isRedundantStatus(action: JobAction, vocabulary: Vocabulary): boolean {

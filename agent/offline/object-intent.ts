@@ -7,22 +7,28 @@ import { displayFieldName } from '../../tools/field-input';
 import { loadJobs } from '../../jobs/job-files';
 import type { JobAction } from '../../jobs/job-schema';
 import { previewJob, previewText } from '../../tools/job-preview';
-import { type ParsedField, optionAnswers, parseField, relatedObjectName, splitTopLevel } from './field-list';
-import { callTool, reply, type IntentResult, type Turn } from './turn';
+import { type ParsedField, optionAnswers, parseField, protectOptionLists, relatedObjectName, splitOptions, splitTopLevel } from './field-list';
+import { mentionedObjects } from './object-mention';
+import { editDistance } from './parts/typos';
+import type { Workspace } from '../../objects/workspace';
+import { callTool, reply, sayBack, type ChatMemory, type IntentResult, type Turn } from './turn';
 import { tierOption, vocabularyOf } from './vocabulary';
 
-const createPattern =
-  /\b(?:create|make|add|set\s+up|build|define)\s+(?:me\s+)?(?:an?\s+|the\s+|new\s+)*(?:(?:object|table)\s+(?:called|named)\s+["'`]?([a-z][a-z0-9_ ]*?)["'`]?|["'`]?([a-z][a-z0-9_]*(?:\s+[a-z][a-z0-9_]*)?)["'`]?\s+(?:object|table))\b([\s\S]*)$/i;
+const objectWord = '(?:object|obj|table|entity|record\\s+type)';
+const createPattern = new RegExp(
+  `\\b(?:create|make|add|set\\s+up|build|define|new)\\s+(?:me\\s+)?(?:an?\\s+|the\\s+|new\\s+)*(?:${objectWord}\\s+(?:called\\s+|named\\s+)?["'\`]?([a-z][a-z0-9_ ]*?)["'\`]?(?=\\s+(?:with|having|that|:)|\\s*[:,(]|\\s*$)|["'\`]?([a-z][a-z0-9_]*(?:\\s+[a-z][a-z0-9_]*)?)["'\`]?\\s+${objectWord}\\b)([\\s\\S]*)$`,
+  'i',
+);
 
 export function looksLikeCreateObject(text: string): boolean {
-  return createPattern.test(text) && /\b(fields?|columns?|with)\b/i.test(text);
+  return createPattern.test(text) && /\b(fields?|columns?|with)\b|:/i.test(text) && !/\bviews?\b/i.test(text.split(/[:\n]/)[0]!);
 }
 
 export async function createObjectIntent(turn: Turn, text: string): Promise<IntentResult> {
   const match = createPattern.exec(text)!;
   const name = (match[1] ?? match[2])!.trim().toLowerCase().replace(/\s+/g, '_');
   const body = match[3]!.replace(/^\s*(?:with|having|that\s+has)\s*(?:these\s+|the\s+following\s+)?(?:fields?|columns?)?\s*[:\-]?\s*/i, '').replace(/^\s*[:\-]\s*/, '');
-  const fieldText = body.replace(/^options\s+for\s+.+$/gim, '');
+  const fieldText = protectOptionLists(body.replace(/^options\s+for\s+.+$/gim, ''));
   const items = splitTopLevel(fieldText.replace(/^\s*["']|["']\s*$/g, ''));
   if (items.length === 0) return { kind: 'ask', question: `Which fields should ${name} have? For example "title (text), priority (enum: P1, P2, P3), opened_date (date)".`, resume: (answer) => `Create a ${name} object with these fields: ${answer}` };
   const extra = optionAnswers(text);
@@ -35,11 +41,30 @@ export async function createObjectIntent(turn: Turn, text: string): Promise<Inte
   }
   const notes = fields.filter((field) => field.note).map((field) => field.note!);
   const existing = turn.workspace.objects.get(name);
-  if (existing) return extendExisting(turn, name, fields, notes);
+  if (existing) {
+    const absent = fields.filter((field) => !findField(existing, field.input.name));
+    if (absent.length === 0) return extendExisting(turn, name, fields, notes);
+    return sayBack(`the fields for ${name}`, `${name} already exists; I would add the fields it lacks: ${absent.map(describeField).join(', ')}.`, () => extendExisting(turn, name, fields, notes));
+  }
+  return sayBack(
+    `the ${name} object`,
+    [`I would create the ${name} object with ${fields.length} fields:`, ...fields.map((field) => `  ${describeField(field)}`), ...(notes.length ? [`Note: ${notes.join('; ')}.`] : [])].join('\n'),
+    () => createObject(turn, name, fields, notes),
+  );
+}
+
+/** "Priority (enum: P1 - Critical, …)", "Customer (relation to company)". */
+function describeField(field: ParsedField): string {
+  const input = field.input;
+  return `${displayFieldName(input.name)} (${input.type}${input.options ? `: ${input.options.join(', ')}` : ''}${input.related_object ? ` to ${input.related_object}` : ''})`;
+}
+
+async function createObject(turn: Turn, name: string, fields: ParsedField[], notes: string[]): Promise<IntentResult> {
   const status = fields.find((field) => field.input.type === 'enum' && /^(status|state|stage)$/i.test(field.input.name));
   const input: Record<string, unknown> = { name, fields: fields.map((field) => field.input) };
   if (status) input.kanban_field = status.input.name;
   const result = await callTool(turn, 'create_object', input);
+  turn.memory.lastObject = name;
   const created = result.created as { fields: { name: string; type: string; options?: string[]; related_object?: string }[] };
   const lines = [
     `Created the ${name} object (${String(result.file)}) with ${created.fields.length} fields:`,
@@ -69,29 +94,80 @@ async function extendExisting(turn: Turn, name: string, fields: ParsedField[], n
   return reply(lines.join('\n'));
 }
 
-const addPattern =
-  /\b(?:add|put|create|include)\s+(?:an?\s+|the\s+|new\s+|a\s+new\s+)*(?:fields?\s+(?:called\s+|named\s+)?)?([\s\S]+?)\s+(?:fields?\s+)?(?:to|on|in|into)\s+(?:your\s+|the\s+|my\s+|our\s+)?["'`]?([a-z][a-z0-9_]*(?:\s+(?!object\b|table\b|records?\b)[a-z][a-z0-9_]*)?)["'`]?(?:\s+(?:object|table|records?))?\s*(?=[.;!]|$)/im;
-const needsPattern = /\b([a-z][a-z0-9_]*)\s+(?:object\s+)?(?:needs|should\s+have|gets)\s+(?:an?\s+)?([\s\S]+?)\s+fields?\b/i;
+const needsPattern = /^\s*(?:the\s+|our\s+|my\s+)?([a-z][a-z0-9_ ]*?)\s+(?:object\s+)?(?:needs?|should\s+have|gets?|requires?)\s+(?:an?\s+|the\s+)?([\s\S]+?)\s*$/i;
+const targetPattern = /\s(?:to|on|onto|into|in)\s+(?:the\s+|your\s+|my\s+|our\s+|this\s+|that\s+)?["'`]?([a-z][a-z0-9_]*(?:\s+(?!(?:with|as|and|of|options?)\b)[a-z][a-z0-9_]*)?)["'`]?(?:\s+(?:object|obj|table|records?))?(?=\s*(?:[.;!:,]|$)|\s+(?:as|with|options?|and|of)\b)/gi;
 
 export function looksLikeAddFields(text: string): boolean {
-  return (/\bfields?\b/i.test(text) && (addPattern.test(text) || needsPattern.test(text))) || /\badd\s+[\s\S]+?\((?:text|number|date|boolean|enum|relation)/i.test(text);
+  const first = text.split(/(?<=[.!?])\s+(?=[A-Z])/)[0]!;
+  if (/^\s*(?:please\s+)?(?:add|put|create|include|give)\b/i.test(first) && /\bfields?\b|\((?:text|number|date|boolean|enum|relation)|\b(?:enum|checkbox|dropdown|picklist|boolean|date|number)\b/i.test(first) && addTarget(undefined, first)) return true;
+  return /\bfields?\b/i.test(first) && needsPattern.test(first.replace(/\bfields?\b[\s\S]*$/i, 'field'));
+}
+
+/** The object a phrase names: "company", "companies", "support tickets", "tickets", "compnay", or "it" (the one just made). */
+export function objectFromPhrase(workspace: Workspace, phrase: string, memory?: ChatMemory): string | undefined {
+  const text = phrase.trim().toLowerCase().replace(/^(?:the|your|my|our)\s+/, '').replace(/\s+(?:object|obj|table|records?)$/, '');
+  if (/^(?:it|this|that|this\s+one|that\s+one)$/.test(text)) return memory?.lastObject;
+  const direct = relatedObjectName(workspace, text);
+  if (direct) return direct;
+  const mentioned = mentionedObjects(workspace, text)[0];
+  if (mentioned && text.split(/\s+/).length <= 2) return mentioned;
+  const close = [...workspace.objects.keys()].filter((name) => text.length >= 4 && editDistance(text.replace(/\s+/g, '_'), name) <= (name.length >= 8 ? 2 : 1));
+  return close.length === 1 ? close[0] : undefined;
+}
+
+/** Where "… to <object>" is in the first sentence, and which object it names (the last such phrase that names one). */
+function addTarget(turn: Turn | undefined, text: string): { object: string; start: number; end: number } | { phrase: string } | undefined {
+  let found: { object: string; start: number; end: number } | undefined;
+  let phrase: string | undefined;
+  for (const match of text.matchAll(targetPattern)) {
+    const workspace = turn?.workspace;
+    phrase = match[1]!;
+    if (!workspace) return { phrase };
+    const object = objectFromPhrase(workspace, match[1]!, turn.memory);
+    if (object) found = { object, start: match.index, end: match.index + match[0].length };
+  }
+  return found ?? (phrase ? { phrase } : undefined);
 }
 
 export async function addFieldsIntent(turn: Turn, text: string): Promise<IntentResult> {
-  const first = text.split(/(?<=[.!?])\s+(?=[A-Z])/)[0]!;
-  const added = addPattern.exec(first);
-  const needs = added ? undefined : needsPattern.exec(first);
-  if (!added && !needs) return reply('Say which field to add to which object, like: add a "Backup Owner" field (text) to company.');
-  const objectPhrase = (added ? added[2] : needs![1])!;
-  const objectName = relatedObjectName(turn.workspace, objectPhrase);
-  if (!objectName) return reply(`There is no object "${objectPhrase}" (objects: ${[...turn.workspace.objects.keys()].join(', ')}).`);
-  const listText = (added ? added[1] : needs![2])!.replace(/\bfields?\b/gi, ' ').replace(/\s+/g, ' ').trim();
-  const items = splitTopLevel(listText.replace(/\s+and\s+(?=[^()]*(?:\(|$))/gi, ', '));
-  const fields = items.map((item) => parseField(turn.workspace, item, optionAnswers(text)));
+  const first = text.split(/(?<=[.!?])\s+(?=[A-Z])|\n/)[0]!;
+  let objectName: string | undefined;
+  let listText: string;
+  const verb = /^\s*(?:please\s+)?(?:add|put|create|include|give)\s+/i.exec(first);
+  const target = verb ? addTarget(turn, first) : undefined;
+  if (verb && target && 'object' in target) {
+    objectName = target.object;
+    listText = `${first.slice(verb[0].length, target.start)} ${first.slice(target.end)}`.replace(/^\s*[,:]\s*/, ' ');
+  } else {
+    const needs = needsPattern.exec(first);
+    const phrase = target && 'phrase' in target ? target.phrase : needs?.[1];
+    if (!phrase) return reply('Say which field to add to which object, like: add a "Backup Owner" field (text) to company.');
+    objectName = objectFromPhrase(turn.workspace, phrase, turn.memory);
+    if (!objectName) return reply(`There is no object "${phrase.replace(/\s+(?:object|table)$/i, '')}" (objects: ${[...turn.workspace.objects.keys()].join(', ')}).`);
+    listText = needs && !(target && 'phrase' in target) ? needs[2]! : first.slice(verb?.[0].length ?? 0);
+  }
+  listText = listText.replace(/^\s*(?:an?\s+|the\s+)?(?:new\s+)?fields?\s+(?=\S)/i, '').replace(/\s+/g, ' ').trim();
+  // Options beside one field ("…: an enum of A, B", "with options A, B", "an enum field Region … with A, B").
+  const single = splitOptions(listText);
+  let items: string[];
+  if (single.options) items = [`${single.rest.replace(/(?:\s+(?:as\s+)?(?:an?\s+)?(?:enum|field|dropdown|picklist|select))+\s*$/i, '').trim()} (enum: ${single.options.join(', ')})`];
+  else {
+    const bare = /^(.*\b(?:enum|dropdown|picklist|select)\b.*?)\s+with\s+([A-Z0-9][\s\S]*)$/.exec(listText);
+    items = bare ? [`${bare[1]} (enum: ${bare[2]})`] : splitTopLevel(protectOptionLists(listText));
+  }
+  const fields = items.map((item) => parseField(turn.workspace, item.replace(/\s+fields?(?=\s*\(|\s*$)/i, ''), optionAnswers(text)));
   const problems = fields.filter((field) => field.problem).map((field) => field.problem!);
   if (problems.length) return reply(`${problems.map((problem) => `- ${problem}`).join('\n')}\nNothing was changed.`);
   const missing = fields.find((field) => field.needsOptions);
   if (missing) return { kind: 'ask', question: `What options should ${missing.input.name} have? For example "Low, Medium, High".`, resume: (answer) => `${text}\nOptions for ${missing.input.name}: ${answer}` };
+  turn.memory.lastObject = objectName;
+  const chosen = objectName;
+  const definition = turn.workspace.object(chosen);
+  if (fields.every((field) => findField(definition, field.input.name))) return addFields(turn, text, chosen, fields);
+  return sayBack(`the fields for ${chosen}`, `I would add to ${chosen}: ${fields.map(describeField).join(', ')}.`, () => addFields(turn, text, chosen, fields));
+}
+
+async function addFields(turn: Turn, text: string, objectName: string, fields: ParsedField[]): Promise<IntentResult> {
   const result = await callTool(turn, 'add_fields', { object: objectName, fields: fields.map((field) => field.input) });
   const lines: string[] = [];
   const addedNames = (result.added as string[]) ?? [];

@@ -7,6 +7,7 @@ import { formatDuration } from '../../objects/duration';
 import type { Filter } from '../../objects/filter';
 import { relative } from 'node:path';
 import { accountsQuestion, looksLikeAccountsQuestion } from './accounts-question';
+import { accountLookup } from './account-lookup';
 import { parseConditions } from './conditions';
 import { entityNames } from './entities';
 import { escalationReport, reportText } from './escalation-report';
@@ -19,6 +20,8 @@ import { countValue } from './words';
 export async function routeQuestion(turn: Turn, text: string): Promise<IntentResult | undefined> {
   const lower = text.toLowerCase();
   if (looksLikeAccountsQuestion(text)) return accountsQuestion(turn, text);
+  const account = await accountLookup(turn, text);
+  if (account) return account;
   if ((/\b(monthly|per\s+month|by\s+month|each\s+month|month[- ](?:by|over)[- ]month)\b/.test(lower) && /escalat/.test(lower)) || /\bescalation\s+(?:report|trends?|chart)\b/.test(lower)) return monthlyReport(turn, lower);
   if (/\b(board|kanban)\b/.test(lower)) return board(turn, text);
   if (/\bsla\b|\bbreach/.test(lower)) return sla(turn, lower);
@@ -26,6 +29,8 @@ export async function routeQuestion(turn: Turn, text: string): Promise<IntentRes
     const jobs = await jobQuestion(turn, text);
     if (jobs) return jobs;
   }
+  // A request to change something is never answered with a listing.
+  if (/^\s*(?:please\s+)?(?:set|change|update|delete|remove|drop|rename|escalate|assign|mark|close|resolve|make|move|add|create)\b/i.test(text)) return undefined;
   const view = await savedView(turn, text);
   if (view) return view;
   const count = /^(?:how\s+many|count(?:\s+the)?|number\s+of)\s+([\s\S]+?)\s*(?:are\s+there|do\s+we\s+have|have\s+we\s+got|are\s+open|exist)?\s*\??$/i.exec(text);

@@ -9,7 +9,7 @@ import { vocabularyOf } from './vocabulary';
 const trigger = /\b(?:log|write|record|add|document|file|save|create|capture|note)\b[\s\S]*?\b(?:post[- ]?(?:escalation|incident|mortem)\s*(?:review|report|write-?up|notes?)?|postmortem|incident\s+review|escalation\s+review|retro(?:spective)?|rca|root[- ]cause\s+(?:analysis|review))\b/i;
 
 export function looksLikeReview(text: string): boolean {
-  return trigger.test(text);
+  return trigger.test(text) && !/\bfields?\b/i.test(text.split(/[:\n]/)[0]!);
 }
 
 const sections: [string, RegExp][] = [

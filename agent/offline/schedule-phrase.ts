@@ -44,6 +44,7 @@ const patterns: Pattern[] = [
     regex: new RegExp(`\\b(?:every|on)\\s+${dayNames}(?:\\s+${time})?`, 'i'),
     build: (match) => daily(String(dayNumbers[match[1]!.toLowerCase()]), match[2]),
   },
+  { regex: /\b(?:every|each)\s+morning\s+at\s+(\d{1,2})\b(?!\s*(?:am|pm|a\.m|p\.m|[:.]\d))/i, build: (match) => (Number(match[1]) <= 12 ? { schedule: `0 ${Number(match[1]) % 12} * * *` } : undefined) },
   { regex: new RegExp(`\\b(?:every\\s+day|each\\s+day|daily|every\\s+morning|each\\s+morning|every\\s+evening)(?:\\s+${time})?`, 'i'), build: (match) => daily('*', match[1]) },
   { regex: new RegExp(`\\b${time}\\s+(?:every\\s+day|each\\s+day|daily|every\\s+morning)\\b`, 'i'), build: (match) => daily('*', match[1]) },
 ];

@@ -9,7 +9,7 @@ import { filterWords } from '../../tools/job-words';
 import { parseConditions } from './conditions';
 import { entityNames } from './entities';
 import { mentionedObjects } from './object-mention';
-import { callTool, reply, type IntentResult, type Turn } from './turn';
+import { callTool, reply, sayBack, type IntentResult, type Turn } from './turn';
 import { vocabularyOf } from './vocabulary';
 import { cleanText } from './words';
 
@@ -21,7 +21,7 @@ interface ViewSpec {
 }
 
 export function looksLikeView(text: string): boolean {
-  return (/\bviews?\b/i.test(text) && /\b(create|build|make|save|add|set\s+up|define)\b/i.test(text)) || /^\s*-?\s*name:\s*.+\n[\s\S]*\bfilters?:/im.test(text);
+  return (/\bviews?\b/i.test(text) && /\b(create|build|make|save|add|set\s+up|define|new)\b/i.test(text)) || /^\s*-?\s*name:\s*.+\n[\s\S]*\bfilters?:/im.test(text);
 }
 
 export async function viewIntent(turn: Turn, original: string): Promise<IntentResult> {
@@ -52,6 +52,18 @@ export async function viewIntent(turn: Turn, original: string): Promise<IntentRe
   if (filter) input.filter = filter;
   if (spec.sort?.length) input.sort = spec.sort;
   if (spec.columns?.length) input.columns = spec.columns;
+  const name = spec.name;
+  const sortWords = (spec.sort ?? []).map((item) => `${item.field} ${item.direction}`).join(', ');
+  const replaces = turn.workspace.object(objectName).views.some((view) => view.name === name);
+  return sayBack(
+    `the view "${name}"`,
+    `I would ${replaces ? 'replace' : 'save'} the view "${name}" on ${objectName}: ${filter ? describeFilter(filter) : 'every entry'}${sortWords ? `, sorted by ${sortWords}` : ''}.`,
+    () => saveView(turn, objectName, name, input, filter),
+  );
+}
+
+async function saveView(turn: Turn, objectName: string, name: string, input: Record<string, unknown>, filter: Filter | undefined): Promise<IntentResult> {
+  const spec = { name };
   const result = await callTool(turn, 'create_view', input);
   const sort = (result.sort as { field: string; direction: string }[]).map((item) => `${item.field} ${item.direction}`).join(', ');
   return reply(
@@ -154,9 +166,9 @@ function listValue(value: string): unknown {
 
 /** "a view called Hot P1s showing open P1 tickets from Enterprise accounts, sorted by opened date (newest first)". */
 async function viewFromWords(turn: Turn, text: string, objectName: string): Promise<{ kind: 'view'; spec: ViewSpec } | { kind: 'other'; result: IntentResult }> {
-  const named = /\b(?:called|named|titled)\s+["']([^"']+)["']|["']([^"']+)["']|\b(?:called|named|titled)\s+(.+?)(?=\s+(?:that|which|showing|of|for|with|listing|to\s+show|sorted|ordered)\b|[,:]|$)/i.exec(text);
+  const named = /\b(?:called|named|titled)\s+["']([^"']+)["']|["']([^"']+)["']|\b(?:called|named|titled)\s+(.+?)(?=\s+(?:that|which|showing|of|for|with|listing|to\s+show|sorted|ordered)\b|\s+on\s+(?:the\s+)?(?:compan\w*|accounts?|tickets?|people|contacts?)\b|[,:]|$)/i.exec(text);
   if (!named) {
-    return { kind: 'other', result: { kind: 'ask', question: 'What should the view be called? (say: called "Hot P1s")', resume: (answer) => `${text} called "${answer.trim().replace(/^["']|["']$/g, '')}"` } };
+    return { kind: 'other', result: { kind: 'ask', question: 'What should the view be called? (say: called "Hot P1s")', resume: (answer) => `${text} called "${answer.trim().replace(/^(?:call\s+it|name\s+it|it'?s|called|named)\s+/i, '').replace(/^["']|["']$/g, '')}"` } };
   }
   const name = (named[1] ?? named[2] ?? named[3])!.trim();
   let rest = text.replace(named[0], ' ');
@@ -186,9 +198,9 @@ async function viewFromWords(turn: Turn, text: string, objectName: string): Prom
     }
     rest = rest.replace(/\bwith\s+(?:the\s+)?account\s+context\b/i, ' ');
   }
-  rest = rest.replace(/\b(?:create|build|make|save|add|set\s+up|define)\s+(?:me\s+)?(?:an?\s+|the\s+|new\s+)*(?:saved\s+)?view\b/gi, ' ').replace(/\b(?:that|which)\s+(?:shows?|lists?)\b|\b(?:showing|listing|to\s+show|of|for)\b/gi, ' ');
+  rest = rest.replace(/\b(?:create|build|make|save|add|set\s+up|define|new)\s+(?:me\s+)?(?:an?\s+|the\s+|new\s+)*(?:[a-z_]+\s+)?(?:saved\s+)?view\b/gi, ' ').replace(/\b(?:that|which)\s+(?:shows?|lists?)\b|\b(?:showing|listing|to\s+show|of|for)\b/gi, ' ');
   const vocabulary = vocabularyOf(definition, turn.workspace.objects);
-  const parsed = parseConditions(rest, vocabulary, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone, entities: await entityNames(turn.workspace, objectName) });
+  const parsed = parseConditions(rest, vocabulary, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone, entities: await entityNames(turn.workspace, objectName), lenient: true });
   if (parsed.leftovers.length) {
     return { kind: 'other', result: reply(`I did not understand ${parsed.leftovers.map((word) => `"${word}"`).join(', ')} in that view. Nothing was saved. Say it like: create a view called "Hot P1s" of open P1 tickets from Enterprise accounts sorted by Opened Date.`) };
   }

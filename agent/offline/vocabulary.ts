@@ -53,6 +53,16 @@ export function optionPhrases(option: string): string[] {
   return [...phrases].filter((phrase) => phrase.length > 1);
 }
 
+/** Words for an option by its rank on a priority or severity field: "priority 1", "sev 1", and "urgent" for the first. */
+function rankPhrases(field: FieldDefinition, option: string): string[] {
+  if (!/priority|severity|sev\b|urgency/i.test(field.name)) return [];
+  const rank = (field.options ?? []).filter((candidate) => !/^none$/i.test(candidate)).indexOf(option) + 1;
+  if (rank < 1) return [];
+  const phrases = [`priority ${rank}`, `sev ${rank}`, `sev${rank}`, `severity ${rank}`];
+  if (rank === 1 && !(field.options ?? []).some((candidate) => /urgent/i.test(candidate))) phrases.push('urgent', 'highest priority');
+  return phrases.filter((phrase) => !optionPhrases(option).includes(phrase));
+}
+
 function byLength<T extends { phrase: string }>(items: T[]): T[] {
   return items.sort((a, b) => b.phrase.length - a.phrase.length);
 }
@@ -77,6 +87,7 @@ export function vocabularyOf(definition: ObjectDefinition, objects: ObjectRegist
           if (phrase === 'open' || phrase === 'escalated') continue;
           options.push({ phrase, path: field.name, field, option });
         }
+        for (const phrase of rankPhrases(field, option)) options.push({ phrase, path: field.name, field, option });
       }
     }
     if (field.type === 'relation') {

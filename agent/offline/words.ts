@@ -1,26 +1,41 @@
 // Small pieces of English the offline brain reads: number words, durations ("half an hour", "48 hours"), times of
 // day ("9am", "17:30"), and text clean-up.
 
-const numberWords: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, 'twenty-four': 24, thirty: 30, forty: 40, 'forty-five': 45,
-  'forty-eight': 48, sixty: 60, ninety: 90,
+const units: Record<string, number> = {
+  zero: 0, a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  couple: 2, 'a couple of': 2, 'a few': 3, few: 3, several: 3,
 };
+const tens: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+const unitNames = Object.keys(units).filter((word) => !word.includes(' ')).sort((a, b) => b.length - a.length).join('|');
 
-/** Regex source for a count: digits or a number word. */
-export const countPattern = `(?:\\d+(?:\\.\\d+)?|${Object.keys(numberWords).sort((a, b) => b.length - a.length).join('|')})`;
+/** Regex source for a count: digits ("4", "1.5"), words ("forty-five", "twenty five", "a couple of"). */
+const countWordPattern = `(?:a\\s+couple\\s+of|a\\s+few|(?:${Object.keys(tens).join('|')})(?:[\\s-](?:one|two|three|four|five|six|seven|eight|nine))?|${unitNames})`;
+/** Regex source for a count: digits or words. */
+export const countPattern = `(?:\\d+(?:\\.\\d+)?|${countWordPattern})`;
+/** A count before its unit: digits may touch it ("40m"), words may not ("an d" is not a day). */
+const countBeforeUnit = `(?:\\d+(?:\\.\\d+)?\\s*|${countWordPattern}\\s+)`;
 
-/** "3" → 3, "three" → 3, "an" → 1. */
+/** "3" → 3, "three" → 3, "forty-five" → 45, "an" → 1. */
 export function countValue(text: string): number | undefined {
-  const trimmed = text.trim().toLowerCase();
+  const trimmed = text.trim().toLowerCase().replace(/\s+/g, ' ');
   if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  return numberWords[trimmed];
+  if (trimmed in units) return units[trimmed];
+  const compound = /^([a-z]+)(?:[\s-]([a-z]+))?$/.exec(trimmed);
+  if (compound && compound[1]! in tens) {
+    const unit = compound[2] === undefined ? 0 : units[compound[2]];
+    return unit === undefined ? undefined : tens[compound[1]!]! + unit;
+  }
+  return undefined;
 }
 
-const unitPattern = '(?:(business|working)\\s+)?(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)\\b';
+const unitPattern = '(?:(business|working)\\s+)?(minutes?|mins?|m|hours?|hrs?|hr|h|days?|d|weeks?|wks?|wk|w)\\b';
 
-/** Regex source for a duration: "30 minutes", "4h", "half an hour", "an hour and a half", "2 business days". */
-export const durationPattern = `(?:half\\s+an?\\s+hour|half\\s+a\\s+day|an?\\s+hour\\s+and\\s+a\\s+half|${countPattern}\\s*(?:and\\s+a\\s+half\\s+)?${unitPattern}|${countPattern}\\s*${unitPattern}\\s+and\\s+a\\s+half)`;
+/**
+ * Regex source for a duration in any common form: "30 minutes", "40 min", "40m", "4h", "1.5h", "30+ minutes",
+ * "half an hour", "three quarters of an hour", "an hour and a half", "2 business hours", "a week", "two days".
+ */
+export const durationPattern = `\\b(?:(?:three\\s+quarters|a\\s+quarter|quarter|half)\\s+(?:of\\s+)?an?\\s+(?:hour|day)|an?\\s+(?:hour|day)\\s+and\\s+a\\s+half|${countBeforeUnit}\\+?\\s*(?:and\\s+a\\s+half\\s+)?${unitPattern}(?:\\s+and\\s+a\\s+half)?)`;
 
 export interface DurationValue {
   /** The filter language's compact form: "30m", "4h", "2d", "90m"; "4bh" style is written as business: true. */
@@ -34,10 +49,14 @@ const unitSizes: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_0
 /** Reads one duration phrase (as matched by durationPattern). */
 export function durationValue(phrase: string): DurationValue | undefined {
   const text = phrase.trim().toLowerCase().replace(/\s+/g, ' ');
-  if (/^half an? hour$/.test(text)) return compactDuration(30 * 60_000, false);
-  if (text === 'half a day') return compactDuration(12 * 3_600_000, false);
-  if (/^an? hour and a half$/.test(text)) return compactDuration(90 * 60_000, false);
-  const match = new RegExp(`^(${countPattern})\\s*(and a half\\s+)?${unitPattern}(\\s+and a half)?$`).exec(text);
+  const fraction = /^(three quarters|a quarter|quarter|half) (?:of )?an? (hour|day)$/.exec(text);
+  if (fraction) {
+    const share = fraction[1] === 'half' ? 0.5 : fraction[1] === 'three quarters' ? 0.75 : 0.25;
+    return compactDuration(Math.round(share * (fraction[2] === 'hour' ? 3_600_000 : 86_400_000)), false);
+  }
+  const andAHalf = /^an? (hour|day) and a half$/.exec(text);
+  if (andAHalf) return compactDuration(1.5 * (andAHalf[1] === 'hour' ? 3_600_000 : 86_400_000), false);
+  const match = new RegExp(`^(${countPattern})\\s*\\+?\\s*(and a half\\s+)?${unitPattern}(\\s+and a half)?$`).exec(text);
   if (!match) return undefined;
   const count = countValue(match[1]!);
   if (count === undefined) return undefined;
