@@ -31,13 +31,15 @@ export async function helpdeskRequest(request: HelpdeskRequest): Promise<unknown
   }
   const text = await response.text().catch(() => '');
   if (response.ok) return parseJson(text);
-  const detail = `${request.desk} answered ${response.status} to ${request.method} ${new URL(request.url).pathname}: ${errorDetail(parseJson(text)) ?? (text.slice(0, 200) || response.statusText)}`;
+  // The reason first: `escalator outbox` shows the start of it in its table.
+  const reason = `${request.desk} ${response.status}: ${errorDetail(parseJson(text)) ?? (text.slice(0, 200) || response.statusText)}`;
+  const where = `(${request.method} ${new URL(request.url).pathname})`;
   if (response.status === 429 || response.status === 409) {
-    throw new RetryableDeliveryError(detail, retryAfterMs(response.headers.get('retry-after')) ?? (response.status === 409 ? 1_000 : undefined));
+    throw new RetryableDeliveryError(`${reason} ${where}`, retryAfterMs(response.headers.get('retry-after')) ?? (response.status === 409 ? 1_000 : undefined));
   }
-  if (response.status >= 500) throw new RetryableDeliveryError(detail);
-  if (response.status === 401 || response.status === 403) throw new PermanentDeliveryError(`${detail} (${request.credentialsHint})`);
-  throw new PermanentDeliveryError(detail);
+  if (response.status >= 500) throw new RetryableDeliveryError(`${reason} ${where}`);
+  if (response.status === 401 || response.status === 403) throw new PermanentDeliveryError(`${reason} — ${request.credentialsHint} ${where}`);
+  throw new PermanentDeliveryError(`${reason} ${where}`);
 }
 
 /** Retry-After as milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */

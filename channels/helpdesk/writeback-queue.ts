@@ -152,7 +152,7 @@ export function writebackNote(input: { group: TicketEvents; ticket: Row; company
 function byWhom(by: string): string {
   if (by.startsWith('job:')) return `by the job ${by.slice(4)}`;
   const [channel, ...rest] = by.split(':');
-  return rest.length ? `by ${rest.join(':')} (${channel})` : `by ${by}`;
+  return rest.length ? `by ${rest.join(':')} via ${channel}` : `by ${by}`;
 }
 
 function joinWords(words: readonly string[]): string {
