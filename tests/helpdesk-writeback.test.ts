@@ -2,6 +2,8 @@
 // time, against local fakes of the Zendesk and Intercom APIs speaking their documented JSON. A signed delivery of a P1
 // is escalated by the seed job, and the desk hears it once — tags and a private note with the account context; its
 // own follow-up webhook writes nothing back; a 429 waits its Retry-After and lands once; a 401 is failed with the reason.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { runCli } from '../bin/cli';
 import { readEnv } from '../bin/env';
@@ -11,12 +13,14 @@ import { saveJob } from '../jobs/job-files';
 import { listOutbox, type Deliverer, type OutboxMessage } from '../jobs/outbox';
 import { startJobsRuntime, type JobsRuntime } from '../jobs/runtime';
 import { seedEscalationJob } from '../jobs/seed-job';
+import { FixedClock } from '../objects/clock';
 import { getEntry, updateEntries } from '../objects/entries';
+import { Workspace } from '../objects/workspace';
 import { FakeTimers } from './fake-time';
 import { FakeIntercom } from './fakes/intercom-api';
 import { FakeZendesk } from './fakes/zendesk-api';
-import { createTestWorkspace, testNow, type TestWorkspace } from './helpers';
-import { addAccounts, intercomConversation, sendIntercom, sendZendesk, startTestServer, zendeskTrigger, type RunningServer } from './webhook-fixtures';
+import { createTestWorkspace, runEscalator, temporaryDir, testNow, type TestWorkspace } from './helpers';
+import { addAccounts, intercomConversation, sendIntercom, sendZendesk, startTestServer, zendeskSecret, zendeskTimestamp, zendeskTrigger, type RunningServer } from './webhook-fixtures';
 
 describe('write-back to the help desk', () => {
   let test: TestWorkspace;
@@ -236,5 +240,69 @@ describe('write-back to the help desk', () => {
     const [failed] = (await listOutbox(test.workspace)).filter((message) => message.channel === 'intercom');
     expect(failed).toMatchObject({ state: 'failed', lastError: 'Intercom 401: unauthorized: Access Token Invalid — check INTERCOM_ACCESS_TOKEN and INTERCOM_ADMIN_ID (POST /tags)' });
     expect(await outboxCommand()).toMatch(/failed\s+intercom:Intercom 1911149811 .*Intercom 401: unauthorized: Access Token Inv/);
+  });
+});
+
+/** Resolves once `condition` holds, polling; fails after `milliseconds` (a bound on a real process, not a sleep). */
+async function until(condition: () => boolean, milliseconds: number, what: string): Promise<void> {
+  const deadline = Date.now() + milliseconds;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${milliseconds} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('write-back from escalator serve --port (a real process from dist/)', () => {
+  it('escalates a signed P1 delivery, writes it back once after a 429, and the echo writes nothing', async () => {
+    const { dir, remove } = temporaryDir();
+    const zendesk = await FakeZendesk.start();
+    zendesk.addTicket(35436);
+    try {
+      const target = join(dir, 'workspace');
+      expect((await runEscalator(['init', '--workspace', target])).code).toBe(0);
+      const workspace = await Workspace.open(target, { clock: new FixedClock(new Date()) });
+      try {
+        await addAccounts(workspace);
+        await saveJob(workspace, seedEscalationJob({ channel: 'terminal', chat: 'me' }));
+      } finally {
+        await workspace.close();
+      }
+      zendesk.failNext(zendesk.tooManyRequests(1));
+      const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'bin', 'escalator.js'), 'serve', '--port', '0', '--workspace', target], {
+        cwd: join(__dirname, '..'),
+        env: { PATH: process.env.PATH ?? '', ZENDESK_WEBHOOK_SECRET: zendeskSecret, ZENDESK_API_ROOT: zendesk.apiRoot, ZENDESK_EMAIL: zendesk.email, ZENDESK_API_TOKEN: zendesk.token },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        await until(() => /serving .*write-back to Zendesk/.test(stderr) || child.exitCode !== null, 20_000, `serve to start: ${stderr}`);
+        const port = Number(/webhooks listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
+        const running = { base: `http://127.0.0.1:${port}` } as RunningServer;
+        const now = { now: () => new Date() };
+        const opened = zendeskTimestamp(new Date(Date.now() - 3_600_000));
+        const ticket = (extra: Record<string, unknown> = {}) => zendeskTrigger({ id: '35436', priority: 'Urgent', status: 'Open', created_at: opened, updated_at: opened, ...extra });
+        expect((await sendZendesk(running, now, ticket())).status).toBe(201);
+        await until(() => zendesk.updates.length >= 2, 15_000, `the retried PUT: ${stderr}`);
+        expect(zendesk.updates.map((request) => request.status)).toEqual([429, 200]);
+        expect(stderr).toMatch(/outbox: message \w+ to zendesk:35436 waits 1 s as asked: Zendesk 429/);
+        expect(zendesk.tickets.get(35436)).toMatchObject({ tags: ['escalator_escalated', 'escalator_tier_2'], comments: [{ public: false, body: expect.stringContaining('Customer: Acme Corp') }] });
+
+        const echo = await sendZendesk(running, now, ticket({ tags: 'escalator_escalated escalator_tier_2', updated_at: zendeskTimestamp(new Date()) }));
+        expect(echo.status).toBe(200);
+        await until(() => /updated ticket \w+ \(Zendesk 35436\)/.test(stderr), 5_000, `the echo stored: ${stderr}`);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+      expect(zendesk.updates).toHaveLength(2);
+      const outbox = await runEscalator(['outbox', '--json', '--workspace', target]);
+      const rows = JSON.parse(outbox.stdout) as { channel: string; recipient: string; state: string; attempts: number }[];
+      expect(rows.filter((row) => row.channel === 'zendesk')).toEqual([expect.objectContaining({ recipient: '35436', state: 'sent', attempts: 2 })]);
+    } finally {
+      await zendesk.close();
+      remove();
+    }
   });
 });
