@@ -178,6 +178,24 @@ describe('write-back to the help desk', () => {
     expect(rows.find((row) => row.channel === 'zendesk')).toMatchObject({ state: 'failed', lastError: expect.stringContaining('check ZENDESK_EMAIL and ZENDESK_API_TOKEN') });
   });
 
+  it('retries a 503 with backoff until Zendesk answers, and fails a ticket Zendesk does not know (404) with its reason', async () => {
+    zendesk.failNext({ status: 503, body: { error: 'ServiceUnavailable', description: 'Maintenance' } });
+    await sendZendesk(running, test.clock, p1());
+    await settle();
+    expect(zendesk.updates.map((request) => request.status)).toEqual([503]);
+    await timers.advance(60_000);
+    expect(zendesk.updates.map((request) => request.status)).toEqual([503, 200]);
+    expect(zendesk.tickets.get(35436)!.comments).toHaveLength(1);
+
+    // A ticket deleted in Zendesk meanwhile: its write-back fails for good, nothing retried.
+    await sendZendesk(running, test.clock, p1({ id: '40404' }));
+    await settle();
+    await timers.advance(10 * 60_000);
+    expect(zendesk.updates.filter((request) => request.path === '/api/v2/tickets/40404.json')).toHaveLength(1);
+    const gone = (await listOutbox(test.workspace)).find((message) => message.channel === 'zendesk' && message.recipient === '40404');
+    expect(gone).toMatchObject({ state: 'failed', lastError: 'Zendesk 404: RecordNotFound: Not found (PUT /api/v2/tickets/40404.json)' });
+  });
+
   it('tells Zendesk when a person acknowledges the ticket from Telegram, and names them', async () => {
     const response = await sendZendesk(running, test.clock, p1());
     const { id } = (await response.json()) as { id: string };
