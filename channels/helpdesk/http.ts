@@ -1,6 +1,6 @@
 // One JSON request to a help-desk API, its failure sorted into what the outbox should do: 401, 403, 404, 422 and other
-// refusals are permanent (marked failed with the reason); 409, 429 (holding the ticket for Retry-After) and 5xx or a
-// network failure are retried with the outbox's backoff.
+// refusals are permanent (marked failed with the reason); 409, 429 (holding the ticket for Retry-After, or Intercom's
+// X-RateLimit-Reset), 5xx and network failures are retried with the outbox's backoff.
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../jobs/outbox';
 
 export interface HelpdeskRequest {
@@ -35,7 +35,7 @@ export async function helpdeskRequest(request: HelpdeskRequest): Promise<unknown
   const reason = `${request.desk} ${response.status}: ${errorDetail(parseJson(text)) ?? (text.slice(0, 200) || response.statusText)}`;
   const where = `(${request.method} ${new URL(request.url).pathname})`;
   if (response.status === 429 || response.status === 409) {
-    throw new RetryableDeliveryError(`${reason} ${where}`, retryAfterMs(response.headers.get('retry-after')) ?? (response.status === 409 ? 1_000 : undefined));
+    throw new RetryableDeliveryError(`${reason} ${where}`, retryAfterMs(response.headers.get('retry-after')) ?? rateLimitResetMs(response.headers.get('x-ratelimit-reset')) ?? (response.status === 409 ? 1_000 : undefined));
   }
   if (response.status >= 500) throw new RetryableDeliveryError(`${reason} ${where}`);
   if (response.status === 401 || response.status === 403) throw new PermanentDeliveryError(`${reason} — ${request.credentialsHint} ${where}`);
@@ -48,6 +48,12 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Intercom's 429 names when the window resets (X-RateLimit-Reset, Unix seconds) instead of a Retry-After. */
+function rateLimitResetMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || !/^\d{9,11}$/.test(header.trim())) return undefined;
+  return Math.min(Math.max(0, Number(header.trim()) * 1000 - now), 10 * 60_000);
 }
 
 function parseJson(text: string): unknown {
