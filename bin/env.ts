@@ -31,6 +31,21 @@ export const envSchema = z.object({
   }),
   ZENDESK_WEBHOOK_SECRET: optionalText,
   INTERCOM_CLIENT_SECRET: optionalText,
+  /** Write-back to Zendesk: https://SUBDOMAIN.zendesk.com, or ZENDESK_API_ROOT (tests, proxies). */
+  ZENDESK_SUBDOMAIN: optionalText.refine((value) => value === undefined || /^[a-z0-9][a-z0-9-]{0,62}$/i.test(value), {
+    error: 'ZENDESK_SUBDOMAIN must be the part before .zendesk.com, such as acme',
+  }),
+  ZENDESK_API_ROOT: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s/]+\/?$/.test(value), {
+    error: 'ZENDESK_API_ROOT must be a base URL such as https://acme.zendesk.com',
+  }),
+  ZENDESK_EMAIL: optionalText,
+  ZENDESK_API_TOKEN: optionalText,
+  /** Write-back to Intercom: an access token and the admin the notes and tags are written as. */
+  INTERCOM_ACCESS_TOKEN: optionalText,
+  INTERCOM_ADMIN_ID: optionalText.refine((value) => value === undefined || /^\d+$/.test(value), { error: 'INTERCOM_ADMIN_ID must be the numeric id of an Intercom admin' }),
+  INTERCOM_API_ROOT: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s/]+\/?$/.test(value), {
+    error: 'INTERCOM_API_ROOT must be a base URL such as https://api.intercom.io',
+  }),
   /** Bearer token of POST /webhooks/generic. */
   ESCALATOR_WEBHOOK_TOKEN: optionalText,
   /** Time limit of one read-only query (escalator query, the query tool), in seconds. */

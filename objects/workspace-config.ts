@@ -2,6 +2,38 @@
 // (SLA policy, business hours, webhook mapping); unknown keys are kept.
 import { z } from 'zod';
 
+/** A help-desk tag: letters, digits, _ - : . (Zendesk splits tags at spaces; Intercom accepts these too). */
+const tagName = z.string().regex(/^[A-Za-z0-9_:.-]{1,80}$/, { error: 'a tag is 1–80 letters, digits, _ - : or .' });
+
+/** Write-back to one help desk: on unless `enabled: false` (credentials come from the environment); tag names per event. */
+export const writebackSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('false stops write-back to this help desk even when its credentials are set'),
+    priority: z.boolean().default(false).describe('on escalation, also set the help desk priority from the ticket (Zendesk: P1 → urgent …)'),
+    tags: z
+      .object({
+        escalated: tagName.default('escalator_escalated'),
+        tier_1: tagName.default('escalator_tier_1'),
+        tier_2: tagName.default('escalator_tier_2'),
+        tier_3: tagName.default('escalator_tier_3'),
+        acknowledged: tagName.default('escalator_acknowledged'),
+        resolved: tagName.default('escalator_resolved'),
+        assigned: tagName.default('escalator_assigned'),
+      })
+      .default({
+        escalated: 'escalator_escalated',
+        tier_1: 'escalator_tier_1',
+        tier_2: 'escalator_tier_2',
+        tier_3: 'escalator_tier_3',
+        acknowledged: 'escalator_acknowledged',
+        resolved: 'escalator_resolved',
+        assigned: 'escalator_assigned',
+      }),
+  })
+  .loose();
+
+export type WritebackSettings = z.infer<typeof writebackSchema>;
+
 export const recipientSchema = z
   .object({
     name: z.string().min(1),
@@ -41,9 +73,11 @@ function helpdeskSectionSchema() {
       status: table.optional().describe('help desk status (any case) → a Status option; over ingestion.<desk>.status'),
       priority: table.optional().describe('help desk priority (any case) → a Priority option; over ingestion.<desk>.priority'),
       agents: z.record(z.string(), z.string()).optional().describe('agent (admin) id → the name written to Assigned To'),
+      writeback: writebackSchema.optional().describe('what escalator tells the help desk when it escalates, acknowledges, resolves or assigns'),
     })
     .loose();
 }
+
 
 export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
 

@@ -20,10 +20,11 @@ function loadServe(): Command {
   const { serveCommand } = require('./serve') as typeof import('./serve.js');
   const { telegramServeService } = require('../telegram-serve') as typeof import('../telegram-serve.js');
   const { webhookService } = require('../webhook-service') as typeof import('../webhook-service.js');
+  const { helpdeskService } = require('../helpdesk-service') as typeof import('../helpdesk-service.js');
   if (!servicesRegistered) {
     servicesRegistered = true;
     // The bot runs inside serve when TELEGRAM_BOT_TOKEN is set; the webhook server with --port.
-    serveServices.push(telegramServeService, webhookService);
+    serveServices.push(telegramServeService, webhookService, helpdeskService);
   }
   return serveCommand;
 }
