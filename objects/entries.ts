@@ -25,6 +25,18 @@ export interface WriteOptions {
   at?: Date;
   /** false for bulk loads that write their own field history (the demo); default true. */
   recordHistory?: boolean;
+  /**
+   * Relation values the caller has just read as ids of existing entries, by related object (ingestion's accounts):
+   * taken as they are instead of being looked up again. Anything else is still checked.
+   */
+  knownIds?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** The relation values already resolved: the caller's known ids, keyed as coerceRecord keys them. */
+function knownRelations(options: WriteOptions): Map<string, string> {
+  const resolved = new Map<string, string>();
+  for (const [object, ids] of options.knownIds ?? []) for (const id of ids) resolved.set(`${object}\u0000${id}`, id);
+  return resolved;
 }
 
 /** Creates entries in one transaction and returns their ids, in order. */
@@ -38,7 +50,7 @@ export async function createEntries(workspace: Workspace, objectName: string, re
     const changedAt: Date[] = [];
     const ids: string[] = [];
     const valueFields = definition.fields.filter((field) => field.type !== 'action');
-    const resolved = new Map<string, string>();
+    const resolved = knownRelations(options);
     await prefetchRelationIds(sql, definition, records, resolved);
     for (const [index, record] of records.entries()) {
       const where = records.length > 1 ? `entry ${index + 1}:` : '';
@@ -89,7 +101,7 @@ export async function updateEntries(
   const at = options.at ?? context.now;
   return workspace.db.transaction(async (sql) => {
     const changes: EntryChange[] = [];
-    const resolved = new Map<string, string>();
+    const resolved = knownRelations(options);
     await prefetchRelationIds(sql, definition, updates.map((update) => update.values), resolved);
     const rows = await readRows(sql, definition, updates.map((update) => update.id));
     const assigned = new Map<string, Map<FieldDefinition, unknown>>();
@@ -181,7 +193,7 @@ async function prefetchRelationIds(sql: Sql, definition: ObjectDefinition, recor
     for (const [key, raw] of Object.entries(record)) {
       if (raw === null || raw === undefined || typeof raw === 'object' || String(raw).trim() === '') continue;
       const field = findField(definition, key);
-      if (field?.type !== 'relation' || !field.relatedObject) continue;
+      if (field?.type !== 'relation' || !field.relatedObject || resolved.has(`${field.relatedObject}\u0000${String(raw)}`)) continue;
       const values = wanted.get(field.relatedObject) ?? new Set<string>();
       values.add(String(raw));
       wanted.set(field.relatedObject, values);
