@@ -1,7 +1,8 @@
 // npm run bench:memory — the memory of `escalator serve --port` holding a large workspace: builds N synthetic tickets
 // (default 1,000,000, the generator of bench:sweep) with the seed's escalation job, starts the real command as a child
 // process, sends signed Zendesk deliveries for a while as the job runs, samples the child's RSS from /proc and ends
-// with `serve memory: peak RSS N MB with T tickets (DuckDB memory_limit M)`.
+// with `serve memory: peak RSS N MB with T tickets (DuckDB memory_limit M)`. Flags: --tickets N, --seconds S,
+// --concurrency C, --no-job (serve without the seed job).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -73,7 +74,7 @@ function send(agent: Agent, port: number, index: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { tickets: { type: 'string' }, seconds: { type: 'string' }, concurrency: { type: 'string' } } });
+  const { values } = parseArgs({ options: { tickets: { type: 'string' }, seconds: { type: 'string' }, concurrency: { type: 'string' }, 'no-job': { type: 'boolean' } } });
   const tickets = Number((values.tickets ?? '1000000').replace(/k$/i, '000').replace(/m$/i, '000000'));
   const seconds = Number(values.seconds ?? 60);
   const concurrency = Number(values.concurrency ?? 16);
@@ -87,9 +88,10 @@ async function main(): Promise<void> {
     await workspace.db.run(`INSERT INTO obj_company (id, created_at, updated_at, ${companyColumns}) SELECT * FROM (${companiesSql(companies)})`);
     await workspace.db.run(`INSERT INTO obj_support_tickets (id, created_at, updated_at, ${ticketColumns}) SELECT * FROM (${ticketsSql(tickets, companies)})`);
     await workspace.db.run('CHECKPOINT');
-    await saveJob(workspace, seedEscalationJob({ channel: 'telegram', chat: 42 }));
+    // --no-job leaves the job out, to tell its share of the memory from the rest of serve's.
+    if (!values['no-job']) await saveJob(workspace, seedEscalationJob({ channel: 'telegram', chat: 42 }));
     await workspace.close();
-    console.log(`built ${tickets} tickets, ${companies} companies and the seed job in ${((performance.now() - begin) / 1000).toFixed(1)} s`);
+    console.log(`built ${tickets} tickets, ${companies} companies${values['no-job'] ? ', no job,' : ' and the seed job'} in ${((performance.now() - begin) / 1000).toFixed(1)} s`);
 
     const child = spawn(process.execPath, [join(__dirname, '..', 'bin', 'escalator.js'), 'serve', '--port', '0', '--workspace', workspaceDir], {
       env: { ...process.env, ZENDESK_WEBHOOK_SECRET: secret, TELEGRAM_BOT_TOKEN: '' },
