@@ -108,11 +108,17 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
       }
     }
 
+    // The companies and contacts linked were read from the database in this transaction or created in it: their
+    // ids need no second look-up per batch.
+    const knownIds = new Map([
+      ['company', new Set(links.companies.flatMap((company) => (company ? [company.id] : [])))],
+      ['people', new Set(links.contacts.filter((contact): contact is string => contact !== undefined))],
+    ]);
     for (const [by, group] of groupBy(creates, (create) => options.by(create.ticket))) {
-      await createEntries(workspace, 'support_tickets', group.map((create) => create.record), { by });
+      await createEntries(workspace, 'support_tickets', group.map((create) => create.record), { by, knownIds });
     }
     for (const run of consecutiveRuns(updates, (update) => options.by(update.ticket))) {
-      const changes = await updateEntries(workspace, 'support_tickets', run.items.map(({ id, values }) => ({ id, values })), { by: run.key });
+      const changes = await updateEntries(workspace, 'support_tickets', run.items.map(({ id, values }) => ({ id, values })), { by: run.key, knownIds });
       for (const update of run.items) {
         const outcome = outcomes[update.index];
         if (outcome?.kind === 'updated') outcome.changed = changes.filter((change) => change.entryId === update.id).length;
