@@ -111,7 +111,7 @@ describe('the Telegram bot', () => {
 
   it('registers its commands and answers /board, /open, /ticket, /jobs and /sla from the workspace', async () => {
     await startBot();
-    expect(fake.commands.map((command) => command.command)).toEqual(['start', 'help', 'board', 'open', 'sla', 'jobs', 'ticket']);
+    expect(fake.commands.map((command) => command.command)).toEqual(['start', 'help', 'board', 'open', 'sla', 'jobs', 'ticket', 'web']);
     fake.sendUserMessage(lead, '/board');
     fake.sendUserMessage(lead, '/open');
     fake.sendUserMessage(lead, '/ticket Unable to export data');

@@ -21,6 +21,7 @@ export const botCommands = [
   { command: 'sla', description: 'SLA state of open tickets' },
   { command: 'jobs', description: 'Monitoring jobs and their next runs' },
   { command: 'ticket', description: 'One ticket with its account context: /ticket ID or title' },
+  { command: 'web', description: 'A one-time sign-in link to the web board' },
 ] as const;
 
 /** What each command answers with, as plain text (escaped and split by the caller) or ready HTML. */
@@ -81,7 +82,6 @@ function helpText(): string {
     '',
     'Commands:',
     ...botCommands.map((command) => `/${command.command} — ${command.description}`),
-    '/web — a one-time sign-in link to the web board',
   ].join('\n');
 }
 
