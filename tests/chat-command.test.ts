@@ -21,7 +21,8 @@ afterEach(() => folder.remove());
 
 describe('escalator chat', () => {
   it('reads piped messages separated by blank lines, saves the seed job on yes, and prints its alerts in the chat', async () => {
-    const script = [seedStep4, 'yes', 'new P1 ticket from Initech: Payments failing', 'how many open P1 tickets'].join('\n\n');
+    // Every write is said back and waits for a yes: the job, then the new ticket.
+    const script = [seedStep4, 'yes', 'new P1 ticket from Initech: Payments failing', 'yes', 'how many open P1 tickets'].join('\n\n');
     const result = await runEscalator(['chat', '--offline', '--workspace', workspaceDir], { stdin: script });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/brain: offline/);
