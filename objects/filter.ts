@@ -158,7 +158,7 @@ export const filterSchema: z.ZodType<Filter, unknown> = z.unknown().transform((v
 });
 
 /**
- * A filter as tools take it: any accepted spelling (the seed's `{field, operator: in, values}` included), checked key
+ * A filter as tools take it: every accepted spelling (the seed's `{field, operator: in, values}` included), checked key
  * by key so an error names the offending key and what is allowed. Its JSON Schema is small on purpose: the language
  * is described once, in the system prompt ("Filter language"), not repeated in every tool.
  */

@@ -37,6 +37,6 @@ export interface DeliveryKey {
   deliveryId: string;
   /** Zendesk: the signature, refused when seen again even under a new (unsigned) invocation id. */
   signature?: string | undefined;
-  /** Other ids the delivery carries (a Zendesk event's own id beside the invocation id): any one seen before is a replay. */
+  /** Other ids the delivery carries (a Zendesk event's own id beside the invocation id): one seen before makes it a replay. */
   aliases?: readonly string[] | undefined;
 }
