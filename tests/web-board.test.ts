@@ -199,6 +199,31 @@ describeInBrowser('the web board in headless Chromium', () => {
     await priya.setViewport({ width: 1600, height: 1000 });
   });
 
+  it('opens Jobs from the navigation: rules in words, next runs, recent runs with counts; pauses the job and the scheduler stops it', async () => {
+    await Promise.all([priya.waitForNavigation(), priya.click('nav a[href="/jobs"]')]);
+    const job = '#job-support-escalation';
+    expect(await priya.$eval(`${job} .rules`, (rules) => rules.textContent)).toContain('p1-no-first-response: Priority is P1 - Critical, no First Response Date, Opened Date more than 30 minutes ago');
+    expect(await priya.$$eval(`${job} .next-runs li`, (items) => items.length)).toBe(3);
+    // The newest runs as job_runs holds them (the drag's immediate run among them, if still recent enough).
+    const runs = await priya.$$eval(`${job} .runs tbody tr`, (rows) => rows.map((row) => Array.from((row as unknown as { children: ArrayLike<{ textContent: string | null }> }).children).slice(1, 5).map((cell) => cell.textContent)));
+    const logged = await test.workspace.db.query<{ trigger: string; matched: number; changed: number; notified: number }>(
+      `SELECT trigger, matched, changed, notified FROM job_runs WHERE job = 'support-escalation' ORDER BY started_at DESC, finished_at DESC LIMIT 5`);
+    expect(logged.some((run) => run.trigger === 'change' && run.changed === 1)).toBe(true);
+    expect(runs).toEqual(logged.map((run) => [run.trigger, String(run.matched), String(run.changed), String(run.notified)]));
+    await Promise.all([priya.waitForNavigation(), priya.click(`${job} button[data-job="support-escalation"]`)]);
+    expect(await priya.$eval('.notice', (notice) => notice.textContent)).toBe('support-escalation paused by Priya Patel.');
+    expect(await priya.$eval(`${job} .by`, (by) => by.textContent)).toMatch(/^by web:Priya Patel at \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    await runtime.scheduler.idle();
+    expect(runtime.scheduler.status().find((scheduled) => scheduled.name === 'support-escalation')).toMatchObject({ enabled: false });
+    // Resumed by keyboard: the button is a real button in a form.
+    await priya.focus(`${job} button[data-job="support-escalation"]`);
+    await Promise.all([priya.waitForNavigation(), priya.keyboard.press('Enter')]);
+    expect(await priya.$eval('.notice', (notice) => notice.textContent)).toBe('support-escalation resumed by Priya Patel.');
+    await runtime.scheduler.idle();
+    expect(runtime.scheduler.status().find((scheduled) => scheduled.name === 'support-escalation')).toMatchObject({ enabled: true });
+    await priya.screenshot({ path: join(shots.dir, 'web-jobs.png'), fullPage: true });
+  });
+
   it('refuses a used link and, on the fake clock, a link older than 10 minutes', async () => {
     const context = await browser.createBrowserContext();
     const page = await context.newPage();

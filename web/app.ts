@@ -9,8 +9,6 @@ import { alertActions, type AlertAction } from '../channels/telegram/alert-keybo
 import type { Clock } from '../objects/clock';
 import { writeDocument } from '../objects/documents';
 import { countEntries, findEntries, updateEntries } from '../objects/entries';
-import { loadJobsReport } from '../jobs/job-files';
-import { jobsWithState } from '../jobs/job-status';
 import { slaStatus } from '../jobs/sla';
 import { slaPolicy } from '../jobs/sla-config';
 import { EscalatorError, QueryError, ValidationError, errorMessage } from '../objects/errors';
@@ -18,12 +16,14 @@ import type { Workspace } from '../objects/workspace';
 import { asset } from './assets';
 import { loadBoard } from './board-data';
 import { alertFor, loadEntry } from './entry-data';
+import { loadJobsPage, switchJob } from './job-data';
 import { html } from './html';
 import { renderBoardColumns, renderBoardPage, type BoardPageContext } from './pages/board-page';
 import { renderEntryPage } from './pages/entry-page';
 import { layout } from './pages/layout';
 import { renderReportsPage } from './pages/reports-page';
-import { renderJobs, renderSlaTable, renderViewList, renderViewTable } from './pages/list-pages';
+import { renderJobsPage } from './pages/jobs-page';
+import { renderSlaTable, renderViewList, renderViewTable } from './pages/list-pages';
 import { sameSecret, sessionMs, WebSessions, type WebSession } from './sessions';
 import { WebError } from './web-error';
 import { viewColumns } from './view-columns';
@@ -42,7 +42,8 @@ type WebEnv = { Variables: { session: WebSession; sessionId: string } };
 export const sessionCookie = 'escalator_session';
 
 /**
- * Builds the web app: GET /login, POST /logout, /board/OBJECT, /entry/OBJECT/ID, /views/OBJECT[/NAME], /sla, /jobs, /reports,
+ * Builds the web app: GET /login, POST /logout, /board/OBJECT, /entry/OBJECT/ID, /views/OBJECT[/NAME], /sla, /jobs (and
+ * POST /jobs/NAME/enabled), /reports,
  * /events/OBJECT (server-sent events), /static/NAME.
  */
 export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
@@ -253,9 +254,23 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
     return page(c, 'SLA', renderSlaTable({ object: slaPolicy(workspace).object, all, rows: all.slice(0, 300) }));
   });
 
-  app.get('/jobs', signedIn, async (c) => {
-    const { jobs, problems } = await loadJobsReport(workspace);
-    return page(c, 'Jobs', renderJobs({ jobs: await jobsWithState(workspace, jobs, options.clock.now()), problems, timeZone: workspace.timeZone }));
+  async function jobsPage(c: Context<WebEnv>, notice?: { text: string; error: boolean }) {
+    const data = await loadJobsPage(workspace, options.clock.now());
+    return page(c, 'Jobs', renderJobsPage({ ...data, workspace, csrf: c.get('session').csrf, ...(notice ? { notice } : {}) }));
+  }
+
+  app.get('/jobs', signedIn, (c) => jobsPage(c));
+
+  app.post('/jobs/:name/enabled', ...change, async (c) => {
+    const form = await c.req.parseBody();
+    if (form.enabled !== 'true' && form.enabled !== 'false') throw new WebError(422, 'say enabled=true (resume) or enabled=false (pause)');
+    const enabled = form.enabled === 'true';
+    const person = c.get('session').person;
+    const name = c.req.param('name');
+    // An unknown job is the jobs layer's EscalatorError ("no job named …"), shown as a 404 by onError.
+    const changed = await switchJob(workspace, { name, enabled, by: `web:${person}`, at: options.clock.now() });
+    log(`web: ${person} ${enabled ? 'resumed' : 'paused'} job ${name}${changed ? '' : ' (already so)'}`);
+    return jobsPage(c, { text: changed ? `${name} ${enabled ? 'resumed' : 'paused'} by ${person}.` : `${name} was already ${enabled ? 'enabled' : 'paused'}.`, error: false });
   });
 
   app.get('/reports', signedIn, async (c) => {

@@ -1,12 +1,10 @@
-// The table pages: an object's saved views and one view's entries, the SLA clocks of open tickets, the jobs.
-import type { JobProblem } from '../../jobs/job-files';
-import type { JobWithState } from '../../jobs/job-status';
+// The table pages: an object's saved views and one view's entries, the SLA clocks of open tickets.
 import type { SlaRow } from '../../jobs/sla';
 import type { Row } from '../../objects/database';
 import type { ObjectDefinition, ViewDefinition } from '../../objects/object-schema';
 import { html, type SafeHtml } from '../html';
 import type { ViewColumns } from '../view-columns';
-import { describeClock, displayValue, formatMoney, historyValue, slaLabels } from './format';
+import { describeClock, displayValue, formatMoney, slaLabels } from './format';
 
 const entryLink = (object: string, id: string) => `/entry/${encodeURIComponent(object)}/${encodeURIComponent(id)}`;
 
@@ -43,16 +41,4 @@ export function renderSlaTable(options: { object: string; all: SlaRow[]; rows: S
 <div style="overflow-x:auto"><table><thead><tr><th scope="col">Ticket</th><th scope="col">Customer</th><th scope="col">Priority</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">State</th><th scope="col">First response</th><th scope="col">Resolution</th></tr></thead>
 <tbody>${rows.map((row) => html`<tr><td><a href="${entryLink(options.object, row.id)}">${row.title}</a></td><td>${row.customer ?? ''}</td><td>${row.priority ?? ''}</td><td>${row.accountTier ?? ''}</td><td>${row.status ?? ''}</td>
 <td><span class="sla ${row.state}">${slaLabels[row.state]}</span></td><td>${row.firstResponse ? describeClock(row.firstResponse) : ''}</td><td>${row.resolution ? describeClock(row.resolution) : ''}</td></tr>`)}</tbody></table></div>`;
-}
-
-/** The monitoring jobs with their schedule and state, and job files that do not load. */
-export function renderJobs(options: { jobs: JobWithState[]; problems: JobProblem[]; timeZone: string }): SafeHtml {
-  const { timeZone } = options;
-  return html`<h1>Jobs</h1>
-${options.problems.map((problem) => html`<p class="notice error">${problem.file}: ${problem.message}</p>`)}
-${options.jobs.length ? html`<div style="overflow-x:auto"><table><thead><tr><th scope="col">Job</th><th scope="col">Object</th><th scope="col">Schedule</th><th scope="col">Enabled</th><th scope="col">Last run</th><th scope="col">Next run</th><th scope="col">Runs</th><th scope="col">Fired on</th><th scope="col">State</th></tr></thead>
-<tbody>${options.jobs.map((job) => html`<tr><td>${job.name}${job.description ? html`<br><small>${job.description}</small>` : ''}</td><td>${job.object}</td><td>${job.schedule_description}</td><td>${job.enabled ? 'yes' : 'no'}</td>
-<td>${historyValue(job.state.last_run_at, timeZone)}</td><td>${historyValue(job.next_runs[0] ?? null, timeZone)}</td><td>${job.state.runs}</td><td>${job.state.fired}</td>
-<td>${job.state.failing ? html`<span class="sla breached">failing: ${job.state.last_error ?? ''}</span>` : 'ok'}</td></tr>`)}</tbody></table></div>`
-    : html`<p>No jobs yet. Tell the agent: "Every 30 minutes, check for support tickets that meet these escalation criteria: …"</p>`}`;
 }
