@@ -172,7 +172,9 @@ describeInBrowser('the web board in headless Chromium', () => {
   it('shows a ticket page with account context and acknowledges from it', async () => {
     await priya.click(`#card-${desk.acmeOutage} .title`);
     await priya.waitForSelector('#account-heading');
-    expect(await priya.$eval('main', (main) => main.textContent)).toMatch(/Account: Acme Corp[\s\S]*\$180,000[\s\S]*Yellow[\s\S]*in 62 days[\s\S]*Sarah Chen[\s\S]*Other open tickets \(2\)/);
+    expect(await priya.$eval('main', (main) => main.textContent)).toMatch(/Account: Acme Corp[\s\S]*\$180,000[\s\S]*Yellow[\s\S]*in 62 days[\s\S]*Sarah Chen[\s\S]*Backup Owner\s*not set[\s\S]*Other open tickets \(2\)/);
+    // The drag's escalation of Acme's reopened P1, by the job's first rule, is among the account's escalations.
+    expect(await priya.$eval('.escalations', (list) => list.textContent)).toMatch(/SSO login loop for EU users\s+None → Tier 2 - Engineering, by job support-escalation, rule p1-no-first-response/);
     await priya.screenshot({ path: join(shots.dir, 'web-ticket.png'), fullPage: true });
     await Promise.all([priya.waitForNavigation(), priya.click('button[data-action="escalate"]')]);
     expect(await priya.$eval('.notice', (notice) => notice.textContent)).toContain('Escalated to Tier 3 - Executive by Priya Patel');

@@ -17,13 +17,35 @@ import type { HistoryRow } from './pages/entry-page';
 export interface EntryData {
   definition: ObjectDefinition;
   entry: Row;
-  account?: { object: ObjectDefinition; entry: Row; otherOpen: Row[] };
+  account?: AccountContext;
   sla: CardSla | undefined;
   history: HistoryRow[];
   actions: AlertAction[];
   /** The entry's document (post-escalation review, account history), markdown as written. */
   document?: string;
 }
+
+/** The customer behind an entry: its fields, its other open tickets and the latest escalations of its tickets. */
+export interface AccountContext {
+  object: ObjectDefinition;
+  entry: Row;
+  otherOpen: Row[];
+  escalations: EscalationRow[];
+}
+
+/** One row of v_escalations for the ticket page, with the title of the ticket it raised. */
+export interface EscalationRow {
+  entry_id: string;
+  title: string | null;
+  from_tier: string | null;
+  to_tier: string;
+  escalated_at: Date;
+  /** "job support-escalation, rule p1-no-first-response", "Priya Patel (web)", "webhook zendesk". */
+  by: string;
+}
+
+/** How many of an account's escalations the ticket page lists. */
+export const escalationsShown = 10;
 
 /**
  * The alert the page's buttons act on: the entry's latest Telegram alert when there is one (so a snooze reminds
@@ -63,7 +85,7 @@ export async function loadEntry(workspace: Workspace, objectName: string, id: st
          WHERE e.${quoteIdentifier(relation.column)} = $1 AND e.id <> $2 ${openCondition} ORDER BY e.created_at, e.id LIMIT 50`,
         [accountId, id, JSON.stringify(closed)],
       );
-      account = { object, entry: accountEntry, otherOpen };
+      account = { object, entry: accountEntry, otherOpen, escalations: await accountEscalations(workspace, definition, relation.column, accountId) };
     }
   }
   const sla = (await slaForRows(workspace, definition.name, [entry], workspace.clock.now())).get(id);
@@ -80,6 +102,28 @@ export async function loadEntry(workspace: Workspace, objectName: string, id: st
   const document = readDocument(workspace, definition.name, id);
   if (document !== undefined) data.document = document.length > 200_000 ? `${document.slice(0, 200_000)}\n…` : document;
   return data;
+}
+
+/** The latest escalations of the account's entries of this object (the entry's own included), newest first. */
+async function accountEscalations(workspace: Workspace, definition: ObjectDefinition, customerColumn: string, accountId: string): Promise<EscalationRow[]> {
+  const title = findField(definition, definition.displayField);
+  const titleSql = title && title.type !== 'action' && title.type !== 'relation' ? `t.${quoteIdentifier(title.column)}` : 'NULL';
+  const rows = await workspace.db.query<Row & Omit<EscalationRow, 'by'> & { by_kind: string | null; job: string | null; rule: string | null; person: string | null; channel: string | null; changed_by: string }>(
+    `SELECT x.entry_id, ${titleSql}::VARCHAR AS title, x.from_tier, x.to_tier, x.escalated_at, x.by_kind, x.job, x.rule, x.person, x.channel, x.changed_by
+       FROM v_escalations AS x JOIN ${tableName(definition.name)} AS t ON t.id = x.entry_id
+      WHERE x.object = $1 AND t.${quoteIdentifier(customerColumn)} = $2
+      ORDER BY x.escalated_at DESC, x.entry_id LIMIT ${escalationsShown}`,
+    [definition.name, accountId],
+  );
+  return rows.map((row) => ({ entry_id: row.entry_id, title: row.title, from_tier: row.from_tier, to_tier: row.to_tier, escalated_at: row.escalated_at, by: escalatedBy(row) }));
+}
+
+/** Who raised the tier, in words: the job and its rule, a person and their channel, or the raw changed_by. */
+function escalatedBy(row: { job: string | null; rule: string | null; person: string | null; channel: string | null; changed_by: string }): string {
+  if (row.job) return `job ${row.job}${row.rule ? `, rule ${row.rule}` : ''}`;
+  if (row.changed_by.startsWith('web:')) return `${row.changed_by.slice(4)} (web)`;
+  if (row.person) return `${row.person}${row.channel ? ` (${row.channel})` : ''}`;
+  return row.changed_by;
 }
 
 /** Replaces the entry ids that relation fields' history holds with the related entries' display names. */

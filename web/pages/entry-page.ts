@@ -1,4 +1,5 @@
-// The ticket page: every field, the account behind it (contract value, health, renewal, owner, other open tickets),
+// The ticket page: every field, the account behind it (contract value, health, renewal, owner and backup owner,
+// other open tickets, recent escalations),
 // SLA clocks, the field history, and the alert actions (acknowledge, resolve, snooze, escalate).
 import type { Row } from '../../objects/database';
 import type { ObjectDefinition } from '../../objects/object-schema';
@@ -6,6 +7,8 @@ import type { AlertAction } from '../../channels/telegram/alert-keyboard';
 import { html, type SafeHtml } from '../html';
 import { renderMarkdown } from '../markdown';
 import type { CardSla } from '../card-sla';
+import type { AccountContext } from '../entry-data';
+import { findField } from '../../objects/object-schema';
 import { describeClock, displayValue, formatDuration, formatMoney, historyValue, slaLabels } from './format';
 
 export interface HistoryRow {
@@ -19,7 +22,7 @@ export interface HistoryRow {
 export interface EntryPageContext {
   definition: ObjectDefinition;
   entry: Row;
-  account?: { object: ObjectDefinition; entry: Row; otherOpen: Row[] };
+  account?: AccountContext;
   sla: CardSla | undefined;
   history: HistoryRow[];
   actions: AlertAction[];
@@ -82,6 +85,7 @@ ${sla.resolution ? html`<dt>Resolution</dt><dd><span class="sla ${sla.resolution
 
 function renderAccount(context: EntryPageContext): SafeHtml {
   const account = context.account!;
+  const entryLink = (id: string) => `/entry/${encodeURIComponent(context.definition.name)}/${encodeURIComponent(id)}`;
   const { entry } = account;
   const renewal = entry['Renewal Date'];
   const days = renewal instanceof Date ? Math.round((renewal.getTime() - context.now.getTime()) / 86_400_000) : undefined;
@@ -91,11 +95,19 @@ function renderAccount(context: EntryPageContext): SafeHtml {
   if (entry.Health) rows.push(['Health', String(entry.Health)]);
   if (renewal instanceof Date) rows.push(['Renewal', `${displayValue(renewal, context.timeZone).slice(0, 10)} (${days! >= 0 ? `in ${days} days` : `${-days!} days ago`})`]);
   if (entry['Account Tier']) rows.push(['Account tier', String(entry['Account Tier'])]);
-  for (const name of ['Account Owner', 'Backup Owner', 'Account Executive']) if (entry[name]) rows.push([name, String(entry[name])]);
+  // The owners alerts go to (field:Customer.Account Owner / Backup Owner): an empty one is said, since it reaches nobody.
+  for (const name of ['Account Owner', 'Backup Owner', 'Account Executive']) {
+    if (entry[name]) rows.push([name, String(entry[name])]);
+    else if (name !== 'Account Executive' && findField(account.object, name)) rows.push([name, 'not set']);
+  }
   const name = displayValue(entry[account.object.displayField] ?? entry.id, context.timeZone);
   return html`<section class="panel" aria-labelledby="account-heading"><h2 id="account-heading">Account: ${name}</h2>
 <dl class="account">${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>
 <h3>Other open tickets (${account.otherOpen.length})</h3>
-${account.otherOpen.length ? html`<ul>${account.otherOpen.map((ticket) => html`<li><a href="/entry/${encodeURIComponent(context.definition.name)}/${encodeURIComponent(String(ticket.id))}">${displayValue(ticket[context.definition.displayField] ?? ticket.id, context.timeZone)}</a> ${ticket.Priority ? `(${String(ticket.Priority)}, ${String(ticket.Status ?? '')})` : ''}</li>`)}</ul>` : html`<p>None.</p>`}
+${account.otherOpen.length ? html`<ul>${account.otherOpen.map((ticket) => html`<li><a href="${entryLink(String(ticket.id))}">${displayValue(ticket[context.definition.displayField] ?? ticket.id, context.timeZone)}</a> ${ticket.Priority ? `(${String(ticket.Priority)}, ${String(ticket.Status ?? '')})` : ''}</li>`)}</ul>` : html`<p>None.</p>`}
+<h3>Recent escalations${account.escalations.length ? ` (latest ${account.escalations.length})` : ''}</h3>
+${account.escalations.length ? html`<ul class="escalations">${account.escalations.map((escalation) => html`<li>${displayValue(escalation.escalated_at, context.timeZone)}:
+${escalation.entry_id === String(context.entry.id) ? html`this ticket` : html`<a href="${entryLink(escalation.entry_id)}">${escalation.title ?? escalation.entry_id}</a>`}
+${escalation.from_tier ?? 'None'} → ${escalation.to_tier}, by ${escalation.by}</li>`)}</ul>` : html`<p>None of ${name}'s ${context.definition.name} were escalated.</p>`}
 </section>`;
 }
