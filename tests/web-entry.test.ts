@@ -1,8 +1,9 @@
-// The ticket page's account context, requested in process: the account's recent escalations (from v_escalations,
-// by job and rule or by person) and its owners, the backup owner included.
+// The ticket page, requested in process: the account's recent escalations (from v_escalations, by job and rule or by
+// person), its owners (the backup owner included), and who wrote the entry's document.
 import { saveJob } from '../jobs/job-files';
 import { runJob } from '../jobs/runner';
 import { seedEscalationJob } from '../jobs/seed-job';
+import { writeDocument } from '../objects/documents';
 import { updateEntries } from '../objects/entries';
 import { createWebApp } from '../web/app';
 import { WebSessions } from '../web/sessions';
@@ -63,5 +64,26 @@ describe('the ticket page, requested in process', () => {
     await updateEntries(test.workspace, 'company', [{ id: desk.acme, values: { 'Backup Owner': 'Marcus Webb' } }], { by: 'test' });
     const after = between(await ticketPage(desk.acmeOutage), '<dl class="account">', '</dl>');
     expect(after).toContain('<dt>Account Owner</dt><dd>Sarah Chen</dd><dt>Backup Owner</dt><dd>Marcus Webb</dd>');
+  });
+
+  it('shows who wrote the document: the person who saved it on the board, or that it changed since elsewhere', async () => {
+    await writeDocument(test.workspace, 'support_tickets', desk.acmeOutage, '# Review\nWritten by the agent.');
+    expect(await ticketPage(desk.acmeOutage)).toContain('Written outside the board (by the agent, <code>escalator entries doc</code> or by hand): no author recorded.');
+
+    test.clock.advance(3 * 60_000);
+    const saved = await app.request(`/entry/support_tickets/${desk.acmeOutage}/document`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.cookie },
+      body: new URLSearchParams({ markdown: '# Review\r\nRoot cause: a migration.', csrf: session.csrf }).toString(),
+    });
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain('<p class="document-author">Written by <span class="by">web:Priya Patel</span> at 2026-04-14 10:03.</p>');
+
+    test.clock.advance(60_000);
+    await writeDocument(test.workspace, 'support_tickets', desk.acmeOutage, 'A line the agent added.', { append: true });
+    expect(await ticketPage(desk.acmeOutage)).toContain('Last saved on the board by <span class="by">web:Priya Patel</span> at 2026-04-14 10:03, and changed since outside the board');
+    // Another ticket's document has its own author (none).
+    await writeDocument(test.workspace, 'support_tickets', desk.acmeSlow, 'Notes.');
+    expect(await ticketPage(desk.acmeSlow)).toContain('no author recorded.');
   });
 });

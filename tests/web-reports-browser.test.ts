@@ -92,7 +92,7 @@ describeInBrowser('reports and documents in headless Chromium', () => {
     expect(await page.$$eval('#escalations-table tbody th', (cells) => cells.map((cell) => cell.textContent))).toEqual(['2026-Q1', '2026-Q2']);
   });
 
-  it('saves a markdown document from the ticket page and shows it with its <script> and javascript: link harmless', async () => {
+  it('saves a markdown document from the ticket page, shows its author, and its <script> and javascript: link harmless', async () => {
     const ticket = tickets.march[0]!;
     await page.goto(`${base}/entry/support_tickets/${ticket}`);
     await page.click('#document-heading ~ details summary');
@@ -101,6 +101,7 @@ describeInBrowser('reports and documents in headless Chromium', () => {
     await Promise.all([page.waitForNavigation(), page.click('#document-text ~ p button')]);
     expect(await page.$eval('.notice', (notice) => notice.textContent)).toBe('Document saved by Priya Patel.');
     expect(readDocument(test.workspace, 'support_tickets', ticket)).toBe(`${hostile}\n`);
+    expect(await page.$eval('.document-author', (author) => author.textContent)).toMatch(/^Written by web:Priya Patel at \d{4}-\d\d-\d\d \d\d:\d\d\.$/);
 
     const view = '.document-view';
     expect(await page.$eval(`${view} h1`, (heading) => heading.textContent)).toBe('Review');

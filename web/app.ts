@@ -7,13 +7,14 @@ import { streamSSE } from 'hono/streaming';
 import { performAlertAction } from '../channels/telegram/alert-actions';
 import { alertActions, type AlertAction } from '../channels/telegram/alert-keyboard';
 import type { Clock } from '../objects/clock';
-import { writeDocument } from '../objects/documents';
+import { readDocument, writeDocument } from '../objects/documents';
 import { countEntries, findEntries, updateEntries } from '../objects/entries';
 import { slaStatus } from '../jobs/sla';
 import { slaPolicy } from '../jobs/sla-config';
 import { EscalatorError, QueryError, ValidationError, errorMessage } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
 import { asset } from './assets';
+import { recordDocumentWrite } from './document-authors';
 import { loadBoard } from './board-data';
 import { alertFor, loadEntry } from './entry-data';
 import { loadJobsPage, switchJob } from './job-data';
@@ -201,9 +202,10 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
     const form = await c.req.parseBody();
     if (typeof form.markdown !== 'string') throw new WebError(422, 'send the document as the markdown field');
     const person = c.get('session').person;
-    // Documents keep no author of their own: the server log says who wrote it.
     const markdown = form.markdown.replace(/\r\n?/g, '\n');
-    await writeDocument(workspace, object, id, markdown);
+    const { entryId } = await writeDocument(workspace, object, id, markdown);
+    // Document files keep no author: the board records who saved this text (shown on the ticket page).
+    await recordDocumentWrite(workspace.db, { object, entryId, by: `web:${person}`, at: options.clock.now(), text: readDocument(workspace, object, entryId) ?? markdown });
     log(`web: ${person} wrote the document of ${object} ${id} (${markdown.length} characters)`);
     return entryPage(c, { text: `Document saved by ${person}.`, error: false });
   });

@@ -12,6 +12,7 @@ import { quoteIdentifier, tableName, viewName, findField, type ObjectDefinition 
 import type { Workspace } from '../objects/workspace';
 import { customerRelation } from './board-data';
 import { slaForRows, type CardSla } from './card-sla';
+import { documentAuthor, type DocumentAuthor } from './document-authors';
 import type { HistoryRow } from './pages/entry-page';
 
 export interface EntryData {
@@ -23,6 +24,8 @@ export interface EntryData {
   actions: AlertAction[];
   /** The entry's document (post-escalation review, account history), markdown as written. */
   document?: string;
+  /** Who last saved the document on the board, if anyone did. */
+  documentAuthor?: DocumentAuthor;
 }
 
 /** The customer behind an entry: its fields, its other open tickets and the latest escalations of its tickets. */
@@ -100,7 +103,11 @@ export async function loadEntry(workspace: Workspace, objectName: string, id: st
   const data: EntryData = { definition, entry, sla, history, actions };
   if (account) data.account = account;
   const document = readDocument(workspace, definition.name, id);
-  if (document !== undefined) data.document = document.length > 200_000 ? `${document.slice(0, 200_000)}\n…` : document;
+  if (document !== undefined) {
+    data.document = document.length > 200_000 ? `${document.slice(0, 200_000)}\n…` : document;
+    const author = await documentAuthor(workspace.db, definition.name, id, document);
+    if (author) data.documentAuthor = author;
+  }
   return data;
 }
 

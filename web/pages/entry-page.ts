@@ -8,6 +8,7 @@ import { html, type SafeHtml } from '../html';
 import { renderMarkdown } from '../markdown';
 import type { CardSla } from '../card-sla';
 import type { AccountContext } from '../entry-data';
+import type { DocumentAuthor } from '../document-authors';
 import { findField } from '../../objects/object-schema';
 import { describeClock, displayValue, formatDuration, formatMoney, historyValue, slaLabels } from './format';
 
@@ -27,6 +28,7 @@ export interface EntryPageContext {
   history: HistoryRow[];
   actions: AlertAction[];
   document?: string;
+  documentAuthor?: DocumentAuthor;
   csrf: string;
   now: Date;
   timeZone: string;
@@ -67,12 +69,21 @@ ${context.history.map((change) => html`<tr><td>${displayValue(change.changed_at,
 function renderDocument(context: EntryPageContext, base: string): SafeHtml {
   const text = context.document;
   return html`<section class="panel" aria-labelledby="document-heading"><h2 id="document-heading">Document</h2>
-${text !== undefined ? html`<div class="document-view">${renderMarkdown(text)}</div>` : html`<p>No document yet: a post-escalation review or the account's history, in markdown.</p>`}
+${text !== undefined ? html`${renderAuthor(context)}<div class="document-view">${renderMarkdown(text)}</div>` : html`<p>No document yet: a post-escalation review or the account's history, in markdown.</p>`}
 <details><summary>${text === undefined ? 'Write the document' : 'Edit the document'}</summary>
 <form method="post" action="${base}/document"><input type="hidden" name="csrf" value="${context.csrf}">
 <label for="document-text" class="visually-hidden">Document (markdown)</label>
 <textarea id="document-text" name="markdown" rows="14">${text ?? ''}</textarea>
 <p><button type="submit">Save the document</button></p></form></details></section>`;
+}
+
+/** Who wrote the document shown, as far as the board knows. */
+function renderAuthor(context: EntryPageContext): SafeHtml {
+  const author = context.documentAuthor;
+  const when = author ? displayValue(author.writtenAt, context.timeZone) : '';
+  if (!author) return html`<p class="document-author">Written outside the board (by the agent, <code>escalator entries doc</code> or by hand): no author recorded.</p>`;
+  if (!author.current) return html`<p class="document-author">Last saved on the board by <span class="by">${author.writtenBy}</span> at ${when}, and changed since outside the board (no author recorded for that).</p>`;
+  return html`<p class="document-author">Written by <span class="by">${author.writtenBy}</span> at ${when}.</p>`;
 }
 
 function renderSla(sla: CardSla | undefined): SafeHtml {
