@@ -1,5 +1,7 @@
 // The reports page, entry documents as markdown and saved views with relation columns, requested in process.
+import { runJob } from '../jobs/runner';
 import { writeDocument, readDocument } from '../objects/documents';
+import { createEntries, updateEntries } from '../objects/entries';
 import { createWebApp } from '../web/app';
 import { WebSessions } from '../web/sessions';
 import { createTestWorkspace, type TestWorkspace } from './helpers';
@@ -60,6 +62,62 @@ describe('reports, documents and view columns on the web board', () => {
     expect(april.text).toContain('<option value="month" selected>');
     for (const bad of ['period=week', 'from=March', 'from=2026-05&to=2026-04']) expect((await get(`/reports?${bad}`)).status).toBe(422);
     expect((await app.request('/reports')).status).toBe(401);
+  });
+
+  it('counts each escalation under the account tier the customer had then, not the tier it has now', async () => {
+    const { march, april } = await escalateInTwoMonths(test.workspace, test.clock);
+    const [acme] = await test.workspace.db.query<{ id: string }>(`SELECT id FROM v_company WHERE "Name" = 'Acme Corp'`);
+    // A month after April's escalations, Acme is downgraded and Tiny Shop upgraded: the report keeps the old tiers.
+    test.clock.advance(30 * 86_400_000);
+    await updateEntries(test.workspace, 'company', [{ id: acme!.id, values: { 'Account Tier': 'Mid-Market' } }], { by: 'test' });
+    const [tiny] = await test.workspace.db.query<{ id: string }>(`SELECT id FROM v_company WHERE "Name" = 'Tiny Shop'`);
+    await updateEntries(test.workspace, 'company', [{ id: tiny!.id, values: { 'Account Tier': 'Enterprise' } }], { by: 'test' });
+    // May's escalations count under the tiers by then: a new Acme P1, and April's three still open after 48 hours
+    // (two Acme, one Globex) raised to Tier 3 — all Mid-Market.
+    await createEntries(test.workspace, 'support_tickets', [{ Title: 'Login slow', Customer: acme!.id, Priority: 'P1 - Critical', Status: 'Open', 'Opened Date': test.clock.now() }], { by: 'test' });
+    test.clock.advance(45 * 60_000);
+    await runJob(test.workspace, 'support-escalation');
+    await signInNow();
+    const page = await get('/reports?from=2026-03&to=2026-05');
+    expect(march.length + april.length).toBe(5);
+    expect(tableRow(page.text, '2026-03')).toEqual({ Enterprise: 1, 'Mid-Market': 0, SMB: 1, Total: 2 });
+    expect(tableRow(page.text, '2026-04')).toEqual({ Enterprise: 3, 'Mid-Market': 1, SMB: 1, Total: 5 });
+    expect(tableRow(page.text, '2026-05')).toEqual({ Enterprise: 0, 'Mid-Market': 4, SMB: 0, Total: 4 });
+    expect(page.text).toContain('by the account tier at the time of each escalation');
+    // A workspace whose history starts later (imported accounts): the first change's old value is the tier before it.
+    await test.workspace.db.run(`DELETE FROM field_changes WHERE object = 'company' AND field = 'Account Tier' AND old_value IS NULL`);
+    const imported = await get('/reports?from=2026-03&to=2026-05');
+    for (const period of ['2026-03', '2026-04', '2026-05']) expect(tableRow(imported.text, period)).toEqual(tableRow(page.text, period));
+  });
+
+  it('reports any object with a tier field, through its customer\'s tier, and refuses one without', async () => {
+    await test.workspace.saveObject({
+      name: 'bugs',
+      fields: [
+        { name: 'Title', type: 'text' },
+        { name: 'Customer', type: 'relation', related_object: 'company' },
+        { name: 'Support Level', type: 'enum', options: ['None', 'Level 1', 'Level 2'] },
+      ],
+    });
+    const [acme, tiny] = await createEntries(test.workspace, 'company', [{ Name: 'Acme Corp', 'Account Tier': 'Enterprise' }, { Name: 'Tiny Shop', 'Account Tier': 'SMB' }], { by: 'test' });
+    const bugs = await createEntries(test.workspace, 'bugs', [{ Title: 'Crash on save', Customer: acme, 'Support Level': 'None' }, { Title: 'Typo', Customer: tiny, 'Support Level': 'None' }], { by: 'test' });
+    test.clock.advance(60_000);
+    await updateEntries(test.workspace, 'bugs', bugs.map((id) => ({ id, values: { 'Support Level': 'Level 1' } })), { by: 'cli' });
+    test.clock.advance(60_000);
+    await updateEntries(test.workspace, 'bugs', [{ id: bugs[0]!, values: { 'Support Level': 'Level 2' } }], { by: 'cli' });
+    await signInNow();
+    const page = await get('/reports?object=bugs');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('3 escalations of bugs');
+    expect(tableRow(page.text, '2026-03')).toEqual({ Enterprise: 2, SMB: 1, Total: 3 });
+    expect(page.text).toContain('<label for="object">Of</label><select id="object" name="object"><option selected>bugs</option><option>support_tickets</option></select>');
+    expect(page.text).toContain('href="/reports?period=quarter&amp;object=bugs"');
+    // The default stays support_tickets; company has no tier field (Account Tier is a kind of customer).
+    expect(await get('/reports')).toMatchObject({ status: 200, text: expect.stringContaining('<option selected>support_tickets</option>') });
+    const company = await get('/reports?object=company');
+    expect(company.status).toBe(422);
+    expect(company.text).toContain('company has no tier field');
+    expect((await get('/reports?object=nothing_here')).status).toBe(404);
   });
 
   it('says so when nothing was escalated yet', async () => {

@@ -22,13 +22,13 @@ import { html } from './html';
 import { renderBoardColumns, renderBoardPage, type BoardPageContext } from './pages/board-page';
 import { renderEntryPage } from './pages/entry-page';
 import { layout } from './pages/layout';
-import { renderReportsPage } from './pages/reports-page';
+import { renderNoReports, renderReportsPage } from './pages/reports-page';
 import { renderJobsPage } from './pages/jobs-page';
 import { renderSlaTable, renderViewList, renderViewTable } from './pages/list-pages';
 import { sameSecret, sessionMs, WebSessions, type WebSession } from './sessions';
 import { WebError } from './web-error';
 import { viewColumns } from './view-columns';
-import { loadEscalationReport, reportFilters } from './report-data';
+import { loadEscalationReport, reportableObjects, reportFilters } from './report-data';
 
 export interface WebAppOptions {
   workspace: Workspace;
@@ -277,7 +277,12 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
 
   app.get('/reports', signedIn, async (c) => {
     const filters = await invalidAs422(async () => reportFilters({ period: c.req.query('period'), from: c.req.query('from'), to: c.req.query('to') }));
-    return page(c, 'Reports', renderReportsPage(await loadEscalationReport(workspace, 'support_tickets', filters)));
+    const objects = reportableObjects(workspace);
+    const asked = c.req.query('object');
+    const object = asked ? known(asked) : objects.includes('support_tickets') ? 'support_tickets' : objects[0];
+    if (!object) return page(c, 'Reports', renderNoReports());
+    if (!objects.includes(object)) throw new WebError(422, `${object} has no tier field, so it has no escalations to report (objects that do: ${objects.join(', ') || 'none'})`);
+    return page(c, 'Reports', renderReportsPage(await loadEscalationReport(workspace, object, filters), objects));
   });
 
   app.onError((error, c) => {

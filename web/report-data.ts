@@ -1,7 +1,9 @@
 // The reports page's data: escalations per month or quarter and per account tier, counted from v_escalations, so a
-// ticket opened in March and escalated in April counts in April. Periods are read in the workspace's time zone.
+// ticket opened in March and escalated in April counts in April, under the tier its account had then (from the field
+// history), not today's. Any object with a tier field is reported. Periods are read in the workspace's time zone.
 import { ValidationError } from '../objects/errors';
-import { findField, quoteIdentifier, tableName, viewName } from '../objects/object-schema';
+import { tierFields } from '../objects/escalations-view';
+import { findField, quoteIdentifier, tableName, type FieldDefinition, type ObjectDefinition } from '../objects/object-schema';
 import type { Workspace } from '../objects/workspace';
 import { customerRelation } from './board-data';
 
@@ -45,17 +47,42 @@ export function reportFilters(query: { period?: string | undefined; from?: strin
   return filters;
 }
 
-/** Escalations of `objectName`'s entries by period and by the account tier of the entry's customer (its tier now). */
+/** The objects that can be escalated (they have a tier field, so v_escalations holds their escalations), by name. */
+export function reportableObjects(workspace: Workspace): string[] {
+  return [...workspace.objects.values()].filter((definition) => tierFields(definition).length > 0).map((definition) => definition.name).sort();
+}
+
+/**
+ * Where an entry's account tier is kept: the "Account Tier" of its customer (through the Customer/Company/Account
+ * relation), else its own "Account Tier" field; undefined when neither exists.
+ */
+function tierSource(workspace: Workspace, definition: ObjectDefinition): { object: ObjectDefinition; field: FieldDefinition; relation?: FieldDefinition } | undefined {
+  const relation = customerRelation(definition);
+  const related = relation?.relatedObject ? workspace.objects.get(relation.relatedObject) : undefined;
+  const relatedTier = related ? findField(related, 'Account Tier') : undefined;
+  if (relation && related && relatedTier) return { object: related, field: relatedTier, relation };
+  const own = findField(definition, 'Account Tier');
+  return own ? { object: definition, field: own } : undefined;
+}
+
+/**
+ * Escalations of `objectName`'s entries by period and by the account tier at the moment of each escalation: the
+ * tier field's last change at or before it; with no change before (history starting later), the value the first
+ * change after replaced; with no change at all, the tier now.
+ */
 export async function loadEscalationReport(workspace: Workspace, objectName: string, filters: ReportFilters): Promise<EscalationReport> {
   const definition = workspace.object(objectName);
-  const relation = customerRelation(definition);
-  const related = relation?.relatedObject ? workspace.object(relation.relatedObject) : undefined;
-  const tierField = related ? findField(related, 'Account Tier') : undefined;
+  const source = tierSource(workspace, definition);
   const joins = [`LEFT JOIN ${tableName(definition.name)} AS t ON t.id = e.entry_id`];
   let tier = 'NULL::VARCHAR';
-  if (relation && related && tierField) {
-    joins.push(`LEFT JOIN ${viewName(related.name)} AS a ON a.id = t.${quoteIdentifier(relation.column)}`);
-    tier = `a.${quoteIdentifier(tierField.name)}`;
+  if (source) {
+    const holder = source.relation ? `t.${quoteIdentifier(source.relation.column)}` : 't.id';
+    joins.push(`LEFT JOIN ${tableName(source.object.name)} AS a ON a.id = ${holder}`);
+    const changes = `FROM field_changes AS h WHERE h.object = $5 AND h.field = $6 AND h.entry_id = a.id`;
+    tier = `CASE
+      WHEN EXISTS (SELECT 1 ${changes} AND h.changed_at <= e.escalated_at) THEN (SELECT arg_max(h.new_value, h.changed_at) ${changes} AND h.changed_at <= e.escalated_at)
+      WHEN EXISTS (SELECT 1 ${changes} AND h.changed_at > e.escalated_at) THEN (SELECT arg_min(h.old_value, h.changed_at) ${changes} AND h.changed_at > e.escalated_at)
+      ELSE a.${quoteIdentifier(source.field.column)}::VARCHAR END`;
   }
   const local = 'timezone($2, e.escalated_at)';
   const label = filters.period === 'month' ? `strftime(${local}, '%Y-%m')` : `year(${local})::VARCHAR || '-Q' || quarter(${local})::VARCHAR`;
@@ -64,8 +91,9 @@ export async function loadEscalationReport(workspace: Workspace, objectName: str
        FROM v_escalations AS e ${joins.join(' ')}
       WHERE e.object = $1 AND ($3::VARCHAR IS NULL OR strftime(${local}, '%Y-%m') >= $3) AND ($4::VARCHAR IS NULL OR strftime(${local}, '%Y-%m') <= $4)
       GROUP BY ALL ORDER BY period`,
-    [definition.name, workspace.timeZone, filters.from ?? null, filters.to ?? null],
+    [definition.name, workspace.timeZone, filters.from ?? null, filters.to ?? null, ...(source ? [source.object.name, source.field.name] : [])],
   );
+  const tierField = source?.field;
   const counts: EscalationReport['counts'] = {};
   const seen = new Set<string>();
   let total = 0;

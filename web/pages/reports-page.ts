@@ -1,5 +1,5 @@
-// The reports page: escalations per month or quarter, stacked by account tier, as an SVG chart drawn on the server
-// (with a <title> and <desc> for screen readers) and the same numbers in a table below it.
+// The reports page: escalations of an object per month or quarter, stacked by the account tier at the time, as an SVG
+// chart drawn on the server (with a <title> and <desc> for screen readers) and the same numbers in a table below it.
 import { html, type SafeHtml } from '../html';
 import type { EscalationReport } from '../report-data';
 
@@ -10,19 +10,27 @@ const tierColour = (index: number) => palette[index % palette.length]!;
 const count = (report: EscalationReport, period: string, tier: string) => report.counts[period]?.[tier] ?? 0;
 const periodTotal = (report: EscalationReport, period: string) => report.tiers.reduce((sum, tier) => sum + count(report, period, tier), 0);
 
-export function renderReportsPage(report: EscalationReport): SafeHtml {
+/** The page when no object has a tier field (nothing can be escalated). */
+export function renderNoReports(): SafeHtml {
+  return html`<h1>Reports</h1><p>No object has a tier field (such as Escalation Tier), so there are no escalations to report.</p>`;
+}
+
+/** The report of `report.object`; `objects` are the objects that can be reported (a choice when more than one). */
+export function renderReportsPage(report: EscalationReport, objects: readonly string[] = [report.object]): SafeHtml {
   const { filters } = report;
   const periodWord = filters.period === 'month' ? 'month' : 'quarter';
+  const objectQuery = objects.length > 1 ? `&object=${encodeURIComponent(report.object)}` : '';
   return html`<h1>Reports</h1>
 <form class="toolbar" method="get" action="/reports" aria-label="Report filters">
+${objects.length > 1 ? html`<label for="object">Of</label><select id="object" name="object">${objects.map((object) => html`<option${object === report.object ? html` selected` : ''}>${object}</option>`)}</select>` : ''}
 <label for="period">Per</label><select id="period" name="period">${(['month', 'quarter'] as const).map((period) => html`<option value="${period}"${period === filters.period ? html` selected` : ''}>${period}</option>`)}</select>
 <label for="from">From</label><input id="from" name="from" type="month" value="${filters.from ?? ''}">
 <label for="to">To</label><input id="to" name="to" type="month" value="${filters.to ?? ''}">
 <button type="submit">Show</button>
-<a href="/reports?period=month">Monthly</a> <a href="/reports?period=quarter">Quarterly</a>
+<a href="/reports?period=month${objectQuery}">Monthly</a> <a href="/reports?period=quarter${objectQuery}">Quarterly</a>
 </form>
 <section class="panel" aria-labelledby="escalations-heading"><h2 id="escalations-heading">Escalations per ${periodWord} by account tier</h2>
-<p>${report.total} escalation${report.total === 1 ? '' : 's'} of ${report.object}, counted in the ${periodWord} they happened (from the escalation history, v_escalations), by the customer's account tier.</p>
+<p>${report.total} escalation${report.total === 1 ? '' : 's'} of ${report.object}, counted in the ${periodWord} they happened (from the escalation history, v_escalations), by the account tier at the time of each escalation.</p>
 ${report.total === 0 ? html`<p>No escalations in this period yet.</p>` : html`${renderChart(report)}${renderTable(report)}`}
 </section>`;
 }
