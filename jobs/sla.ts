@@ -54,6 +54,59 @@ function clockState(used: number, target: number, atRisk: number): Exclude<SlaSt
   return used >= target * atRisk ? 'at_risk' : 'within';
 }
 
+/** A stretch of a ticket's status history: the status, from the moment it was set (to the next one's). */
+export interface StatusInterval {
+  status: string;
+  from: Date;
+}
+
+/**
+ * One open ticket's two clocks at `now` — the one SLA clock of escalator (`escalator sla`, the agent, Telegram and the
+ * web board all use it): first response from opened to answered (met or breached once answered), resolution from
+ * opened to now less the time spent in a pause status.
+ */
+export function ticketClocks(options: {
+  policy: SlaPolicy;
+  measure: { between(from: Date, to: Date): number };
+  targets: { firstResponse?: number; resolution?: number };
+  opened: Date;
+  answered: Date | null;
+  /** The ticket's status now. */
+  status: unknown;
+  statusHistory: readonly StatusInterval[];
+  now: Date;
+}): { firstResponse: SlaClock | null; resolution: SlaClock | null } {
+  const { policy, measure, targets, opened, answered, now } = options;
+  const pauses = new Set(policy.pause_statuses.map((status) => status.toLowerCase()));
+  let firstResponse: SlaClock | null = null;
+  if (targets.firstResponse !== undefined) {
+    const used = measure.between(opened, answered ?? now);
+    const state: SlaState = answered ? (used <= targets.firstResponse ? 'met' : 'breached') : clockState(used, targets.firstResponse, policy.at_risk);
+    firstResponse = { targetMs: targets.firstResponse, usedMs: used, remainingMs: targets.firstResponse - used, state };
+  }
+  let resolution: SlaClock | null = null;
+  if (targets.resolution !== undefined) {
+    const intervals = options.statusHistory;
+    let pausedMs = 0;
+    intervals.forEach((interval, index) => {
+      if (!pauses.has(interval.status.toLowerCase())) return;
+      const start = new Date(Math.max(interval.from.getTime(), opened.getTime()));
+      const end = new Date(Math.min(intervals[index + 1]?.from.getTime() ?? now.getTime(), now.getTime()));
+      pausedMs += measure.between(start, end);
+    });
+    const used = Math.max(0, measure.between(opened, now) - pausedMs);
+    resolution = {
+      targetMs: targets.resolution,
+      usedMs: used,
+      remainingMs: targets.resolution - used,
+      state: clockState(used, targets.resolution, policy.at_risk),
+      pausedMs,
+      paused: typeof options.status === 'string' && pauses.has(options.status.toLowerCase()),
+    };
+  }
+  return { firstResponse, resolution };
+}
+
 /** The SLA state of every open ticket, the most urgent first. */
 export async function slaStatus(workspace: Workspace, options: { now?: Date } = {}): Promise<SlaRow[]> {
   const policy = slaPolicy(workspace);
@@ -98,41 +151,21 @@ export async function slaStatus(workspace: Workspace, options: { now?: Date } = 
     parameters.values,
   );
   const history = await statusHistory(workspace, definition.name, fields.status.name, rows.map((row) => String(row.id)));
-  const pauses = new Set(policy.pause_statuses.map((status) => status.toLowerCase()));
 
   const result: SlaRow[] = rows.map((row) => {
     const opened = (row[fields.opened.name] as Date | null) ?? (row.created_at as Date);
     const priority = (row[fields.priority.name] as string | null) ?? null;
     const accountTier = ((ownTier ? row[ownTier.name] : null) as string | null) ?? ((row['__customer tier'] as string | null) ?? null);
-    const targets = targetsFor(policy, priority, accountTier);
-    let firstResponse: SlaClock | null = null;
-    if (targets.firstResponse !== undefined) {
-      const answered = row[fields.firstResponse.name] as Date | null;
-      const used = measure.between(opened, answered ?? now);
-      const state: SlaState = answered ? (used <= targets.firstResponse ? 'met' : 'breached') : clockState(used, targets.firstResponse, policy.at_risk);
-      firstResponse = { targetMs: targets.firstResponse, usedMs: used, remainingMs: targets.firstResponse - used, state };
-    }
-    let resolution: SlaClock | null = null;
-    if (targets.resolution !== undefined) {
-      const intervals = history.get(String(row.id)) ?? [];
-      let pausedMs = 0;
-      intervals.forEach((interval, index) => {
-        if (!pauses.has(interval.status.toLowerCase())) return;
-        const start = new Date(Math.max(interval.from.getTime(), opened.getTime()));
-        const end = new Date(Math.min(intervals[index + 1]?.from.getTime() ?? now.getTime(), now.getTime()));
-        pausedMs += measure.between(start, end);
-      });
-      const used = Math.max(0, measure.between(opened, now) - pausedMs);
-      const current = row[fields.status.name];
-      resolution = {
-        targetMs: targets.resolution,
-        usedMs: used,
-        remainingMs: targets.resolution - used,
-        state: clockState(used, targets.resolution, policy.at_risk),
-        pausedMs,
-        paused: typeof current === 'string' && pauses.has(current.toLowerCase()),
-      };
-    }
+    const { firstResponse, resolution } = ticketClocks({
+      policy,
+      measure,
+      targets: targetsFor(policy, priority, accountTier),
+      opened,
+      answered: row[fields.firstResponse.name] as Date | null,
+      status: row[fields.status.name],
+      statusHistory: history.get(String(row.id)) ?? [],
+      now,
+    });
     const worst = Math.max(severity[firstResponse?.state ?? 'within'], severity[resolution?.state ?? 'within']);
     const customer = customerRelation ? ((row[customerRelation.name] as string | null) ?? null) : null;
     return {
@@ -154,8 +187,8 @@ export async function slaStatus(workspace: Workspace, options: { now?: Date } = 
 }
 
 /** Status intervals per entry from field_changes: each status from the moment it was set. */
-async function statusHistory(workspace: Workspace, object: string, field: string, ids: readonly string[]): Promise<Map<string, { status: string; from: Date }[]>> {
-  const byEntry = new Map<string, { status: string; from: Date }[]>();
+export async function statusHistory(workspace: Workspace, object: string, field: string, ids: readonly string[]): Promise<Map<string, StatusInterval[]>> {
+  const byEntry = new Map<string, StatusInterval[]>();
   if (ids.length === 0) return byEntry;
   const rows = await workspace.db.query<Row & { entry_id: string; new_value: string | null; changed_at: Date }>(
     `SELECT entry_id, new_value, changed_at FROM field_changes WHERE object = $1 AND field = $2 AND entry_id IN (SELECT unnest(from_json($3, '["VARCHAR"]'))) ORDER BY entry_id, changed_at`,
