@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { startWebhookServer, type WebhookServer } from '../channels/webhooks/server';
 import { saveJob } from '../jobs/job-files';
+import { runJob } from '../jobs/runner';
 import { startJobsRuntime, type JobsRuntime } from '../jobs/runtime';
 import { seedEscalationJob } from '../jobs/seed-job';
 import { getEntry } from '../objects/entries';
@@ -245,7 +246,7 @@ describeInBrowser('the web board in headless Chromium', () => {
 // The README's screenshots, of the demo workspace: WEB_SCREENSHOTS=docs npm run jest -- tests/web-board.test.ts
 const screenshots = process.env.WEB_SCREENSHOTS;
 (found && screenshots ? describe : describe.skip)('screenshots of the demo workspace for the README', () => {
-  it('takes the board, a ticket page and the reports', async () => {
+  it('takes the board, a ticket page, the reports and the jobs', async () => {
     const test = await createTestWorkspace({ populate: async (workspace) => void (await loadDemo(workspace)) });
     const server = await startWebhookServer({ workspace: test.workspace, port: 0, secrets: {}, log: () => undefined, clock: test.clock });
     const puppeteer = (await import('puppeteer-core')).default;
@@ -266,6 +267,12 @@ const screenshots = process.env.WEB_SCREENSHOTS;
       await Promise.all([page.waitForNavigation(), page.click('nav a[href="/reports"]')]);
       await page.waitForSelector('#escalations-chart');
       await page.screenshot({ path: join(screenshots!, 'web-reports.png'), fullPage: true });
+      // Last, as it escalates the demo's tickets: the seed's job, run once, on the jobs page.
+      await saveJob(test.workspace, seedEscalationJob({ channel: 'telegram', chat: 42 }));
+      await runJob(test.workspace, 'support-escalation');
+      await Promise.all([page.waitForNavigation(), page.click('nav a[href="/jobs"]')]);
+      await page.waitForSelector('#job-support-escalation .runs');
+      await page.screenshot({ path: join(screenshots!, 'web-jobs.png'), fullPage: true });
     } finally {
       await browser.close();
       await server.close();

@@ -60,6 +60,10 @@ describe('the jobs page, requested in process', () => {
     expect(weekday).toContain('only Mon–Fri 08:00–13:00 (Europe/Berlin); outside it nothing runs or alerts');
     expect(weekday).toContain('<ul class="next-runs"><li>2026-04-15 08:00</li><li>2026-04-15 09:00</li><li>2026-04-15 10:00</li></ul>');
     expect(weekday).toContain('<dt>Watches</dt><dd>support_tickets, every hour at minute 0 (Europe/Berlin)</dd>');
+    // A cron naming days without an active window only times the regular checks: the page says so, as the agent does.
+    await saveJob(test.workspace, { ...seedEscalationJob({ channel: 'telegram', chat: 42 }, { name: 'weekday-cron' }), schedule: '0 9 * * 1-5' });
+    expect(section(await jobsPage(), 'weekday-cron')).toContain('<dt>Active</dt><dd>always<br><small>The schedule only times the regular checks');
+    expect(seed).not.toContain('The schedule only times');
   });
 
   it('lists recent runs with their counts, newest first', async () => {

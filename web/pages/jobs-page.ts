@@ -1,7 +1,7 @@
 // The jobs page: each monitoring job's rules in words (as the agent says them back), when it may act, its next
 // runs, its recent runs with their counts, and a pause/resume button.
 import { formatTime } from '../../objects/values';
-import { activeWords, ruleWords } from '../../tools/job-words';
+import { activeWords, ruleWords, scheduleOnlyNote } from '../../tools/job-words';
 import { activeWindowOf } from '../../jobs/active-hours';
 import type { JobRunRow } from '../../jobs/job-status';
 import type { Workspace } from '../../objects/workspace';
@@ -35,7 +35,7 @@ ${context.jobs.length ? context.jobs.map(({ job, runs, lastSwitch }) => {
 ${job.description ? html`<p>${job.description}</p>` : ''}
 <dl>
 <dt>Watches</dt><dd>${job.object}, ${job.schedule_description}</dd>
-<dt>Active</dt><dd>${window ?? 'always'}</dd>
+<dt>Active</dt><dd>${window ?? 'always'}${scheduleOnlyNote(job) ? html`<br><small>${scheduleOnlyNote(job)}</small>` : ''}</dd>
 <dt>Next runs</dt><dd>${job.enabled ? (job.next_runs.length ? html`<ul class="next-runs">${job.next_runs.map((run) => html`<li>${at(run, timeZone)}</li>`)}</ul>` : 'none scheduled') : 'none: the job is paused'}</dd>
 <dt>Totals</dt><dd>${job.state.runs} run${job.state.runs === 1 ? '' : 's'}, fired on ${job.state.fired} entr${job.state.fired === 1 ? 'y' : 'ies'}${job.state.failing ? html`; <span class="sla breached">failing: ${job.state.last_error ?? ''}</span>` : ''}</dd>
 ${lastSwitch ? html`<dt>${lastSwitch.enabled ? 'Resumed' : 'Paused'}</dt><dd class="by">by ${lastSwitch.changedBy} at ${formatTime(lastSwitch.changedAt, zone)}</dd>` : ''}

@@ -42,6 +42,9 @@ th, td { text-align:left; border-bottom:1px solid var(--line); padding:.3rem .5r
 .panel h2 { font-size:1.05rem; margin-top:0; }
 .document { white-space: pre-wrap; overflow-wrap:anywhere; font: inherit; margin:0; }
 .actions { display:flex; gap:.5rem; flex-wrap:wrap; }
+.job { margin-bottom:1rem; } .job small { font-weight:400; color:var(--muted); }
+.job dl { display:grid; grid-template-columns:auto 1fr; gap:.25rem .75rem; } .job dt { color:var(--muted); } .job dd { margin:0; overflow-wrap:anywhere; }
+.next-runs { margin:0; padding-left:1.1rem; } .job form { margin-top:.5rem; }
 .notice { background:#ddf4ff; border:1px solid #54aeff; padding:.5rem .75rem; border-radius:6px; margin-bottom:.75rem; }
 .error { background:#ffebe9; border-color:#ff8182; }
 .legend { list-style:none; display:flex; flex-wrap:wrap; gap:1rem; padding:0; margin:.5rem 0; }
