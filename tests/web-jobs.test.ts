@@ -1,7 +1,7 @@
 // The jobs page, requested in process: rules in words, the active window, next runs, recent runs with their counts,
 // and pausing/resuming a job — CSRF-protected, recorded as web:<person>.
 import { readFileSync } from 'node:fs';
-import { readJob, saveJob } from '../jobs/job-files';
+import { readJob, saveJob, setJobEnabled } from '../jobs/job-files';
 import { runJob } from '../jobs/runner';
 import { seedEscalationJob } from '../jobs/seed-job';
 import { updateEntries } from '../objects/entries';
@@ -109,6 +109,11 @@ describe('the jobs page, requested in process', () => {
     const resumed = await (await app.request('/jobs/support-escalation/enabled', form({ enabled: 'true', csrf: session.csrf }))).text();
     expect(section(resumed, 'support-escalation')).toContain('<dt>Resumed</dt><dd class="by">by web:Priya Patel at 2026-04-14 10:05</dd>');
     expect((await readJob(test.workspace, 'support-escalation')).enabled).toBe(true);
+    // Paused again from the command line (escalator jobs disable): the board does not claim Priya did that.
+    await setJobEnabled(test.workspace, 'support-escalation', false);
+    const elsewhere = section(await jobsPage(), 'support-escalation');
+    expect(elsewhere).toContain('<small>paused</small>');
+    expect(elsewhere).not.toContain('web:Priya Patel');
     const switches = await test.workspace.db.query('SELECT job, enabled, changed_by FROM web_job_switches ORDER BY changed_at');
     expect(switches).toEqual([
       { job: 'support-escalation', enabled: false, changed_by: 'web:Priya Patel' },

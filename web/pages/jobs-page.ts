@@ -24,6 +24,8 @@ ${context.problems.map((problem) => html`<p class="notice error">${problem.file}
 ${context.jobs.length ? context.jobs.map(({ job, runs, lastSwitch }) => {
     const timeZone = job.timezone ?? zone;
     const heading = `job-${job.name}`;
+    // Who switched it on the board, shown only while the job is still as they left it (a CLI or agent change since
+    // keeps no author, and "Paused by …" beside a running job would mislead).
     let window: string | null;
     try {
       window = activeWords(activeWindowOf(job, context.workspace));
@@ -38,7 +40,7 @@ ${job.description ? html`<p>${job.description}</p>` : ''}
 <dt>Active</dt><dd>${window ?? 'always'}${scheduleOnlyNote(job) ? html`<br><small>${scheduleOnlyNote(job)}</small>` : ''}</dd>
 <dt>Next runs</dt><dd>${job.enabled ? (job.next_runs.length ? html`<ul class="next-runs">${job.next_runs.map((run) => html`<li>${at(run, timeZone)}</li>`)}</ul>` : 'none scheduled') : 'none: the job is paused'}</dd>
 <dt>Totals</dt><dd>${job.state.runs} run${job.state.runs === 1 ? '' : 's'}, fired on ${job.state.fired} entr${job.state.fired === 1 ? 'y' : 'ies'}${job.state.failing ? html`; <span class="sla breached">failing: ${job.state.last_error ?? ''}</span>` : ''}</dd>
-${lastSwitch ? html`<dt>${lastSwitch.enabled ? 'Resumed' : 'Paused'}</dt><dd class="by">by ${lastSwitch.changedBy} at ${formatTime(lastSwitch.changedAt, zone)}</dd>` : ''}
+${lastSwitch && lastSwitch.enabled === job.enabled ? html`<dt>${lastSwitch.enabled ? 'Resumed' : 'Paused'}</dt><dd class="by">by ${lastSwitch.changedBy} at ${formatTime(lastSwitch.changedAt, zone)}</dd>` : ''}
 </dl>
 <h3>Rules</h3>
 <ol class="rules">${job.rules.map((rule) => html`<li><strong>${rule.name}</strong>: ${ruleWords(rule)}</li>`)}</ol>
