@@ -59,16 +59,17 @@ export function escalationsViewSql(objects: ObjectRegistry): string {
     ? branches.join('\nUNION ALL\n')
     : `SELECT NULL::VARCHAR AS entry_id, NULL::VARCHAR AS object, NULL::VARCHAR AS customer, NULL::VARCHAR AS tier_field, NULL::VARCHAR AS from_tier,
        NULL::VARCHAR AS to_tier, NULL::TIMESTAMPTZ AS escalated_at, NULL::VARCHAR AS changed_by WHERE false`;
-  // changed_by is "job:<name>", "chat:<channel>:<chat>[:<person>]", "telegram:<person> (<id>)", "webhook:<source>", "cli".
+  // changed_by is "job:<name>", "chat:<channel>:<chat>[:<person>]", "telegram:<person> (<id>)", "web:<person>", "webhook:<source>", "cli".
   return `CREATE OR REPLACE VIEW v_escalations AS
   WITH raised AS (${source})
   SELECT r.entry_id, r.object, r.customer, r.tier_field, r.from_tier, r.to_tier, r.escalated_at,
-    CASE split_part(r.changed_by, ':', 1) WHEN 'job' THEN 'job' WHEN 'chat' THEN 'person' WHEN 'telegram' THEN 'person' ELSE split_part(r.changed_by, ':', 1) END AS by_kind,
+    CASE split_part(r.changed_by, ':', 1) WHEN 'job' THEN 'job' WHEN 'chat' THEN 'person' WHEN 'telegram' THEN 'person' WHEN 'web' THEN 'person' ELSE split_part(r.changed_by, ':', 1) END AS by_kind,
     CASE WHEN starts_with(r.changed_by, 'job:') THEN substr(r.changed_by, 5) END AS job,
     (SELECT min(l.rule) FROM job_ledger AS l WHERE starts_with(r.changed_by, 'job:') AND l.job = substr(r.changed_by, 5) AND l.entry_id = r.entry_id AND l.target = 'entry' AND l.fired_at = r.escalated_at) AS rule,
     CASE split_part(r.changed_by, ':', 1)
       WHEN 'chat' THEN coalesce(nullif(split_part(r.changed_by, ':', 4), ''), split_part(r.changed_by, ':', 3))
       WHEN 'telegram' THEN nullif(regexp_extract(r.changed_by, '^telegram:(.*) \\(-?[0-9]+\\)$', 1), '')
+      WHEN 'web' THEN nullif(substr(r.changed_by, 5), '')
     END AS person,
     CASE split_part(r.changed_by, ':', 1) WHEN 'job' THEN NULL WHEN 'chat' THEN split_part(r.changed_by, ':', 2) WHEN 'webhook' THEN split_part(r.changed_by, ':', 2) ELSE split_part(r.changed_by, ':', 1) END AS channel,
     r.changed_by

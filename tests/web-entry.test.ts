@@ -54,6 +54,10 @@ describe('the ticket page, requested in process', () => {
       '2026-04-14 10:00: Slow dashboard None → Tier 1 - Support Lead, by test',
     ]);
     expect(list).toContain(`<a href="/entry/support_tickets/${desk.reopened}">SSO login loop for EU users</a>`);
+    // The board's escalation is a person's in v_escalations itself, for reports and the agent's queries too.
+    expect(await test.workspace.db.query(`SELECT by_kind, person, channel FROM v_escalations WHERE changed_by LIKE 'web:%'`)).toEqual([
+      { by_kind: 'person', person: 'Priya Patel', channel: 'web' },
+    ]);
     // Globex's tickets were never escalated, and Acme's list is not theirs.
     expect(await ticketPage(desk.openP3)).toContain("<p>None of Globex Industries's support_tickets were escalated.</p>");
   });

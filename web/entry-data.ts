@@ -128,7 +128,6 @@ async function accountEscalations(workspace: Workspace, definition: ObjectDefini
 /** Who raised the tier, in words: the job and its rule, a person and their channel, or the raw changed_by. */
 function escalatedBy(row: { job: string | null; rule: string | null; person: string | null; channel: string | null; changed_by: string }): string {
   if (row.job) return `job ${row.job}${row.rule ? `, rule ${row.rule}` : ''}`;
-  if (row.changed_by.startsWith('web:')) return `${row.changed_by.slice(4)} (web)`;
   if (row.person) return `${row.person}${row.channel ? ` (${row.channel})` : ''}`;
   return row.changed_by;
 }
