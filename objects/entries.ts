@@ -30,6 +30,29 @@ export interface WriteOptions {
    * taken as they are instead of being looked up again. Anything else is still checked.
    */
   knownIds?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Rows (every column) of entries being updated, as the caller just read them in this transaction (ingestion's
+   * batch lookup): used instead of reading them again, and kept up to date as they change. Ids not in it are read.
+   */
+  currentRows?: ReadonlyMap<string, Row>;
+  /**
+   * Where to collect the field history instead of writing it, so a caller making several writes in one
+   * transaction writes it with one statement; the caller must pass it to recordChanges before committing.
+   */
+  deferHistory?: DeferredHistory;
+}
+
+/** Field changes waiting to be written by recordChanges, each with its time. */
+export interface DeferredHistory {
+  changes: EntryChange[];
+  at: Date[];
+}
+
+/** Writes the history of a write now, or adds it to the caller's deferred history. */
+async function writeHistory(sql: Sql, options: WriteOptions, changes: readonly EntryChange[], at: readonly Date[]): Promise<void> {
+  if (!options.deferHistory) return recordChanges(sql, changes, at);
+  options.deferHistory.changes.push(...changes);
+  options.deferHistory.at.push(...at);
 }
 
 /** The relation values already resolved: the caller's known ids, keyed as coerceRecord keys them. */
@@ -78,7 +101,7 @@ export async function createEntries(workspace: Workspace, objectName: string, re
     if (duplicate) throw new ValidationError(`${definition.name}: id "${duplicate}" given twice`);
     await insertRows(sql, tableName(definition.name), ['id', 'created_at', 'updated_at', ...valueFields.map((field) => field.column)],
       ['', '::TIMESTAMPTZ', '::TIMESTAMPTZ', ...valueFields.map(castOf)], rows);
-    if (options.recordHistory !== false) await recordChanges(sql, changes, changedAt);
+    if (options.recordHistory !== false) await writeHistory(sql, options, changes, changedAt);
     workspace.announce(changes);
     return ids;
   });
@@ -103,7 +126,7 @@ export async function updateEntries(
     const changes: EntryChange[] = [];
     const resolved = knownRelations(options);
     await prefetchRelationIds(sql, definition, updates.map((update) => update.values), resolved);
-    const rows = await readRows(sql, definition, updates);
+    const rows = await readRows(sql, definition, updates, options.currentRows);
     const assigned = new Map<string, Map<FieldDefinition, unknown>>();
     for (const update of updates) {
       const current = rows.get(update.id);
@@ -128,7 +151,7 @@ export async function updateEntries(
       }
     }
     await writeAssignments(sql, definition, assigned, at);
-    await recordChanges(sql, changes, changes.map(() => at));
+    await writeHistory(sql, options, changes, changes.map(() => at));
     workspace.announce(changes);
     return changes;
   });
@@ -138,8 +161,19 @@ export async function updateEntries(
  * The current values of the entries updated, by id: only the columns the updates name (a job escalating 100,000
  * tickets must not hold every column of each in memory); one point lookup for one id, one scan per 5,000 for many.
  */
-async function readRows(sql: Sql, definition: ObjectDefinition, updates: readonly { id: string; values: FieldValues }[]): Promise<Map<string, Row>> {
-  const unique = [...new Set(updates.map((update) => update.id))];
+async function readRows(
+  sql: Sql,
+  definition: ObjectDefinition,
+  updates: readonly { id: string; values: FieldValues }[],
+  known: ReadonlyMap<string, Row> = new Map(),
+): Promise<Map<string, Row>> {
+  const found = new Map<string, Row>();
+  for (const update of updates) {
+    const row = known.get(update.id);
+    if (row) found.set(update.id, row);
+  }
+  const unique = [...new Set(updates.map((update) => update.id))].filter((id) => !found.has(id));
+  if (unique.length === 0) return found;
   const columns = new Set<string>();
   for (const update of updates) {
     for (const key of Object.keys(update.values)) {
@@ -150,9 +184,9 @@ async function readRows(sql: Sql, definition: ObjectDefinition, updates: readonl
   const select = ['id', ...columns].join(', ');
   if (unique.length === 1) {
     const rows = await sql.query(`SELECT ${select} FROM ${tableName(definition.name)} WHERE id = $1`, unique);
-    return new Map(rows.map((row) => [String(row.id), row]));
+    for (const row of rows) found.set(String(row.id), row);
+    return found;
   }
-  const found = new Map<string, Row>();
   for (let start = 0; start < unique.length; start += 5000) {
     const rows = await sql.query(`SELECT ${select} FROM ${tableName(definition.name)} WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [
       JSON.stringify(unique.slice(start, start + 5000)),

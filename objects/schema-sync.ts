@@ -1,5 +1,7 @@
 // Reconciles object definitions into DuckDB: a typed table per object (columns added, never dropped) and a
-// v_<object> view with display-named columns.
+// v_<object> view with display-named columns. A fingerprint of what it made is kept in the database, so opening an
+// unchanged workspace (every CLI command) reads one row instead of rebuilding every view.
+import { createHash } from 'node:crypto';
 import type { Sql } from './database';
 import { jobLedgerSql } from '../jobs/tables';
 import { DefinitionError } from './errors';
@@ -39,7 +41,10 @@ export function sqlType(field: FieldDefinition): string | undefined {
 
 /** Tables that belong to the objects layer. */
 export async function ensureObjectSystemTables(sql: Sql): Promise<void> {
-  await sql.run(`CREATE TABLE IF NOT EXISTS field_changes (
+  await sql.run(fieldChangesSql);
+}
+
+const fieldChangesSql = `CREATE TABLE IF NOT EXISTS field_changes (
     object VARCHAR NOT NULL,
     entry_id VARCHAR NOT NULL,
     field VARCHAR NOT NULL,
@@ -47,8 +52,7 @@ export async function ensureObjectSystemTables(sql: Sql): Promise<void> {
     new_value VARCHAR,
     changed_at TIMESTAMPTZ NOT NULL,
     changed_by VARCHAR NOT NULL
-  )`);
-}
+  )`;
 
 /**
  * Brings the database in line with `objects` (call inside a transaction): creates missing tables, adds
@@ -56,6 +60,8 @@ export async function ensureObjectSystemTables(sql: Sql): Promise<void> {
  * views. A field removed from its file keeps its column, out of the view.
  */
 export async function reconcileObjects(sql: Sql, objects: ObjectRegistry, fileOf: (name: string) => string): Promise<void> {
+  const fingerprint = schemaFingerprint(objects);
+  if ((await storedFingerprint(sql)) === fingerprint) return;
   await ensureObjectSystemTables(sql);
   const existingViews = await sql.query<{ view_name: string }>(
     `SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name LIKE 'v\\_%' ESCAPE '\\'`,
@@ -102,6 +108,37 @@ export async function reconcileObjects(sql: Sql, objects: ObjectRegistry, fileOf
   // The escalation history reads the job ledger for each escalation's rule; the ledger must exist for the view to bind.
   await sql.run(jobLedgerSql);
   await sql.run(escalationsViewSql(objects));
+  await sql.run(`CREATE TABLE IF NOT EXISTS ${fingerprintTable} (fingerprint VARCHAR NOT NULL)`);
+  await sql.run(`DELETE FROM ${fingerprintTable}`);
+  await sql.run(`INSERT INTO ${fingerprintTable} VALUES ($1)`, [fingerprint]);
+}
+
+/** Where reconcileObjects keeps the fingerprint of the schema it last made (one row). */
+const fingerprintTable = 'schema_fingerprint';
+
+/** Part of the fingerprint: raise it when reconcileObjects starts making something the DDL it hashes does not show. */
+const reconcileVersion = 1;
+
+/**
+ * A hash of everything reconcileObjects makes from `objects`: each table's columns and types, every view's SQL and
+ * the system tables' DDL. Equal fingerprints mean reconciling again would change nothing.
+ */
+export function schemaFingerprint(objects: ObjectRegistry): string {
+  const tables = [...objects.values()].map((definition) => [
+    tableName(definition.name),
+    definition.fields.flatMap((field) => (sqlType(field) ? [[field.column, sqlType(field)]] : [])),
+  ]);
+  const views = [...objects.values()].map((definition) => viewSql(definition, objects));
+  const system = [fieldChangesSql, jobLedgerSql, escalationsViewSql(objects)];
+  return createHash('sha256').update(JSON.stringify({ version: reconcileVersion, tables, views, system })).digest('hex');
+}
+
+/** The fingerprint stored by the last reconcile, or undefined (a new database, or one from before fingerprints). */
+async function storedFingerprint(sql: Sql): Promise<string | undefined> {
+  const [table] = await sql.query<{ found: boolean }>(`SELECT count(*) > 0 AS found FROM duckdb_tables() WHERE table_name = $1 AND schema_name = 'main'`, [fingerprintTable]);
+  if (!table?.found) return undefined;
+  const [row] = await sql.query<{ fingerprint: string }>(`SELECT fingerprint FROM ${fingerprintTable} LIMIT 1`);
+  return row?.fingerprint;
 }
 
 /** CREATE VIEW v_<object>: id, created_at, updated_at, then each field under its display name. */

@@ -149,6 +149,44 @@ describe('object definitions', () => {
   });
 });
 
+describe('reopening a workspace', () => {
+  let test: TestWorkspace;
+  beforeEach(async () => {
+    test = await createTestWorkspace();
+  });
+  afterEach(async () => test.cleanup());
+
+  const reopen = async () => {
+    await test.workspace.close();
+    test.workspace = await Workspace.open(test.dir, { clock: test.clock });
+  };
+
+  it('rebuilds nothing when the object files have not changed since the last open', async () => {
+    // A view created behind the workspace's back survives an unchanged reopen: reconcile (which drops every v_ view) did not run.
+    await test.workspace.db.run('CREATE VIEW v_marker AS SELECT 1 AS one');
+    await reopen();
+    expect(await test.workspace.db.query('SELECT one FROM v_marker')).toEqual([{ one: 1 }]);
+  });
+
+  it('brings the database in line when an object file was edited while it was closed', async () => {
+    const file = test.workspace.objectFile('company');
+    await test.workspace.db.run('CREATE VIEW v_marker AS SELECT 1 AS one');
+    await test.workspace.close();
+    writeFileSync(file, `${readFileSync(file, 'utf8').trimEnd()}\n  - name: Region\n    type: text\n`);
+    test.workspace = await Workspace.open(test.dir, { clock: test.clock });
+    expect((await columnsOf(test, 'obj_company')).region).toBe('VARCHAR');
+    expect(Object.keys(await columnsOf(test, 'v_company'))).toContain('Region');
+    expect((await test.workspace.db.query(`SELECT count(*)::INTEGER AS views FROM duckdb_views() WHERE view_name = 'v_marker'`))[0]).toEqual({ views: 0 });
+  });
+
+  it('rebuilds a database written before fingerprints were kept', async () => {
+    await test.workspace.db.run('DROP TABLE schema_fingerprint');
+    await test.workspace.db.run('DROP VIEW v_company');
+    await reopen();
+    expect(Object.keys(await columnsOf(test, 'v_company'))).toContain('Name');
+  });
+});
+
 describe('bad definitions are refused with one line and change nothing', () => {
   let test: TestWorkspace;
   beforeEach(async () => {

@@ -1,9 +1,8 @@
 // Writes a batch of prepared tickets in one transaction: replays refused, each ticket created or updated by
 // (Source, External Id), linked to its company and contact, every accepted delivery remembered, and each ticket that
 // changed queued for the jobs to evaluate (so a crash before their run cannot skip it).
-import type { Sql } from '../../objects/database';
-import { createEntries, insertRows, updateEntries, type FieldValues } from '../../objects/entries';
-import { tableName } from '../../objects/object-schema';
+import type { Row } from '../../objects/database';
+import { createEntries, insertRows, recordChanges, updateEntries, type DeferredHistory, type FieldValues } from '../../objects/entries';
 import type { Workspace } from '../../objects/workspace';
 import { ensureJobTables, queueEvaluations } from '../../jobs/tables';
 import type { AccountDirectory } from './account-directory';
@@ -42,7 +41,9 @@ interface Known {
   resolvedDate: unknown;
   /** The help desk's time of the newest version applied. */
   sourceUpdated: Date | null;
-  /** Fields holding a value, read only when an older delivery needs to know what is still empty. */
+  /** The row as the batch lookup read it (undefined for a ticket created in this batch). */
+  row?: Row;
+  /** Fields holding a value, worked out only when an older delivery needs to know what is still empty. */
   filled?: Set<string>;
 }
 
@@ -64,10 +65,21 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
     });
     const { accepted, outcomes } = refuseReplays(tickets, found.deliveries, now);
     const known = new Map<string, Known>();
+    // The rows read above serve the updates too: updateEntries reads none again.
+    const currentRows = new Map<string, Row>();
     for (const row of found.tickets) {
       const key = `${row.source}\u0000${row.external_id}`;
       if (!known.has(key)) {
-        known.set(key, { id: row.id, status: row.status, openedDate: row.opened, firstResponseDate: row.first_response, resolvedDate: row.resolved, sourceUpdated: row.source_updated });
+        known.set(key, {
+          id: row.id,
+          status: row.status,
+          openedDate: row.opened,
+          firstResponseDate: row.first_response,
+          resolvedDate: row.resolved,
+          sourceUpdated: row.source_updated,
+          row: row.row,
+        });
+        currentRows.set(row.id, row.row);
       }
     }
     const accounts = await options.accounts.accounts(sql);
@@ -101,7 +113,7 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
         });
         outcomes[index] = { kind: 'created', id, companyCreated: company?.created ?? false };
       } else {
-        const older = await keepNewerVersion(sql, workspace, current, ticket, values);
+        const older = keepNewerVersion(workspace, current, ticket, values);
         keepWhatIsOurs(current, values, now);
         updates.push({ ticket, id: current.id, values, index });
         outcomes[index] = { kind: 'updated', id: current.id, changed: 0, ...(older ? { older } : {}) };
@@ -114,16 +126,24 @@ export async function upsertTickets(workspace: Workspace, tickets: readonly Prep
       ['company', new Set(links.companies.flatMap((company) => (company ? [company.id] : [])))],
       ['people', new Set(links.contacts.filter((contact): contact is string => contact !== undefined))],
     ]);
+    // The batch's field history (creates and updates alike) is written by one statement at the end.
+    const history: DeferredHistory = { changes: [], at: [] };
     for (const [by, group] of groupBy(creates, (create) => options.by(create.ticket))) {
-      await createEntries(workspace, 'support_tickets', group.map((create) => create.record), { by, knownIds });
+      await createEntries(workspace, 'support_tickets', group.map((create) => create.record), { by, knownIds, deferHistory: history });
     }
     for (const run of consecutiveRuns(updates, (update) => options.by(update.ticket))) {
-      const changes = await updateEntries(workspace, 'support_tickets', run.items.map(({ id, values }) => ({ id, values })), { by: run.key, knownIds });
+      const changes = await updateEntries(workspace, 'support_tickets', run.items.map(({ id, values }) => ({ id, values })), {
+        by: run.key,
+        knownIds,
+        currentRows,
+        deferHistory: history,
+      });
       for (const update of run.items) {
         const outcome = outcomes[update.index];
         if (outcome?.kind === 'updated') outcome.changed = changes.filter((change) => change.entryId === update.id).length;
       }
     }
+    await recordChanges(sql, history.changes, history.at);
     const evaluate = outcomes.flatMap((outcome) => (outcome?.kind === 'created' || (outcome?.kind === 'updated' && outcome.changed > 0) ? [outcome.id] : []));
     await queueEvaluations(sql, 'support_tickets', evaluate, now);
     const rows = accepted
@@ -195,13 +215,13 @@ function newTicketDefaults(ticket: PreparedTicket, values: FieldValues, now: Dat
  * fill fields still empty; its status (and the resolved time that goes with it) is left alone once set. A newer
  * or undated one applies and, when dated, becomes the newest. Returns what an older one kept and skipped.
  */
-async function keepNewerVersion(sql: Sql, workspace: Workspace, current: Known, ticket: PreparedTicket, values: FieldValues): Promise<OlderDelivery | undefined> {
+function keepNewerVersion(workspace: Workspace, current: Known, ticket: PreparedTicket, values: FieldValues): OlderDelivery | undefined {
   const at = ticket.sourceUpdatedAt;
   if (!at || !current.sourceUpdated || at.getTime() >= current.sourceUpdated.getTime()) {
     if (at) values[ticketFields.sourceUpdated] = at;
     return undefined;
   }
-  current.filled ??= await filledFields(sql, workspace, current.id);
+  current.filled ??= filledFields(workspace, current.row);
   const kept: string[] = [];
   const skipped: string[] = [];
   for (const name of Object.keys(values)) {
@@ -221,10 +241,9 @@ async function keepNewerVersion(sql: Sql, workspace: Workspace, current: Known, 
   return { at, newest: current.sourceUpdated, kept, skipped };
 }
 
-/** Names of the ticket's fields that hold a value. */
-async function filledFields(sql: Sql, workspace: Workspace, id: string): Promise<Set<string>> {
+/** Names of the ticket's fields that hold a value in its row as the batch lookup read it. */
+function filledFields(workspace: Workspace, row: Row | undefined): Set<string> {
   const definition = workspace.object('support_tickets');
-  const [row] = await sql.query<Record<string, unknown>>(`SELECT * FROM ${tableName('support_tickets')} WHERE id = $1`, [id]);
   const filled = new Set<string>();
   for (const field of definition.fields) {
     if (field.type !== 'action' && row?.[field.column] !== null && row?.[field.column] !== undefined) filled.add(field.name);

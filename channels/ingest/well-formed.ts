@@ -17,3 +17,16 @@ export function wellFormedJson(value: unknown): unknown {
   }
   return value;
 }
+
+/** A lone surrogate as itself, or as a JSON escape of one (\ud800–\udfff); pairs match too, which only costs a walk. */
+const surrogateInJson = /[\ud800-\udfff]|\\u[dD][89a-fA-F]/;
+
+/**
+ * Parses JSON text with `parse` and makes every string of the result well-formed. Text that holds no surrogate,
+ * raw or escaped, cannot yield a lone one, so its value is returned as parsed, without copying it.
+ */
+export function parseWellFormedJson(text: string, parse: (text: string) => unknown): unknown {
+  const value = parse(text);
+  return surrogateInJson.test(text) ? wellFormedJson(value) : value;
+}
+

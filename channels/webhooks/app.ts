@@ -9,7 +9,7 @@ import type { DeliveryKey, IncomingTicket } from '../ingest/incoming-ticket';
 import type { IngestQueue } from '../ingest/ingest-queue';
 import type { IngestionMapping } from '../ingest/mapping';
 import { prepareTicket } from '../ingest/prepare';
-import { wellFormedJson } from '../ingest/well-formed';
+import { parseWellFormedJson } from '../ingest/well-formed';
 import { parseJsonKeepingBigIntegers } from './big-integers';
 import { parseIntercomBody } from './intercom';
 import { verifyBearer, verifyIntercomSignature, verifyZendeskSignature } from './signatures';
@@ -180,7 +180,7 @@ function header(c: Context, name: string): string {
 
 function parseJson(raw: Buffer): unknown {
   try {
-    return wellFormedJson(parseJsonKeepingBigIntegers(raw.toString('utf8')));
+    return parseWellFormedJson(raw.toString('utf8'), parseJsonKeepingBigIntegers);
   } catch (error) {
     throw new WebhookError(400, `malformed JSON: ${errorMessage(error)}`);
   }
