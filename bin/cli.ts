@@ -40,7 +40,7 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       io.stdout(`${command.summary}\nusage: ${command.usage}`);
       return 0;
     }
-    const { readEnv } = require('./env') as typeof import('./env.js');
+    const { readEnv, wantsHelpdeskWriteback } = require('./env') as typeof import('./env.js');
     const env = readEnv(options.env);
     const workspaceDir = resolve(options.cwd ?? process.cwd(), workspaceFlag ?? env.ESCALATOR_WORKSPACE ?? 'workspace');
     const host = options.host && options.host.workspace.dir === workspaceDir ? options.host.workspace : undefined;
@@ -74,6 +74,12 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
             ...(env.ESCALATOR_MEMORY_LIMIT === undefined ? {} : { memoryLimit: env.ESCALATOR_MEMORY_LIMIT }),
           });
           attachCalendar(workspace);
+          if (wantsHelpdeskWriteback(env)) {
+            // What this command changes on a help-desk ticket is queued for write-back in the change's transaction,
+            // whether or not serve runs: serve (or chat) sends it.
+            const { attachHelpdeskWriteback } = require('./helpdesk-service') as typeof import('./helpdesk-service.js');
+            attachHelpdeskWriteback(workspace, env);
+          }
         }
         if (command.owns && !ownerServer) {
           const owned = workspace;

@@ -69,3 +69,8 @@ export function readEnv(source: NodeJS.ProcessEnv): Env {
   }
   return parsed.data;
 }
+
+/** Whether any help-desk write-back variable is set (cheap: the write-back code loads only then). */
+export function wantsHelpdeskWriteback(env: Env): boolean {
+  return [env.ZENDESK_SUBDOMAIN, env.ZENDESK_API_ROOT, env.ZENDESK_EMAIL, env.ZENDESK_API_TOKEN, env.INTERCOM_ACCESS_TOKEN, env.INTERCOM_ADMIN_ID].some(Boolean);
+}

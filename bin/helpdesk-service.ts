@@ -1,7 +1,8 @@
-// Write-back to the help desks as a service of `escalator serve`: for each desk whose credentials are set
-// (ZENDESK_SUBDOMAIN or ZENDESK_API_ROOT + ZENDESK_EMAIL + ZENDESK_API_TOKEN; INTERCOM_ACCESS_TOKEN + INTERCOM_ADMIN_ID)
-// and not switched off in workspace.yaml (`helpdesk.<desk>.writeback.enabled: false`), its outbox deliverer and the
-// listener that queues what escalator did to that desk's tickets.
+// Write-back to the help desks: for each desk whose credentials are set (ZENDESK_SUBDOMAIN or ZENDESK_API_ROOT +
+// ZENDESK_EMAIL + ZENDESK_API_TOKEN; INTERCOM_ACCESS_TOKEN + INTERCOM_ADMIN_ID) and not switched off in workspace.yaml
+// (`helpdesk.<desk>.writeback.enabled: false`), the hook that queues what escalator did to that desk's tickets in the
+// change's own transaction (attached by every process that opens the workspace), and, in serve and chat, the outbox
+// deliverer that sends it.
 import { intercomDeliverer } from '../channels/helpdesk/intercom-deliverer';
 import { HelpdeskWriteback, type HelpdeskChannel } from '../channels/helpdesk/writeback-queue';
 import { zendeskDeliverer } from '../channels/helpdesk/zendesk-deliverer';
@@ -44,32 +45,69 @@ export function helpdeskDeliverers(env: Env): Partial<Record<HelpdeskChannel, De
   return deliverers;
 }
 
+/** The desks this process writes back to (credentials set, not switched off in workspace.yaml), and their deliverers. */
+export function configuredDesks(workspace: Workspace, env: Env, log?: (line: string) => void): { desks: Partial<Record<HelpdeskChannel, WritebackSettings>>; deliverers: Deliverer[] } {
+  const all = helpdeskDeliverers(env);
+  const desks: Partial<Record<HelpdeskChannel, WritebackSettings>> = {};
+  const deliverers: Deliverer[] = [];
+  for (const desk of ['zendesk', 'intercom'] as const) {
+    const deliverer = all[desk];
+    if (!deliverer) continue;
+    const settings = writebackSettings(workspace, desk);
+    if (!settings.enabled) {
+      log?.(`help-desk write-back: ${desk} is switched off in workspace.yaml (helpdesk.${desk}.writeback.enabled: false)`);
+      continue;
+    }
+    desks[desk] = settings;
+    deliverers.push(deliverer);
+  }
+  return { desks, deliverers };
+}
+
+const attached = new WeakMap<Workspace, HelpdeskWriteback>();
+
+/**
+ * Starts queuing write-back for the desks configured, in the transaction of each change (every process that opens the
+ * workspace: serve, chat, and each CLI command), so a change made while no serve runs is sent when one starts.
+ * Once per workspace; undefined when no desk is configured.
+ */
+export function attachHelpdeskWriteback(workspace: Workspace, env: Env, log?: (line: string) => void): HelpdeskWriteback | undefined {
+  const known = attached.get(workspace);
+  if (known) return known;
+  const { desks } = configuredDesks(workspace, env, log);
+  if (Object.keys(desks).length === 0) return undefined;
+  const writeback = new HelpdeskWriteback({ workspace, desks });
+  writeback.start();
+  attached.set(workspace, writeback);
+  return writeback;
+}
+
+/** Stops queuing write-back for the workspace (serve stopping). */
+async function detachHelpdeskWriteback(workspace: Workspace): Promise<void> {
+  const writeback = attached.get(workspace);
+  attached.delete(workspace);
+  await writeback?.stop();
+}
+
+/** Registers the deliverers of the configured desks on a running outbox (serve, chat): they send what is queued. */
+export function registerHelpdeskDeliverers(outbox: { register(deliverer: Deliverer): void }, workspace: Workspace, env: Env, log?: (line: string) => void): string[] {
+  const { desks, deliverers } = configuredDesks(workspace, env, log);
+  // Registered even for messages queued before a restart or by a CLI command while nothing ran: they go out now.
+  for (const deliverer of deliverers) outbox.register(deliverer);
+  return Object.keys(desks).map((name) => (name === 'zendesk' ? 'Zendesk' : 'Intercom'));
+}
+
 export const helpdeskService = {
   name: 'helpdesk',
   /** Registers the deliverers and starts queuing write-back, or returns undefined when no desk is configured. */
   async start(context: HelpdeskServiceContext): Promise<{ description: string; stop(): Promise<void>; writeback: HelpdeskWriteback } | undefined> {
-    const deliverers = helpdeskDeliverers(context.env);
-    const desks: Partial<Record<HelpdeskChannel, WritebackSettings>> = {};
-    for (const desk of ['zendesk', 'intercom'] as const) {
-      const deliverer = deliverers[desk];
-      if (!deliverer) continue;
-      const settings = writebackSettings(context.workspace, desk);
-      if (!settings.enabled) {
-        context.log(`help-desk write-back: ${desk} is switched off in workspace.yaml (helpdesk.${desk}.writeback.enabled: false)`);
-        continue;
-      }
-      desks[desk] = settings;
-      // Registered even for messages queued before a restart: they go out now.
-      context.runtime.outbox.register(deliverer);
-    }
-    const names = Object.keys(desks);
-    if (names.length === 0) return undefined;
-    const writeback = new HelpdeskWriteback({ workspace: context.workspace, desks, log: context.log });
-    writeback.start();
+    const names = registerHelpdeskDeliverers(context.runtime.outbox, context.workspace, context.env, context.log);
+    const writeback = names.length === 0 ? undefined : attachHelpdeskWriteback(context.workspace, context.env);
+    if (!writeback) return undefined;
     return {
-      description: `write-back to ${names.map((name) => (name === 'zendesk' ? 'Zendesk' : 'Intercom')).join(' and ')}`,
+      description: `write-back to ${names.join(' and ')}`,
       writeback,
-      stop: () => writeback.stop(),
+      stop: () => detachHelpdeskWriteback(context.workspace),
     };
   },
 } as const;

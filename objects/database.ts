@@ -58,6 +58,12 @@ export interface PreparedRead {
 
 const instances = new Map<string, Promise<DuckDBInstance>>();
 
+/** What an open transaction does at its end: work just before COMMIT, callbacks once committed. */
+interface TransactionHooks {
+  beforeCommit: (() => Promise<void>)[];
+  committed: (() => void)[];
+}
+
 /**
  * The workspace database. DuckDB lets one instance own a file, so instances are shared per path within the
  * process; every statement goes through one queue so a job run, a webhook and a chat turn never interleave.
@@ -66,8 +72,8 @@ const instances = new Map<string, Promise<DuckDBInstance>>();
  */
 export class Database implements Sql {
   private queue: Promise<unknown> = Promise.resolve();
-  /** Set while a transaction runs: the callbacks to run once it commits. */
-  private readonly inTransaction = new AsyncLocalStorage<(() => void)[]>();
+  /** Set while a transaction runs: the work to do just before it commits, and the callbacks to run once it has. */
+  private readonly inTransaction = new AsyncLocalStorage<TransactionHooks>();
   private closed = false;
   /**
    * Prepared statements by SQL text, most recently used last. Code sends the same statements again and again (a
@@ -144,12 +150,15 @@ export class Database implements Sql {
    */
   async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     if (this.inTransaction.getStore()) return work(this);
-    const committed: (() => void)[] = [];
+    const hooks: TransactionHooks = { beforeCommit: [], committed: [] };
+    const { committed } = hooks;
     const result = await this.exclusive(async () =>
-      this.inTransaction.run(committed, async () => {
+      this.inTransaction.run(hooks, async () => {
         await this.execute('BEGIN TRANSACTION', [], false);
         try {
           const value = await work(this);
+          // In the order registered; work that registers more (rarely) has it run too, before the COMMIT.
+          for (let index = 0; index < hooks.beforeCommit.length; index++) await hooks.beforeCommit[index]!();
           await this.execute('COMMIT', [], false);
           return value;
         } catch (error) {
@@ -165,8 +174,19 @@ export class Database implements Sql {
   /** Runs `callback` once the current transaction commits (at once when there is none); never on rollback. */
   afterCommit(callback: () => void): void {
     const pending = this.inTransaction.getStore();
-    if (pending) pending.push(callback);
+    if (pending) pending.committed.push(callback);
     else callback();
+  }
+
+  /**
+   * Runs `work` at the end of the current transaction, just before it commits: what it writes commits with the
+   * transaction's own writes or rolls back with them (the help-desk write-back's outbox rows), and a failure rolls
+   * the whole transaction back. Only inside a transaction: outside one there is nothing to join.
+   */
+  beforeCommit(work: () => Promise<void>): void {
+    const pending = this.inTransaction.getStore();
+    if (!pending) throw new QueryError('beforeCommit needs a transaction (call it inside db.transaction)', 'beforeCommit', []);
+    pending.beforeCommit.push(work);
   }
 
   /**

@@ -36,6 +36,9 @@ export interface EntryChange {
 
 export type EntryListener = (changes: readonly EntryChange[]) => void;
 
+/** Work done with entry changes inside their transaction, before it commits (see Workspace.onEntriesWriting). */
+export type EntryWriteHook = (changes: readonly EntryChange[]) => Promise<void>;
+
 /** The built-in objects every workspace starts with. */
 export const templateObjects = ['company', 'people', 'support_tickets'] as const;
 
@@ -43,6 +46,7 @@ export class Workspace {
   /** Business-hours arithmetic; set by the SLA layer when workspace.yaml defines a calendar. */
   calendar: BusinessCalendar | undefined;
   private readonly listeners = new Set<EntryListener>();
+  private readonly writeHooks = new Set<EntryWriteHook>();
   /** Object files that were not loaded, each with its reason (the rest of the workspace works without them). */
   readonly problems: ObjectFileProblem[] = [];
   /** Where each loaded object's file is, when not objects/<name>/ (nested or hyphenated folders). */
@@ -225,9 +229,25 @@ export class Workspace {
     return () => this.listeners.delete(listener);
   }
 
-  /** Tells listeners about changes once the current transaction commits. */
+  /**
+   * Subscribes to entry changes inside the transaction that makes them, just before it commits: what the hook
+   * writes (an outbox row) commits with the change or not at all, so it holds even in a process that exits right
+   * after (a CLI command with no serve running). A failing hook rolls the change back. Returns the unsubscriber.
+   */
+  onEntriesWriting(hook: EntryWriteHook): () => void {
+    this.writeHooks.add(hook);
+    return () => this.writeHooks.delete(hook);
+  }
+
+  /** Runs the write hooks on changes before the current transaction commits, and tells listeners once it has. */
   announce(changes: readonly EntryChange[]): void {
     if (changes.length === 0) return;
+    if (this.writeHooks.size > 0) {
+      const hooks = [...this.writeHooks];
+      this.db.beforeCommit(async () => {
+        for (const hook of hooks) await hook(changes);
+      });
+    }
     this.db.afterCommit(() => {
       for (const listener of this.listeners) listener(changes);
     });

@@ -7,7 +7,7 @@ import { jobNames } from '../../jobs/job-files';
 import { startJobsRuntime, type JobsRuntime } from '../../jobs/runtime';
 import { printable } from '../../objects/printable';
 import type { Workspace } from '../../objects/workspace';
-import type { Env } from '../env';
+import { wantsHelpdeskWriteback, type Env } from '../env';
 import { parseFlags, type Command } from '../command';
 
 const usage = 'escalator chat [--offline] [--workspace DIR]';
@@ -56,6 +56,11 @@ ${text}`);
           deliverers: [terminalDeliverer((text) => print(printable(text, { keepLineBreaks: true, max: 20_000 })))],
           log: (line) => log(`[jobs] ${line}`),
         });
+    if (runtime && wantsHelpdeskWriteback(context.env)) {
+      // chat runs the outbox while it owns the workspace: it sends the help-desk write-back too.
+      const { registerHelpdeskDeliverers } = require('../helpdesk-service') as typeof import('../helpdesk-service.js');
+      registerHelpdeskDeliverers(runtime.outbox, workspace, context.env, (line) => log(`[jobs] ${line}`));
+    }
     const where = context.insideOwner ? `, inside the running escalator (pid ${process.pid}) that runs its jobs` : '';
     context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone})${where} — brain: ${description}. Type "help"; Ctrl-D ends.`);
     try {

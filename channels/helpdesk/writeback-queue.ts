@@ -1,12 +1,14 @@
-// Queues write-back to the help desks: listens to committed entry changes (never inside the job's transaction), and
-// for each ticket that came from Zendesk or Intercom and was escalated, acknowledged, resolved or assigned by escalator
-// queues one outbox message (channel "zendesk" or "intercom", recipient the desk's ticket id) carrying the tags, the
-// priority and an internal note with the account context. The outbox delivers it in order per ticket, with retries.
-import { enqueueMessage, type MessagePayload } from '../../jobs/outbox';
-import { errorMessage } from '../../objects/errors';
-import { findField, tableName, viewName } from '../../objects/object-schema';
+// Queues write-back to the help desks: for each ticket that came from Zendesk or Intercom and was escalated,
+// acknowledged, resolved or assigned by escalator, one outbox message (channel "zendesk" or "intercom", recipient the
+// desk's ticket id) carrying the tags, the priority and an internal note with the account context. It is written in
+// the transaction of the change itself (Workspace.onEntriesWriting), so a change made by a CLI command while no serve
+// runs is queued all the same, and whichever process next runs the outbox with the desk's deliverer sends it, once,
+// in order per ticket, with retries. Delivery itself never happens inside the change's transaction.
+import { insertMessages, wakeOutbox, type EnqueueInput, type MessagePayload } from '../../jobs/outbox';
+import { ensureJobTables } from '../../jobs/tables';
+import { findField, quoteIdentifier, tableName, viewName } from '../../objects/object-schema';
 import type { Row } from '../../objects/database';
-import type { Workspace } from '../../objects/workspace';
+import type { EntryChange, Workspace } from '../../objects/workspace';
 import type { WritebackSettings } from '../../objects/workspace-config';
 import { tagsFor, ticketEvents, type TicketEvents, type WritebackEvent } from './writeback-events';
 
@@ -32,97 +34,137 @@ export function isWritebackPayload(payload: MessagePayload): payload is Writebac
   return payload.kind === 'helpdesk_writeback' && Array.isArray(payload.tags) && typeof payload.note === 'string';
 }
 
+/**
+ * The line the deliverers add to the note: it names the outbox message, so a retry after a lost answer can read the
+ * ticket back and see that this very note is there already.
+ */
+export function writebackMarker(messageId: string): string {
+  return `escalator ref ${messageId}`;
+}
+
 export interface HelpdeskWritebackOptions {
   workspace: Workspace;
   /** The desks written back to, with their settings (a desk left out gets nothing queued). */
   desks: Partial<Record<HelpdeskChannel, WritebackSettings>>;
-  log?: (line: string) => void;
 }
 
-/** Listens to committed changes and queues the write-back messages, one per ticket and change. */
-export class HelpdeskWriteback {
-  private chain: Promise<void> = Promise.resolve();
-  private unsubscribe: (() => void) | undefined;
-  private readonly log: (line: string) => void;
+/** Ids per statement when reading the changed tickets, their companies and the rules that fired. */
+const chunkSize = 5000;
 
-  constructor(private readonly options: HelpdeskWritebackOptions) {
-    this.log = options.log ?? (() => undefined);
-  }
+/** Queues the write-back messages in the transaction of each change, one per ticket and change. */
+export class HelpdeskWriteback {
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: HelpdeskWritebackOptions) {}
 
   start(): void {
-    this.unsubscribe ??= this.options.workspace.onEntriesChanged((changes) => {
-      const groups = ticketEvents(changes);
-      if (groups.length === 0) return;
-      // Queued one after the other, so messages to one ticket keep the order of the changes.
-      this.chain = this.chain.then(() => this.queue(groups)).catch((error: unknown) => this.log(`help-desk write-back: could not queue: ${errorMessage(error)}`));
-    });
+    this.unsubscribe ??= this.options.workspace.onEntriesWriting((changes) => this.queue(changes));
   }
 
-  /** Resolves once every change heard so far is queued. */
-  async idle(): Promise<void> {
-    for (;;) {
-      const chain = this.chain;
-      await chain;
-      if (chain === this.chain) return;
-    }
-  }
+  /** Resolves once every change heard so far is queued: at once, since each is queued before its change commits. */
+  async idle(): Promise<void> {}
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    await this.idle();
   }
 
-  private async queue(groups: readonly TicketEvents[]): Promise<void> {
+  /** Runs inside the change's transaction: a failure here rolls the change back, so every read is one that works. */
+  private async queue(changes: readonly EntryChange[]): Promise<void> {
+    const groups = ticketEvents(changes);
+    if (groups.length === 0) return;
     const { workspace } = this.options;
+    const definition = workspace.objects.get('support_tickets');
+    if (!definition || !findField(definition, 'Source') || !findField(definition, 'External Id')) return;
+    const desks = (Object.keys(sources) as HelpdeskChannel[]).filter((name) => this.options.desks[name]);
+    if (desks.length === 0) return;
+    await ensureJobTables(workspace.db);
+    const ids = [...new Set(groups.map((group) => group.entryId))];
+    const tickets = await rowsById(workspace, `SELECT * FROM ${viewName('support_tickets')} WHERE "Source" IN (SELECT unnest(from_json($2, '["VARCHAR"]'))) AND id IN`, ids, [
+      JSON.stringify(desks.map((desk) => sources[desk])),
+    ]);
+    if (tickets.size === 0) return;
+    const companies = await this.companiesOf([...tickets.keys()]);
+    const rules = await this.rulesOf(groups.filter((group) => tickets.has(group.entryId)));
+    const at = workspace.clock.now().toISOString();
+    const inputs: EnqueueInput[] = [];
     for (const group of groups) {
-      const ticket = (await workspace.db.query(`SELECT * FROM ${viewName('support_tickets')} WHERE id = $1`, [group.entryId]))[0];
+      const ticket = tickets.get(group.entryId);
       if (!ticket) continue;
-      const channel = (Object.keys(sources) as HelpdeskChannel[]).find((name) => sources[name] === ticket.Source);
+      const channel = desks.find((name) => sources[name] === ticket.Source)!;
+      const settings = this.options.desks[channel]!;
       const externalId = typeof ticket['External Id'] === 'string' ? ticket['External Id'].trim() : '';
-      const settings = channel ? this.options.desks[channel] : undefined;
-      if (!channel || !settings || externalId === '') continue;
-      const tags = tagsFor(group, settings.tags);
-      const rule = await this.ruleOf(group);
-      const note = writebackNote({ group, ticket, company: await this.companyOf(group.entryId), rule });
+      if (externalId === '') continue;
+      const rule = rules.get(`${group.by}\u0000${group.entryId}`);
+      const note = writebackNote({ group, ticket, company: companies.get(group.entryId), rule });
       const payload: WritebackPayload = {
         kind: 'helpdesk_writeback',
         ticket: group.entryId,
         events: group.events,
-        tags,
+        tags: tagsFor(group, settings.tags),
         note,
         ...(settings.priority && group.events.includes('escalated') && typeof ticket.Priority === 'string' ? { priority: ticket.Priority } : {}),
       };
-      const at = workspace.clock.now().toISOString();
-      await enqueueMessage(workspace, {
+      inputs.push({
         to: { channel, recipient: externalId, name: `${sources[channel]} ${externalId}` },
         text: note,
         payload,
-        // One per ticket, change and author: hearing the same committed change twice queues it once.
+        // One per ticket, change and author.
         idempotencyKey: `writeback:${channel}:${externalId}:${group.events.join('+')}:${group.tier ?? ''}:${group.assignee ?? ''}:${group.by}:${at}`,
       });
     }
+    if (inputs.length === 0) return;
+    await insertMessages(workspace.db, workspace, inputs);
+    workspace.db.afterCommit(() => wakeOutbox(workspace));
   }
 
   /** The rule that fired, when a job made the change: the newest ledger row of that job for the ticket. */
-  private async ruleOf(group: TicketEvents): Promise<string | undefined> {
-    if (!group.by.startsWith('job:')) return undefined;
-    const rows = await this.options.workspace.db
-      .query<{ rule: string }>(`SELECT rule FROM job_ledger WHERE job = $1 AND entry_id = $2 ORDER BY fired_at DESC LIMIT 1`, [group.by.slice(4), group.entryId])
-      .catch(() => []);
-    return rows[0]?.rule;
+  private async rulesOf(groups: readonly TicketEvents[]): Promise<Map<string, string>> {
+    const rules = new Map<string, string>();
+    const byJob = new Map<string, string[]>();
+    for (const group of groups) {
+      if (!group.by.startsWith('job:')) continue;
+      const entries = byJob.get(group.by.slice(4)) ?? [];
+      entries.push(group.entryId);
+      byJob.set(group.by.slice(4), entries);
+    }
+    for (const [job, entries] of byJob) {
+      const rows = await rowsById(
+        this.options.workspace,
+        `SELECT entry_id AS id, arg_max(rule, fired_at) AS rule FROM job_ledger WHERE job = $2 AND entry_id IN`,
+        entries,
+        [job],
+        'GROUP BY entry_id',
+      );
+      for (const [id, row] of rows) rules.set(`job:${job}\u0000${id}`, String(row.rule));
+    }
+    return rules;
   }
 
-  private async companyOf(entryId: string): Promise<Row | undefined> {
+  /** The company of each ticket (by ticket id), for the account context. */
+  private async companiesOf(ticketIds: readonly string[]): Promise<Map<string, Row>> {
     const { workspace } = this.options;
     const customer = findField(workspace.object('support_tickets'), 'Customer');
-    if (!customer || customer.type === 'action' || !workspace.objects.has('company')) return undefined;
-    const [row] = await workspace.db.query(
-      `SELECT * FROM ${viewName('company')} WHERE id = (SELECT "${customer.column.replace(/"/g, '""')}" FROM ${tableName('support_tickets')} WHERE id = $1)`,
-      [entryId],
+    if (!customer || customer.type !== 'relation' || customer.relatedObject !== 'company' || !workspace.objects.has('company')) return new Map();
+    return rowsById(
+      workspace,
+      `SELECT t.id AS ticket_id, c.* FROM ${tableName('support_tickets')} AS t JOIN ${viewName('company')} AS c ON c.id = t.${quoteIdentifier(customer.column)} WHERE t.id IN`,
+      ticketIds,
+      [],
+      '',
+      'ticket_id',
     );
-    return row;
   }
+}
+
+/** Rows of `select … IN (ids)`, a few thousand ids per statement ($1 is the ids; `params` are $2…), keyed by `key`. */
+async function rowsById(workspace: Workspace, select: string, ids: readonly string[], params: readonly unknown[], tail = '', key = 'id'): Promise<Map<string, Row>> {
+  const rows = new Map<string, Row>();
+  for (let start = 0; start < ids.length; start += chunkSize) {
+    const found = await workspace.db.query(`${select} (SELECT unnest(from_json($1, '["VARCHAR"]'))) ${tail}`, [JSON.stringify(ids.slice(start, start + chunkSize)), ...params]);
+    for (const row of found) rows.set(String(row[key]), row);
+  }
+  return rows;
 }
 
 /** The internal note: what escalator did and who did it, then the account context the desk's agents need. */
