@@ -209,6 +209,57 @@ describe('write-back to the help desk', () => {
     expect((ticket.comment as { body: string }).body).toContain('escalator: acknowledged and assigned to Priya Shah by Priya Shah (42) via telegram.');
   });
 
+  it('posts one note when Zendesk applied the update but its answer was lost: the retry reads the comments back and sends nothing', async () => {
+    zendesk.applyThenDropAnswer({ method: 'PUT', path: '/api/v2/tickets/35436.json' });
+    await sendZendesk(running, test.clock, p1());
+    await settle();
+    // Zendesk has the tags and the note; escalator only saw the connection drop.
+    expect(zendesk.updates.map((request) => request.status)).toEqual([0]);
+    expect(zendesk.tickets.get(35436)!.comments).toHaveLength(1);
+    const [waiting] = (await listOutbox(test.workspace)).filter((message) => message.channel === 'zendesk');
+    expect(waiting).toMatchObject({ state: 'pending', lastError: expect.stringContaining('cannot reach Zendesk') });
+
+    await timers.advance(10 * 60_000);
+    expect(zendesk.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+      'PUT /api/v2/tickets/35436.json 0',
+      'GET /api/v2/tickets/35436/comments.json 200',
+    ]);
+    const comments = zendesk.tickets.get(35436)!.comments;
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(`escalator ref ${waiting!.id}`);
+    expect((await listOutbox(test.workspace)).find((message) => message.channel === 'zendesk')).toMatchObject({ state: 'sent', attempts: 2, remoteId: 'audit 9000' });
+  });
+
+  it('still sends the update on a retry when the read-back finds no note of this change (the first try never reached Zendesk)', async () => {
+    zendesk.failNext({ status: 503, body: { error: 'ServiceUnavailable', description: 'Maintenance' } });
+    await sendZendesk(running, test.clock, p1());
+    await settle();
+    await timers.advance(60_000);
+    expect(zendesk.requests.map((request) => `${request.method} ${request.status}`)).toEqual(['PUT 503', 'GET 200', 'PUT 200']);
+    expect(zendesk.tickets.get(35436)!.comments).toHaveLength(1);
+  });
+
+  it('tells Zendesk of an acknowledgement and then of the resolution, each once, in order, without touching the priority', async () => {
+    const response = await sendZendesk(running, test.clock, p1());
+    const { id } = (await response.json()) as { id: string };
+    await settle();
+    await timers.advance(60_000);
+    await updateEntries(test.workspace, 'support_tickets', [{ id, values: { 'First Response Date': test.clock.now() } }], { by: 'chat:telegram:42' });
+    await settle();
+    await timers.advance(60_000);
+    await updateEntries(test.workspace, 'support_tickets', [{ id, values: { Status: 'Resolved' } }], { by: 'cli' });
+    await settle();
+    await timers.advance(10 * 60_000);
+    const tickets = zendesk.updates.map((request) => (request.body as { ticket: Record<string, unknown> }).ticket);
+    expect(tickets.map((ticket) => ticket.additional_tags)).toEqual([['escalator_escalated', 'escalator_tier_2'], ['escalator_acknowledged'], ['escalator_resolved']]);
+    expect(tickets.slice(1).map((ticket) => 'priority' in ticket)).toEqual([false, false]);
+    expect((tickets[1]!.comment as { body: string }).body).toMatch(/^escalator: acknowledged by telegram:42 via chat\.\nCustomer: Acme Corp/);
+    expect((tickets[2]!.comment as { body: string }).body).toMatch(/^escalator: resolved by cli\.\nCustomer: Acme Corp .*\nTicket: P1 - Critical, Resolved, escalation Tier 2 - Engineering\./s);
+    expect(zendesk.tickets.get(35436)!.tags).toEqual(['export', 'escalator_escalated', 'escalator_tier_2', 'escalator_acknowledged', 'escalator_resolved']);
+    expect(zendesk.tickets.get(35436)!.comments.map((comment) => comment.public)).toEqual([false, false, false]);
+    expect((await listOutbox(test.workspace)).filter((message) => message.channel === 'zendesk').map((message) => message.state)).toEqual(['sent', 'sent', 'sent']);
+  });
+
   /** An Intercom conversation with an urgent Priority attribute, opened an hour ago. */
   const urgentConversation = (topic: string, extra: Record<string, unknown> = {}) =>
     intercomConversation(topic, { created_at: 1776157200, updated_at: 1776157200, custom_attributes: { Priority: 'urgent' }, ...extra });
@@ -258,6 +309,48 @@ describe('write-back to the help desk', () => {
     const [failed] = (await listOutbox(test.workspace)).filter((message) => message.channel === 'intercom');
     expect(failed).toMatchObject({ state: 'failed', lastError: 'Intercom 401: unauthorized: Access Token Invalid — check INTERCOM_ACCESS_TOKEN and INTERCOM_ADMIN_ID (POST /tags)' });
     expect(await outboxCommand()).toMatch(/failed\s+intercom:Intercom 1911149811 .*Intercom 401: unauthorized: Access Token Inv/);
+  });
+
+  it('tells Intercom when a person assigns, acknowledges and resolves the conversation: a tag and one note each', async () => {
+    const response = await sendIntercom(running, urgentConversation('conversation.user.created'));
+    const { id } = (await response.json()) as { id: string };
+    await settle();
+    const conversation = intercom.conversations.get('1911149811')!;
+    expect(conversation.notes).toHaveLength(1);
+    const person = 'telegram:Priya Shah (42)';
+    await updateEntries(test.workspace, 'support_tickets', [{ id, values: { 'Assigned To': 'Priya Shah' } }], { by: person });
+    await settle();
+    await updateEntries(test.workspace, 'support_tickets', [{ id, values: { 'First Response Date': test.clock.now() } }], { by: person });
+    await settle();
+    await updateEntries(test.workspace, 'support_tickets', [{ id, values: { Status: 'Resolved' } }], { by: person });
+    await settle();
+    await timers.advance(10 * 60_000);
+    expect(conversation.tags.map((tag) => tag.name)).toEqual(['escalator_escalated', 'escalator_tier_2', 'escalator_assigned', 'escalator_acknowledged', 'escalator_resolved']);
+    expect(conversation.notes.map((note) => /<p>(escalator: [^<]*)<\/p>/.exec(note.body)?.[1])).toEqual([
+      'escalator: escalated to Tier 2 - Engineering by the job support-escalation (rule p1-no-first-response).',
+      'escalator: assigned to Priya Shah by Priya Shah (42) via telegram.',
+      'escalator: acknowledged by Priya Shah (42) via telegram.',
+      'escalator: resolved by Priya Shah (42) via telegram.',
+    ]);
+    expect(conversation.notes.every((note) => note.adminId === intercom.adminId)).toBe(true);
+    const replies = intercom.requests.filter((request) => request.path.endsWith('/reply'));
+    expect(replies.map((request) => (request.body as { message_type: string }).message_type)).toEqual(['note', 'note', 'note', 'note']);
+    expect((await listOutbox(test.workspace)).filter((message) => message.channel === 'intercom').map((message) => message.state)).toEqual(['sent', 'sent', 'sent', 'sent']);
+  });
+
+  it('posts one Intercom note when the note landed but its answer was lost: the retry reads the conversation back', async () => {
+    intercom.applyThenDropAnswer({ method: 'POST', path: '/conversations/1911149811/reply' });
+    await sendIntercom(running, urgentConversation('conversation.user.created'));
+    await settle();
+    const conversation = intercom.conversations.get('1911149811')!;
+    expect(conversation.notes).toHaveLength(1);
+    const [waiting] = (await listOutbox(test.workspace)).filter((message) => message.channel === 'intercom');
+    expect(waiting).toMatchObject({ state: 'pending', lastError: expect.stringContaining('cannot reach Intercom') });
+    await timers.advance(10 * 60_000);
+    expect(conversation.notes).toHaveLength(1);
+    expect(conversation.notes[0]!.body).toContain(`<p>escalator ref ${waiting!.id}</p>`);
+    expect(intercom.requests.slice(-1).map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual(['GET /conversations/1911149811 200']);
+    expect((await listOutbox(test.workspace)).find((message) => message.channel === 'intercom')).toMatchObject({ state: 'sent', attempts: 2, remoteId: `part ${conversation.notes[0]!.id}` });
   });
 });
 

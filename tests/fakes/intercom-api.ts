@@ -1,14 +1,15 @@
 // A local fake of the Intercom REST API parts write-back uses, on node:http, answering as Intercom documents:
 // `POST /tags {name}` creates or finds a tag (`{type: "tag", id, name}`), `POST /conversations/{id}/tags {id, admin_id}`
 // attaches it, `POST /conversations/{id}/reply` with message_type "note" adds a note part and returns the
-// conversation; errors are `{type: "error.list", errors: [{code, message}]}` (401 unauthorized, 404 not_found); failures
-// can be injected.
+// conversation, `GET /conversations/{id}` returns the conversation with its parts; errors are `{type: "error.list",
+// errors: [{code, message}]}` (401 unauthorized, 404 not_found); failures can be injected, and so can a request applied
+// whose answer is lost.
 import { JsonFake, type Answer, type RecordedRequest } from './json-http';
 
 export interface FakeConversation {
   id: string;
   tags: { id: string; name: string }[];
-  notes: { body: string; adminId: string }[];
+  notes: { id: string; body: string; adminId: string }[];
 }
 
 export class FakeIntercom {
@@ -47,6 +48,11 @@ export class FakeIntercom {
     this.fake.failNext(answer);
   }
 
+  /** The next successful request (to `method path`, when given) is applied, then the connection drops before Intercom's answer is written. */
+  applyThenDropAnswer(to?: { method: string; path: string }): void {
+    this.fake.dropNextAnswer(to ? (method, path) => method === to.method && path === to.path : undefined);
+  }
+
   close(): Promise<void> {
     return this.fake.close();
   }
@@ -64,6 +70,11 @@ export class FakeIntercom {
       if (!id) this.tags.set(fields.name, (id = String(this.nextId++)));
       return { status: 200, body: { type: 'tag', id, name: fields.name } };
     }
+    const shown = /^\/conversations\/([^/]+)$/.exec(path);
+    if (shown && method === 'GET') {
+      const conversation = this.conversations.get(decodeURIComponent(shown[1]!));
+      return conversation ? { status: 200, body: this.conversationJson(conversation, conversation.notes) } : this.error(404, 'not_found', 'Conversation Not Found');
+    }
     const match = /^\/conversations\/([^/]+)\/(tags|reply)$/.exec(path);
     if (!match || method !== 'POST') return this.error(404, 'not_found', 'Resource Not Found');
     const conversation = this.conversations.get(decodeURIComponent(match[1]!));
@@ -78,20 +89,22 @@ export class FakeIntercom {
     if (fields.message_type !== 'note' && fields.message_type !== 'comment') return this.error(400, 'parameter_invalid', 'message_type must be comment or note');
     if (fields.type !== 'admin') return this.error(400, 'parameter_invalid', 'type must be admin for notes');
     if (typeof fields.body !== 'string' || fields.body === '') return this.error(400, 'parameter_invalid', 'body is required');
-    conversation.notes.push({ body: fields.body, adminId: String(fields.admin_id) });
-    const partId = String(this.nextId++);
+    const note = { id: String(this.nextId++), body: fields.body, adminId: String(fields.admin_id) };
+    conversation.notes.push(note);
+    return { status: 200, body: this.conversationJson(conversation, [note]) };
+  }
+
+  /** A conversation as the API returns it, with these notes as its parts. */
+  private conversationJson(conversation: FakeConversation, notes: FakeConversation['notes']): Record<string, unknown> {
     return {
-      status: 200,
-      body: {
-        type: 'conversation',
-        id: conversation.id,
-        state: 'open',
-        tags: { type: 'tag.list', tags: conversation.tags.map((tag) => ({ type: 'tag', ...tag })) },
-        conversation_parts: {
-          type: 'conversation_part.list',
-          conversation_parts: [{ type: 'conversation_part', id: partId, part_type: 'note', body: fields.body, author: { type: 'admin', id: this.adminId } }],
-          total_count: 1,
-        },
+      type: 'conversation',
+      id: conversation.id,
+      state: 'open',
+      tags: { type: 'tag.list', tags: conversation.tags.map((tag) => ({ type: 'tag', ...tag })) },
+      conversation_parts: {
+        type: 'conversation_part.list',
+        conversation_parts: notes.map((note) => ({ type: 'conversation_part', id: note.id, part_type: 'note', body: note.body, author: { type: 'admin', id: note.adminId } })),
+        total_count: notes.length,
       },
     };
   }
