@@ -2,19 +2,20 @@
 // time, against local fakes of the Zendesk and Intercom APIs speaking their documented JSON. A signed delivery of a P1
 // is escalated by the seed job, and the desk hears it once — tags and a private note with the account context; its
 // own follow-up webhook writes nothing back; a 429 waits its Retry-After and lands once; a 401 is failed with the reason.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { runCli } from '../bin/cli';
 import { readEnv } from '../bin/env';
-import { helpdeskService } from '../bin/helpdesk-service';
+import { attachHelpdeskWriteback, helpdeskService } from '../bin/helpdesk-service';
 import type { HelpdeskWriteback } from '../channels/helpdesk/writeback-queue';
 import { saveJob } from '../jobs/job-files';
 import { listOutbox, type Deliverer, type OutboxMessage } from '../jobs/outbox';
 import { startJobsRuntime, type JobsRuntime } from '../jobs/runtime';
 import { seedEscalationJob } from '../jobs/seed-job';
 import { FixedClock } from '../objects/clock';
-import { getEntry, updateEntries } from '../objects/entries';
+import { prepareIngestion } from '../channels/ingest/setup';
+import { createEntries, getEntry, updateEntries } from '../objects/entries';
 import { Workspace } from '../objects/workspace';
 import { FakeTimers } from './fake-time';
 import { FakeIntercom } from './fakes/intercom-api';
@@ -413,6 +414,109 @@ describe('write-back from escalator serve --port (a real process from dist/)', (
       expect(rows.filter((row) => row.channel === 'zendesk')).toEqual([expect.objectContaining({ recipient: '35436', state: 'sent', attempts: 2 })]);
     } finally {
       await zendesk.close();
+      remove();
+    }
+  });
+});
+
+/** Runs the built CLI (dist/) as its own process and waits for it to exit. */
+function runProcess(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(__dirname, '..', 'dist', 'bin', 'escalator.js'), ...args], { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('write-back of a change made while no serve runs', () => {
+  /** A workspace with ingestion set up, the two accounts, and Zendesk ticket 35436 as its webhook stored it. */
+  async function zendeskWorkspace(target: string): Promise<string> {
+    expect((await runEscalator(['init', '--workspace', target])).code).toBe(0);
+    const workspace = await Workspace.open(target, { clock: new FixedClock(new Date()) });
+    try {
+      await prepareIngestion(workspace);
+      const { acme } = await addAccounts(workspace);
+      const [id] = await createEntries(
+        workspace,
+        'support_tickets',
+        [{ Title: 'Export fails', Source: 'Zendesk', 'External Id': '35436', Priority: 'P2 - High', Status: 'Escalated', 'Escalation Tier': 'Tier 2 - Engineering', Customer: acme }],
+        { by: 'webhook:zendesk' },
+      );
+      return id!;
+    } finally {
+      await workspace.close();
+    }
+  }
+
+  it('queues the change of an escalator entries update process in its own transaction, and a serve started later writes it back once', async () => {
+    const { dir, remove } = temporaryDir();
+    const zendesk = await FakeZendesk.start();
+    zendesk.addTicket(35436, ['escalator_escalated']);
+    try {
+      const target = join(dir, 'workspace');
+      const id = await zendeskWorkspace(target);
+      const env = { ZENDESK_API_ROOT: zendesk.apiRoot, ZENDESK_EMAIL: zendesk.email, ZENDESK_API_TOKEN: zendesk.token };
+      const update = await runProcess(['entries', 'update', 'support_tickets', id, 'Status=Resolved', '--workspace', target], env);
+      expect(update).toMatchObject({ code: 0 });
+      expect(zendesk.requests).toHaveLength(0);
+      const queued = JSON.parse((await runProcess(['outbox', '--json', '--workspace', target], {})).stdout) as { channel: string; recipient: string; state: string; text: string }[];
+      expect(queued).toEqual([expect.objectContaining({ channel: 'zendesk', recipient: '35436', state: 'pending', text: expect.stringMatching(/^escalator: resolved by cli\.\nCustomer: Acme Corp/) })]);
+
+      const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'bin', 'escalator.js'), 'serve', '--workspace', target], {
+        cwd: join(__dirname, '..'),
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        await until(() => /serving .*write-back to Zendesk/.test(stderr) || child.exitCode !== null, 20_000, `serve to start: ${stderr}`);
+        await until(() => zendesk.updates.length >= 1, 15_000, `the PUT: ${stderr}`);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+      expect(zendesk.updates.map((request) => request.status)).toEqual([200]);
+      const ticket = zendesk.tickets.get(35436)!;
+      expect(ticket.tags).toEqual(['escalator_escalated', 'escalator_resolved']);
+      expect(ticket.comments).toEqual([{ public: false, body: expect.stringMatching(/^escalator: resolved by cli\.\nCustomer: Acme Corp — tier Enterprise/) }]);
+      const after = JSON.parse((await runProcess(['outbox', '--json', '--workspace', target], {})).stdout) as { channel: string; state: string; attempts: number }[];
+      expect(after).toEqual([expect.objectContaining({ channel: 'zendesk', state: 'sent', attempts: 1 })]);
+    } finally {
+      await zendesk.close();
+      remove();
+    }
+  });
+
+  it('queues nothing for changes by a help-desk webhook, an import or the demo, nor for a change that rolls back', async () => {
+    const { dir, remove } = temporaryDir();
+    try {
+      const target = join(dir, 'workspace');
+      const id = await zendeskWorkspace(target);
+      const workspace = await Workspace.open(target, { clock: new FixedClock(new Date(testNow)) });
+      try {
+        const env = readEnv({ ZENDESK_API_ROOT: 'http://127.0.0.1:9', ZENDESK_EMAIL: 'agent@acme.example', ZENDESK_API_TOKEN: 'token' });
+        expect(attachHelpdeskWriteback(workspace, env)).toBeDefined();
+        for (const by of ['webhook:zendesk', 'import:tickets.csv', 'demo']) {
+          await updateEntries(workspace, 'support_tickets', [{ id, values: { Status: 'Resolved', 'Assigned To': `someone ${by}` } }], { by });
+          await updateEntries(workspace, 'support_tickets', [{ id, values: { Status: 'Open' } }], { by });
+        }
+        await expect(
+          workspace.db.transaction(async () => {
+            await updateEntries(workspace, 'support_tickets', [{ id, values: { Status: 'Resolved' } }], { by: 'cli' });
+            throw new Error('the rest of the command failed');
+          }),
+        ).rejects.toThrow('the rest of the command failed');
+        expect(await getEntry(workspace, 'support_tickets', id)).toMatchObject({ Status: 'Open' });
+        expect(await listOutbox(workspace)).toEqual([]);
+        // The same change by a person is queued, in its transaction.
+        await updateEntries(workspace, 'support_tickets', [{ id, values: { Status: 'Resolved' } }], { by: 'cli' });
+        expect((await listOutbox(workspace)).map((message) => `${message.channel}:${message.recipient} ${message.state}`)).toEqual(['zendesk:35436 pending']);
+      } finally {
+        await workspace.close();
+      }
+    } finally {
       remove();
     }
   });
