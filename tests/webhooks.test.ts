@@ -209,7 +209,7 @@ describe('webhook refusals: each answers its status, logs its reason and writes 
     ['malformed JSON', 400, /malformed JSON/, (r, t) => sendZendesk(r, t.clock, '{"ticket": {"id": 1,')],
     ['a body that is not a ticket', 422, /not a ticket: expected \{"ticket"/, (r, t) => sendZendesk(r, t.clock, { hello: 'world' })],
     ['a ticket without an id', 422, /ticket\.id: missing/, (r, t) => sendZendesk(r, t.clock, { ticket: { title: 'no id' } })],
-    ['an unmapped priority', 422, /"Blocker" is not an option of Priority.*ingestion\.zendesk\.priority/, (r, t) => sendZendesk(r, t.clock, zendeskTrigger({ priority: 'Blocker' }))],
+    // An unmapped priority is no longer refused (issue 11): see "an unmapped priority" below.
     ['an oversize body', 413, /body larger than/, (r, t) => sendZendesk(r, t.clock, zendeskTrigger({ description: 'x'.repeat(300 * 1024) }))],
     ['an unknown route', 404, /no route POST \/webhooks\/freshdesk/, (r) => fetch(`${r.base}/webhooks/freshdesk`, { method: 'POST', body: '{}' })],
   ];
@@ -240,5 +240,38 @@ describe('webhook refusals: each answers its status, logs its reason and writes 
     expect(await intercomReplay.json()).toMatchObject({ status: 'ignored', reason: expect.stringMatching(/^replay: intercom delivery notif_1/) });
     expect(await writtenCounts(test.workspace)).toEqual(intercomBefore);
     expect(before.obj_support_tickets).toBe(1);
+  });
+});
+
+describe('an unmapped priority', () => {
+  let test: TestWorkspace;
+  let running: RunningServer;
+  beforeEach(async () => {
+    test = await createTestWorkspace();
+    await addAccounts(test.workspace);
+    running = await startTestServer(test.workspace, test.clock);
+  });
+  afterEach(async () => {
+    await running.server.close();
+    await test.cleanup();
+  });
+
+  it('keeps the ticket\'s old priority, applies the rest, answers 200 and logs what was kept (it used to be refused with 422)', async () => {
+    const created = await sendZendesk(running, test.clock, zendeskTrigger({ id: '7001', priority: 'High', status: 'Open' }));
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const later = await sendZendesk(running, test.clock, zendeskTrigger({ id: '7001', priority: 'Blocker', status: 'Pending', title: 'Exports fail for everyone', updated_at: '2026-04-14T10:05:00Z' }));
+    expect(later.status).toBe(200);
+    expect(await later.json()).toEqual({ status: 'updated', id, external_id: '7001' });
+    expect(await getEntry(test.workspace, 'support_tickets', id)).toMatchObject({ Priority: 'P2 - High', Title: 'Exports fail for everyone' });
+    expect(running.log).toContainEqual('webhook zendesk: Zendesk 7001: priority "Blocker" is not mapped; kept Priority "P2 - High" (map it under helpdesk.zendesk.priority in workspace.yaml)');
+  });
+
+  it('creates a new ticket with no priority rather than refusing it, and says so', async () => {
+    const response = await sendZendesk(running, test.clock, zendeskTrigger({ id: '7002', priority: 'Blocker' }));
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    expect(await getEntry(test.workspace, 'support_tickets', id)).toMatchObject({ Priority: null, Title: 'Unable to export data' });
+    expect(running.log).toContainEqual('webhook zendesk: Zendesk 7002: priority "Blocker" is not mapped; kept Priority empty (map it under helpdesk.zendesk.priority in workspace.yaml)');
   });
 });

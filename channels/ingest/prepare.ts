@@ -24,6 +24,17 @@ export interface PreparedTicket {
   sourceUpdatedAt: Date | undefined;
   /** What was read but not used, and why (an unmapped status, an agent id with no name), for the log. */
   notes: string[];
+  /** The help desk's priority that maps to no Priority option, when `keepUnmappedPriority` kept the old one. */
+  unmappedPriority?: { value: string; configKey: string };
+}
+
+export interface PrepareOptions {
+  /**
+   * A help-desk delivery: an unmapped priority keeps the ticket's Priority as it was (reported in `unmappedPriority`)
+   * instead of refusing the ticket, so the desk gets its 2xx and keeps the webhook on. A CSV import still refuses
+   * the line, naming where to map it.
+   */
+  keepUnmappedPriority?: boolean;
 }
 
 const finishedStatuses = new Set(['Resolved', 'Closed']);
@@ -31,7 +42,7 @@ const finishedStatuses = new Set(['Resolved', 'Closed']);
 const maxTitle = 500;
 
 /** Validates and maps one incoming ticket; a ValidationError says which value is wrong and how to fix it. */
-export function prepareTicket(workspace: Workspace, mapping: IngestionMapping, incoming: IncomingTicket, delivery?: DeliveryKey): PreparedTicket {
+export function prepareTicket(workspace: Workspace, mapping: IngestionMapping, incoming: IncomingTicket, delivery?: DeliveryKey, options: PrepareOptions = {}): PreparedTicket {
   const definition = workspace.object('support_tickets');
   const field = (name: string): FieldDefinition => {
     const found = findField(definition, name);
@@ -56,7 +67,15 @@ export function prepareTicket(workspace: Workspace, mapping: IngestionMapping, i
   else if (assigneeId) notes.push(`agent ${assigneeId} has no name here; Assigned To left as it was (map it under ${helpdeskKey(incoming.source)}.agents)`);
 
   const priority = optionText(incoming.priority);
-  if (priority) values[ticketFields.priority] = mapOption(field(ticketFields.priority), sourceMapping.priority, priority, `${configKey}.priority`);
+  let unmappedPriority: PreparedTicket['unmappedPriority'];
+  if (priority) {
+    try {
+      values[ticketFields.priority] = mapOption(field(ticketFields.priority), sourceMapping.priority, priority, `${configKey}.priority`);
+    } catch (error) {
+      if (!(error instanceof ValidationError) || !options.keepUnmappedPriority) throw error;
+      unmappedPriority = { value: priority, configKey: `${helpdeskKey(incoming.source)}.priority` };
+    }
+  }
   const topicStatus = incoming.topic ? mapping.intercom.topics.get(incoming.topic.toLowerCase()) : undefined;
   const status = optionText(incoming.status);
   if (topicStatus) values[ticketFields.status] = topicStatus;
@@ -102,6 +121,7 @@ export function prepareTicket(workspace: Workspace, mapping: IngestionMapping, i
     delivery,
     sourceUpdatedAt,
     notes,
+    ...(unmappedPriority ? { unmappedPriority } : {}),
   };
 }
 

@@ -3,12 +3,14 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Clock } from '../../objects/clock';
+import { getEntry } from '../../objects/entries';
 import { errorMessage, ValidationError } from '../../objects/errors';
 import type { Workspace } from '../../objects/workspace';
 import type { DeliveryKey, IncomingTicket } from '../ingest/incoming-ticket';
 import type { IngestQueue } from '../ingest/ingest-queue';
 import type { IngestionMapping } from '../ingest/mapping';
 import { prepareTicket } from '../ingest/prepare';
+import { ticketFields } from '../ingest/setup';
 import { parseWellFormedJson } from '../ingest/well-formed';
 import { parseJsonKeepingBigIntegers } from './big-integers';
 import { parseIntercomBody } from './intercom';
@@ -135,7 +137,7 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
     const channel = delivery?.channel ?? 'generic';
     let prepared;
     try {
-      prepared = prepareTicket(workspace, mapping, incoming, delivery);
+      prepared = prepareTicket(workspace, mapping, incoming, delivery, { keepUnmappedPriority: true });
     } catch (error) {
       if (error instanceof ValidationError) throw new WebhookError(422, `${incoming.source} ticket ${incoming.externalId}: ${errorMessage(error)}`);
       throw error;
@@ -154,6 +156,13 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
     }
     log(`webhook ${channel}: ${outcome.kind} ticket ${outcome.id} (${incoming.source} ${incoming.externalId})`);
     for (const note of prepared.notes) log(`webhook ${channel}: ${incoming.source} ${incoming.externalId}: ${note}`);
+    if (prepared.unmappedPriority) {
+      const { value, configKey } = prepared.unmappedPriority;
+      const kept = (await getEntry(workspace, 'support_tickets', outcome.id))?.[ticketFields.priority];
+      log(
+        `webhook ${channel}: ${incoming.source} ${incoming.externalId}: priority "${value}" is not mapped; kept Priority ${typeof kept === 'string' ? `"${kept}"` : 'empty'} (map it under ${configKey} in workspace.yaml)`,
+      );
+    }
     if (outcome.kind === 'updated' && outcome.older) {
       const { at, newest, kept, skipped } = outcome.older;
       log(
