@@ -78,7 +78,7 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
             // What this command changes on a help-desk ticket is queued for write-back in the change's transaction,
             // whether or not serve runs: serve (or chat) sends it.
             const { attachHelpdeskWriteback } = require('./helpdesk-service') as typeof import('./helpdesk-service.js');
-            attachHelpdeskWriteback(workspace, env);
+            await attachHelpdeskWriteback(workspace, env);
           }
         }
         if (command.owns && !ownerServer) {

@@ -7,6 +7,7 @@ import { intercomDeliverer } from '../channels/helpdesk/intercom-deliverer';
 import { HelpdeskWriteback, type HelpdeskChannel } from '../channels/helpdesk/writeback-queue';
 import { zendeskDeliverer } from '../channels/helpdesk/zendesk-deliverer';
 import type { Deliverer } from '../jobs/outbox';
+import { ensureJobTables } from '../jobs/tables';
 import { EscalatorError } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
 import { writebackSchema, type WritebackSettings } from '../objects/workspace-config';
@@ -71,11 +72,14 @@ const attached = new WeakMap<Workspace, HelpdeskWriteback>();
  * workspace: serve, chat, and each CLI command), so a change made while no serve runs is sent when one starts.
  * Once per workspace; undefined when no desk is configured.
  */
-export function attachHelpdeskWriteback(workspace: Workspace, env: Env, log?: (line: string) => void): HelpdeskWriteback | undefined {
+export async function attachHelpdeskWriteback(workspace: Workspace, env: Env, log?: (line: string) => void): Promise<HelpdeskWriteback | undefined> {
   const known = attached.get(workspace);
   if (known) return known;
   const { desks } = configuredDesks(workspace, env, log);
   if (Object.keys(desks).length === 0) return undefined;
+  // The outbox table exists before any change's transaction writes to it (created there, a rollback would undo it).
+  await ensureJobTables(workspace.db);
+  if (attached.has(workspace)) return attached.get(workspace);
   const writeback = new HelpdeskWriteback({ workspace, desks });
   writeback.start();
   attached.set(workspace, writeback);
@@ -102,7 +106,7 @@ export const helpdeskService = {
   /** Registers the deliverers and starts queuing write-back, or returns undefined when no desk is configured. */
   async start(context: HelpdeskServiceContext): Promise<{ description: string; stop(): Promise<void>; writeback: HelpdeskWriteback } | undefined> {
     const names = registerHelpdeskDeliverers(context.runtime.outbox, context.workspace, context.env, context.log);
-    const writeback = names.length === 0 ? undefined : attachHelpdeskWriteback(context.workspace, context.env);
+    const writeback = names.length === 0 ? undefined : await attachHelpdeskWriteback(context.workspace, context.env);
     if (!writeback) return undefined;
     return {
       description: `write-back to ${names.join(' and ')}`,

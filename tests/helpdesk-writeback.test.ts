@@ -489,6 +489,26 @@ describe('write-back of a change made while no serve runs', () => {
     }
   });
 
+  it('has escalator chat, which runs the outbox while it owns the workspace, send what a CLI command queued', async () => {
+    const { dir, remove } = temporaryDir();
+    const zendesk = await FakeZendesk.start();
+    zendesk.addTicket(35436);
+    try {
+      const target = join(dir, 'workspace');
+      const id = await zendeskWorkspace(target);
+      const env = { ZENDESK_API_ROOT: zendesk.apiRoot, ZENDESK_EMAIL: zendesk.email, ZENDESK_API_TOKEN: zendesk.token };
+      expect((await runEscalator(['entries', 'update', 'support_tickets', id, 'Assigned To=Priya Shah', '--workspace', target], { env })).code).toBe(0);
+      expect(zendesk.requests).toHaveLength(0);
+      const chat = await runEscalator(['chat', '--offline', '--workspace', target], { env, stdin: 'show the board' });
+      expect(chat.code).toBe(0);
+      expect(zendesk.updates.map((request) => (request.body as { ticket: { additional_tags: string[] } }).ticket.additional_tags)).toEqual([['escalator_assigned']]);
+      expect(zendesk.tickets.get(35436)!.comments[0]!.body).toMatch(/^escalator: assigned to Priya Shah by cli\./);
+    } finally {
+      await zendesk.close();
+      remove();
+    }
+  });
+
   it('queues nothing for changes by a help-desk webhook, an import or the demo, nor for a change that rolls back', async () => {
     const { dir, remove } = temporaryDir();
     try {
@@ -497,7 +517,7 @@ describe('write-back of a change made while no serve runs', () => {
       const workspace = await Workspace.open(target, { clock: new FixedClock(new Date(testNow)) });
       try {
         const env = readEnv({ ZENDESK_API_ROOT: 'http://127.0.0.1:9', ZENDESK_EMAIL: 'agent@acme.example', ZENDESK_API_TOKEN: 'token' });
-        expect(attachHelpdeskWriteback(workspace, env)).toBeDefined();
+        expect(await attachHelpdeskWriteback(workspace, env)).toBeDefined();
         for (const by of ['webhook:zendesk', 'import:tickets.csv', 'demo']) {
           await updateEntries(workspace, 'support_tickets', [{ id, values: { Status: 'Resolved', 'Assigned To': `someone ${by}` } }], { by });
           await updateEntries(workspace, 'support_tickets', [{ id, values: { Status: 'Open' } }], { by });
