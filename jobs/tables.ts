@@ -9,7 +9,9 @@ const ready = new WeakSet<Database>();
 export async function ensureJobTables(db: Database): Promise<void> {
   if (ready.has(db)) return;
   await db.transaction(async (sql) => createTables(sql));
-  ready.add(db);
+  // Inside a caller's transaction the tables exist only once it commits: a rollback undoes them, so they are marked
+  // ready then, never before (afterCommit runs at once when there is no outer transaction).
+  db.afterCommit(() => ready.add(db));
 }
 
 /**

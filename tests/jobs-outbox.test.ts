@@ -1,4 +1,5 @@
 import { enqueueMessage, listOutbox, Outbox, PermanentDeliveryError, RetryableDeliveryError, type Deliverer, type OutboxMessage } from '../jobs/outbox';
+import { ensureJobTables } from '../jobs/tables';
 import { createTestWorkspace, type TestWorkspace } from './helpers';
 import { FakeTimers } from './fake-time';
 
@@ -106,5 +107,24 @@ describe('the outbox', () => {
     await timers.advance(0);
     expect(await listOutbox(test.workspace)).toEqual([]);
     expect(attempts).toEqual([]);
+  });
+});
+
+describe('the job tables', () => {
+  it('are created again after a transaction that first created them rolled back', async () => {
+    const test = await createTestWorkspace();
+    try {
+      const db = test.workspace.db;
+      await expect(
+        db.transaction(async () => {
+          await ensureJobTables(db);
+          throw new Error('the change fails after the tables were made in its transaction');
+        }),
+      ).rejects.toThrow('the change fails');
+      await enqueueMessage(test.workspace, { to: { channel: 'telegram', recipient: '1' }, text: 'after the rollback', idempotencyKey: 'k-rollback' });
+      expect((await listOutbox(test.workspace)).map((message) => message.text)).toEqual(['after the rollback']);
+    } finally {
+      await test.cleanup();
+    }
   });
 });
