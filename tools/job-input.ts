@@ -1,7 +1,7 @@
 // The job format as tools take it: the .job.yaml shape with the filter language by reference (filterInputSchema) and
 // every action option the file accepts (escalate.field included), so nothing the model writes is stripped.
 import { z } from 'zod';
-import { jobFileSchema, notifyActionSchema, recipientSpecSchema, ruleSchema } from '../jobs/job-schema';
+import { jobFileObject, notifyActionSchema, recipientSpecSchema, ruleSchema } from '../jobs/job-schema';
 import { filterInputSchema } from '../objects/filter';
 
 export const actionInputSchema = z.union([
@@ -25,10 +25,10 @@ export const ruleInputSchema = z.object({
 });
 
 export const jobToolInputSchema = z.object({
-  name: jobFileSchema.shape.name.describe('Job name, lower-case with dashes, e.g. support-escalation'),
+  name: jobFileObject.shape.name.describe('Job name, lower-case with dashes, e.g. support-escalation'),
   description: z.string().optional().describe('What the job watches for, in a sentence'),
-  schedule: jobFileSchema.shape.schedule,
-  timezone: jobFileSchema.shape.timezone,
+  schedule: jobFileObject.shape.schedule,
+  timezone: jobFileObject.shape.timezone,
   object: z.string().describe('The object whose entries the rules test, e.g. support_tickets'),
   enabled: z.boolean().optional().describe('false to save the job paused; default true'),
   rules: z.array(ruleInputSchema).min(1).describe('Rules, evaluated in order within one transaction; each fires once per entry'),
