@@ -177,6 +177,8 @@ describe('a report job', () => {
     expect(JSON.parse(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'monthly-escalations', report_description: expect.stringContaining('escalation report') })]));
     const show = await runEscalator(['jobs', 'show', 'monthly-escalations', '--workspace', test.dir]);
     expect(show.stdout).toContain('report: the escalation report (v_escalations), with a chart, to me');
+    const dry = await runEscalator(['jobs', 'run', 'monthly-escalations', '--dry-run', '--json', '--workspace', test.dir]);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ job: 'monthly-escalations', report: { text: expect.stringMatching(/^📊 Monthly escalation report — /), chart: null, recipients: [{ to: String(chat), channel: 'telegram' }] } });
     test.workspace = await Workspace.open(test.dir, { clock: test.clock });
   });
 });

@@ -106,7 +106,13 @@ export const jobsCommand: Command = {
         const job = await readJob(workspace, name);
         const result = await runJob(workspace, job, { dryRun: values['dry-run'] === true });
         if (values.json) {
-          const shape = { job: result.job, at: result.at.toISOString(), rules: result.rules };
+          const report = 'report' in result ? (result as ReportRunResult).report : undefined;
+          const shape = {
+            job: result.job,
+            at: result.at.toISOString(),
+            rules: result.rules,
+            ...(report ? { report: { text: report.text, chart: report.chart ? relative(workspace.dir, report.chart) : null, recipients: report.recipients.map((to) => ({ to: to.name ?? to.recipient, channel: to.channel })) } } : {}),
+          };
           return void context.io.stdout(toJson(result.dryRun ? shape : { ...shape, matched: result.matched, changed: result.changed, notified: result.notified }));
         }
         if ('report' in result) {
