@@ -42,6 +42,8 @@ describe('tools', () => {
   it('lists jobs in words with their next run, runs one dry, pauses and resumes it', async () => {
     const listed = (await call('list_jobs', {})) as { jobs: { name: string; next_run: string; rules: { says: string }[] }[] };
     expect(listed.jobs[0]).toMatchObject({ name: 'support-escalation', next_run: '2026-04-14T10:30+00:00' });
+    const described = (await call('describe_workspace', {})) as { jobs: { name: string; next_run: string }[] };
+    expect(described.jobs[0]).toMatchObject({ name: 'support-escalation', next_run: '2026-04-14T10:30+00:00' });
     expect(listed.jobs[0]!.rules[0]!.says).toMatch(/^Priority is P1 - Critical, no First Response Date, Opened Date more than 30 minutes ago/);
     const dry = (await call('run_job', { name: 'support-escalation' })) as { dry_run: boolean; matched: number; changed: number; rules: { rule: string; entries: number }[] };
     expect(dry).toMatchObject({ dry_run: true, matched: 7, changed: 7 });
