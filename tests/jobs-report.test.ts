@@ -134,6 +134,29 @@ describe('a report job', () => {
     expect(fake.botMessages(chat)).toHaveLength(2);
   });
 
+  it('cuts a report longer than a Telegram caption in one sendPhoto, so the photo never goes without its text', async () => {
+    await escalate(test);
+    const job = await saveJob(test.workspace, {
+      name: 'long-report',
+      schedule: '0 9 * * 1',
+      created_by: me,
+      report: {
+        sql: `SELECT 'Account number ' || i || ' with a long name <&>' AS customer, i AS escalations FROM range(1, 60) t(i)`,
+        chart: { mark: 'bar', encoding: { x: { field: 'customer', type: 'nominal' }, y: { field: 'escalations', type: 'quantitative' } } },
+        to: ['me'],
+      },
+    });
+    await start();
+    await runJob(test.workspace, job, { trigger: 'schedule', slot: new Date('2026-03-30T09:00:00Z') });
+    await runtime!.outbox.idle();
+    const [sent] = fake.botMessages(chat);
+    expect(sent!.photo).toBeDefined();
+    expect(sent!.caption!.length).toBeLessThanOrEqual(1024);
+    expect(sent!.caption).toContain('customer: Account number 1 with a long name &lt;&amp;&gt; · escalations: 1');
+    expect(sent!.caption).toMatch(/… \(cut: see escalator outbox\)$/);
+    expect((await listOutbox(test.workspace))[0]).toMatchObject({ state: 'sent' });
+  });
+
   it('sends a SQL report with a chart to the terminal as text and the chart file path', async () => {
     await escalate(test);
     test.workspace.config.people.push({ name: 'Priya Patel' });
