@@ -109,7 +109,7 @@ async function ruleCrossing(workspace: Workspace, job: JobDefinition, definition
 
 /** The next moment an entry will cross one of the job's time thresholds, or undefined if none will without changes. */
 export async function nextCrossing(workspace: Workspace, job: JobDefinition, now: Date, entryIds?: readonly string[]): Promise<Date | undefined> {
-  if (entryIds && entryIds.length === 0) return undefined;
+  if ((entryIds && entryIds.length === 0) || job.report) return undefined;
   const definition = workspace.object(job.object);
   let best: number | undefined;
   for (const rule of job.rules) {

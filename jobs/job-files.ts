@@ -15,8 +15,10 @@ import { matchOption } from '../objects/values';
 import type { Workspace } from '../objects/workspace';
 import { isTimeZone } from '../objects/workspace-config';
 import { templatePlaceholders } from './alert';
-import { type JobDefinition, jobFileSchema } from './job-schema';
-import { checkRecipient } from './recipients';
+import { isReportJob, type JobDefinition, jobFileSchema, type ReportSpec } from './job-schema';
+import { checkRecipient, knownPerson } from './recipients';
+import { reportSql } from './report-period';
+import { runReadOnlyQuery } from '../objects/read-only-query';
 import { parseSchedule } from './schedule';
 import { attachCalendar } from './sla-config';
 
@@ -72,6 +74,10 @@ export async function validateJob(workspace: Workspace, data: unknown, label?: s
   } catch (error) {
     fail('schedule', error);
   }
+  if (isReportJob(job)) {
+    await validateReport(workspace, job, fail);
+    return job;
+  }
   if (!workspace.objects.has(job.object)) {
     fail('object', new EscalatorError(`unknown object "${job.object}" (objects: ${[...workspace.objects.keys()].join(', ')})`));
   }
@@ -105,6 +111,7 @@ export async function validateJob(workspace: Workspace, data: unknown, label?: s
           }
         } else {
           for (const spec of action.notify.to) checkRecipient(workspace, job.object, spec, job.created_by);
+          action.notify.to = await canonicalPeople(workspace, action.notify.to);
           for (const placeholder of templatePlaceholders(action.notify.template)) {
             if (!findField(definition, placeholder)) {
               compileFilter(definition, { field: placeholder, operator: 'is_not_empty' }, workspace.compileContext(), new SqlParameters());
@@ -119,9 +126,50 @@ export async function validateJob(workspace: Workspace, data: unknown, label?: s
   return job;
 }
 
-/** YAML text of a job, in the file's key order. */
+/** person:<name> recipients checked against the people the workspace knows, and spelled as it spells them. */
+async function canonicalPeople(workspace: Workspace, specs: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const spec of specs) out.push(spec.startsWith('person:') ? `person:${await knownPerson(workspace, spec.slice(7))}` : spec);
+  return out;
+}
+
+/** A report job: recipients that need no entry, and its SQL runs read-only as it is (so a typo fails at save time). */
+async function validateReport(workspace: Workspace, job: JobDefinition & { report: ReportSpec }, fail: (path: string, error: unknown) => never): Promise<void> {
+  const { report } = job;
+  for (const [index, spec] of report.to.entries()) {
+    try {
+      checkRecipient(workspace, undefined, spec, job.created_by);
+    } catch (error) {
+      fail(`report.to.${index}`, error);
+    }
+  }
+  try {
+    report.to = await canonicalPeople(workspace, report.to);
+  } catch (error) {
+    fail('report.to', error);
+  }
+  if (report.sql !== undefined) {
+    try {
+      const now = workspace.clock.now();
+      await runReadOnlyQuery(workspace.db, reportSql(report.sql, { start: now, end: now }), { maxRows: 1 });
+    } catch (error) {
+      fail('report.sql', error);
+    }
+  }
+  if (report.sql !== undefined && report.chart === true) {
+    fail('report.chart', new EscalatorError('a SQL report\'s chart is a Vega-Lite spec such as {mark: bar, encoding: {x: {field: customer, type: nominal}, y: {field: escalations, type: quantitative}}}'));
+  }
+  if (typeof report.chart === 'object' && 'data' in report.chart) fail('report.chart', new EscalatorError('give the chart data as report.sql, not in chart.data'));
+}
+
+/** YAML text of a job, in the file's key order (a report job has no object or rules to write). */
 export function dumpJob(job: JobDefinition): string {
-  return dump(JSON.parse(JSON.stringify(job)) as unknown, { lineWidth: 120, noRefs: true });
+  const plain = JSON.parse(JSON.stringify(job)) as Partial<JobDefinition>;
+  if (isReportJob(job)) {
+    delete plain.object;
+    delete plain.rules;
+  }
+  return dump(plain, { lineWidth: 120, noRefs: true });
 }
 
 /** Validates and writes jobs/<name>.job.yaml atomically; replaces a job of the same name. Nothing is written on error. */

@@ -6,6 +6,7 @@ import type { JobDefinition } from './job-schema';
 import { activeWindowOf, nextActiveSlots } from './active-hours';
 import { describeSchedule, scheduleOf } from './schedule';
 import { ensureJobTables } from './tables';
+import { reportWords } from './report-job';
 
 export interface JobState {
   last_run_at: string | null;
@@ -21,6 +22,8 @@ export type JobWithState = JobDefinition & {
   schedule_description: string;
   /** When the job may act ("Mon–Fri 08:00–18:00 (Europe/Berlin)"), or null when always. */
   active_description: string | null;
+  /** A report job's report in words, or null for a monitoring job. */
+  report_description: string | null;
   /** The next three fire times that will really happen (inside the active window; ISO 8601, UTC), in the job's own time zone. */
   next_runs: string[];
   state: JobState;
@@ -60,6 +63,7 @@ export async function jobsWithState(workspace: Workspace, jobs: readonly JobDefi
       ...job,
       schedule_description: describeSchedule(job, workspace.timeZone),
       active_description: window?.text ?? null,
+      report_description: job.report ? reportWords(job.report) : null,
       next_runs: job.enabled ? nextActiveSlots(scheduleOf(job, workspace.timeZone), window, now, 3).map((at) => at.toISOString()) : [],
       state: {
         last_run_at: iso(row?.last_run_at),

@@ -1,5 +1,5 @@
-// Who a notification reaches: "me", "role:<name>", "field:<path>" resolved to channel addresses (a Telegram chat,
-// or the terminal when a person has no chat).
+// Who a notification reaches: "me", "role:<name>", "person:<name>", "field:<path>" resolved to channel addresses (a
+// Telegram chat, or the terminal when a person has no chat).
 import type { Row } from '../objects/database';
 import { EscalatorError } from '../objects/errors';
 import { resolveField } from '../objects/filter-compiler';
@@ -18,8 +18,16 @@ export interface Address {
 /** Text fields that may name a person. */
 const personFieldTypes = new Set(['text', 'email', 'relation', 'phone']);
 
-/** Checks that a recipient can be resolved for the job at all; throws one line saying what is wrong. */
-export function checkRecipient(workspace: Workspace, objectName: string, spec: string, createdBy: CreatedBy | undefined): void {
+/**
+ * Checks that a recipient can be resolved for the job at all; throws one line saying what is wrong. `objectName`
+ * undefined (a report job) refuses field: recipients, which need an entry. person: recipients are checked by
+ * `knownPerson` (it reads the data).
+ */
+export function checkRecipient(workspace: Workspace, objectName: string | undefined, spec: string, createdBy: CreatedBy | undefined): void {
+  if (spec.startsWith('person:')) {
+    if (!spec.slice(7).trim()) throw new EscalatorError('person: needs a name, e.g. person:Priya Patel');
+    return;
+  }
   if (spec === 'me') {
     if (!createdBy) throw new EscalatorError('"me" needs created_by: { channel, chat } on the job (who "me" is)');
     return;
@@ -34,6 +42,7 @@ export function checkRecipient(workspace: Workspace, objectName: string, spec: s
     return;
   }
   const path = spec.slice(6).trim();
+  if (objectName === undefined) throw new EscalatorError(`${spec}: a report has no entry to read a person from; name them with person:<name> or role:<name>`);
   const resolved = resolveField(workspace.object(objectName), path, workspace.objects);
   if (!personFieldTypes.has(resolved.field.type)) {
     throw new EscalatorError(`field:${path} is a ${resolved.field.type} field; a recipient field must hold a person's name, e-mail or a relation to people`);
@@ -60,6 +69,44 @@ export async function addressOfPerson(workspace: Workspace, name: string): Promi
   }
   const display = configured?.name ?? name.trim();
   return { channel: 'terminal', recipient: display, name: display };
+}
+
+/**
+ * The people the workspace knows by name: workspace.yaml people, the people object, and the owners named on
+ * companies (Account Owner, Backup Owner …) — sorted, each once.
+ */
+export async function knownPeople(workspace: Workspace): Promise<string[]> {
+  const names = new Map<string, string>();
+  const add = (name: unknown) => {
+    if (typeof name !== 'string' || !name.trim()) return;
+    const key = name.trim().toLowerCase();
+    if (!names.has(key)) names.set(key, name.trim());
+  };
+  for (const person of workspace.config.people) add(person.name);
+  for (const definition of workspace.objects.values()) {
+    const columns = definition.fields.filter(
+      (field) => (definition.name === 'people' && field.name === definition.displayField) || (field.type === 'text' && /\bowner\b/i.test(field.name)),
+    );
+    for (const field of columns) {
+      const rows = await workspace.db.query<{ name: string }>(
+        `SELECT DISTINCT ${quoteIdentifier(field.column)} AS name FROM ${tableName(definition.name)} WHERE ${quoteIdentifier(field.column)} IS NOT NULL LIMIT 1000`,
+      );
+      for (const row of rows) for (const name of splitNames(row.name)) add(name);
+    }
+  }
+  return [...names.values()].sort((a, b) => a.localeCompare(b));
+}
+
+/** The person's name as the workspace spells it; throws naming the people there are when nobody is called that. */
+export async function knownPerson(workspace: Workspace, name: string): Promise<string> {
+  const people = await knownPeople(workspace);
+  const wanted = name.trim().toLowerCase();
+  const found = people.find((person) => person.toLowerCase() === wanted) ?? workspace.config.people.find((person) => person.email?.toLowerCase() === wanted)?.name;
+  if (found) return found;
+  const shown = people.slice(0, 20).join(', ');
+  throw new EscalatorError(
+    `person:${name.trim()} is nobody the workspace knows (people: ${shown || 'none'}${people.length > 20 ? ', …' : ''}); add them under people: in workspace.yaml with their telegram chat id`,
+  );
 }
 
 /** The address of a job's creator ("me"). */
@@ -97,6 +144,8 @@ export async function resolveRecipients(
       if (context.createdBy) add(addressOfCreator(context.createdBy));
     } else if (spec.startsWith('role:')) {
       for (const name of workspace.config.roles[spec.slice(5).trim()] ?? []) add(await person(name));
+    } else if (spec.startsWith('person:')) {
+      add(await person(spec.slice(7)));
     } else {
       const value = context.values?.[spec];
       for (const name of splitNames(value)) add(await person(name));

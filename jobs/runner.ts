@@ -8,12 +8,14 @@ import { findField, type FieldDefinition, type ObjectDefinition, quoteIdentifier
 import type { Workspace } from '../objects/workspace';
 import { alertText, valueAtPath } from './alert';
 import { readJob } from './job-files';
-import type { JobDefinition, JobRule } from './job-schema';
+import { isReportJob, type JobDefinition, type JobRule } from './job-schema';
 import { insertMessages, wakeOutbox, type EnqueueInput } from './outbox';
 import { type Address, addressKey, resolveRecipients } from './recipients';
 import { notMutedSql } from './mutes';
 import { attachCalendar } from './sla-config';
 import { clearEvaluated, ensureJobTables, pendingFor } from './tables';
+import { recordRun } from './run-log';
+import { runReportJob } from './report-job';
 
 /**
  * Why a job ran: by hand, at a slot, a missed slot at start, its first run, at start with no slot missed (what
@@ -71,6 +73,7 @@ export function changedByJob(job: string): string {
 /** Runs a job once, now. */
 export async function runJob(workspace: Workspace, nameOrJob: string | JobDefinition, options: RunOptions = {}): Promise<JobRunResult> {
   const job = typeof nameOrJob === 'string' ? await readJob(workspace, nameOrJob) : nameOrJob;
+  if (isReportJob(job)) return runReportJob(workspace, job, options);
   await ensureJobTables(workspace.db);
   workspace.calendar ??= attachCalendar(workspace);
   const at = workspace.clock.now();
@@ -285,23 +288,6 @@ async function readEntries(
     related[field.name] = new Map(relatedRows.map((row) => [String(row.id), row]));
   }
   return { rows: byId, related };
-}
-
-/**
- * Logs the run and moves the job's state on — its last slot and run, and its mark in pending_evaluations (same
- * transaction as its effects: a killed run leaves neither, and its pending entries stay pending).
- */
-async function recordRun(sql: Sql, result: JobRunResult, finishedAt: Date, evaluated: { object: string; through: number | undefined }): Promise<void> {
-  await sql.run(
-    `INSERT INTO job_runs (id, job, trigger, slot, started_at, finished_at, matched, changed, notified) VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $5::TIMESTAMPTZ, $9::TIMESTAMPTZ, $6, $7, $8)`,
-    [result.runId, result.job, result.trigger, result.slot ?? null, result.at, result.matched, result.changed, result.notified, finishedAt],
-  );
-  await sql.run(
-    `INSERT INTO job_state (job, last_slot, last_run_at, last_error, failing, object, evaluated_through) VALUES ($1, $2::TIMESTAMPTZ, $3::TIMESTAMPTZ, NULL, FALSE, $4, COALESCE($5::BIGINT, 0))
-     ON CONFLICT (job) DO UPDATE SET last_slot = COALESCE(excluded.last_slot, job_state.last_slot), last_run_at = excluded.last_run_at, last_error = NULL, failing = FALSE,
-       object = excluded.object, evaluated_through = greatest(COALESCE(job_state.evaluated_through, 0), excluded.evaluated_through)`,
-    [result.job, result.slot ?? null, result.at, evaluated.object, evaluated.through ?? null],
-  );
 }
 
 /** Logs a failed run (outside the rolled-back transaction) and marks the job failing. Returns whether it was already failing. */

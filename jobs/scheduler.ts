@@ -11,7 +11,7 @@ import type { EntryChange, Workspace } from '../objects/workspace';
 import { activeWindowOf, nextActiveSlots, type ActiveWindow } from './active-hours';
 import { nextCrossing } from './deadlines';
 import { loadJobsReport, onJobsChanged, readJob } from './job-files';
-import type { JobDefinition } from './job-schema';
+import { isReportJob, type JobDefinition } from './job-schema';
 import { enqueueMessage } from './outbox';
 import { addressOfCreator } from './recipients';
 import { changedByJob, recordFailure, runJob, type JobRunResult, type RunTrigger } from './runner';
@@ -247,7 +247,12 @@ export class Scheduler {
       if (previous?.job.enabled) this.letGo(job.name);
       return;
     }
-    if (!state) {
+    if (isReportJob(job)) {
+      // A report job runs at its slots only (a missed one is caught up once); saving or starting sends nothing.
+      const since = state?.lastSlot ?? state?.lastRunAt;
+      const missed = since ? lastSlotBetween(schedule, since, now) : undefined;
+      if (missed) this.request(scheduled, { trigger: 'catch-up', slot: missed });
+    } else if (!state) {
       this.request(scheduled, { trigger: 'first', ...slotOf(lastSlotBetween(schedule, new Date(0), now)) });
     } else if (!previous || changed || definitionChanged) {
       const since = state.lastSlot ?? state.lastRunAt;
@@ -359,6 +364,7 @@ export class Scheduler {
 
   /** After a full run: the job's next crossing. After a change run: the earlier of the known one and the changed entries'. */
   private async refreshDeadline(scheduled: ScheduledJob, entryIds?: string[], since: Date = this.clock.now()): Promise<void> {
+    if (isReportJob(scheduled.job)) return;
     try {
       if (!entryIds) {
         scheduled.deadline = await nextCrossing(this.workspace, scheduled.job, since);
@@ -462,7 +468,7 @@ export class Scheduler {
   /** Each enabled job evaluates the entries of its object that a mute ending in (since, now] — or `ended` — covered. */
   private async evaluateUnmuted(since: Date | undefined, now: Date | undefined, ended: readonly MutedRef[]): Promise<void> {
     for (const scheduled of this.jobs.values()) {
-      if (!scheduled.job.enabled) continue;
+      if (!scheduled.job.enabled || isReportJob(scheduled.job)) continue;
       try {
         const definition = this.workspace.object(scheduled.job.object);
         const ids = await entriesOfEndedMutes(this.workspace, definition, since && now ? { since, now } : undefined, ended);
@@ -477,7 +483,7 @@ export class Scheduler {
   private entriesChanged(changes: readonly EntryChange[]): void {
     if (!this.started) return;
     for (const scheduled of this.jobs.values()) {
-      if (!scheduled.job.enabled) continue;
+      if (!scheduled.job.enabled || isReportJob(scheduled.job)) continue;
       const own = changedByJob(scheduled.job.name);
       const ids = new Set(changes.filter((change) => change.object === scheduled.job.object && change.by !== own).map((change) => change.entryId));
       if (ids.size > 0) this.request(scheduled, { trigger: 'change', entryIds: ids });

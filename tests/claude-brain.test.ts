@@ -246,7 +246,7 @@ describe('Claude brain', () => {
     api.queue(callsTools({ name: 'schedule_job', input: job }), says('Every 30 minutes … right now this would escalate 2 tickets. Save it?'));
     await agent.handle({ chat, text: 'escalate P1s without a response after 30 minutes' });
     const preview = JSON.parse(String(blocks(api.requests[1]!.body.messages.at(-1)!)[0]!.content)) as Record<string, unknown>;
-    expect(preview).toMatchObject({ saved: false, job: 'p1-watch', next_runs: ['2026-04-14 10:30', '2026-04-14 11:00', '2026-04-14 11:30'] });
+    expect(preview).toMatchObject({ saved: false, job: 'p1-watch', next_runs: ['2026-04-14T10:30+00:00', '2026-04-14T11:00+00:00', '2026-04-14T11:30+00:00'] });
     expect((preview.rules as { would_act_on_now: number }[])[0]!.would_act_on_now).toBeGreaterThan(0);
     expect(existsSync(test.workspace.path('jobs', 'p1-watch.job.yaml'))).toBe(false);
     api.queue(callsTools({ name: 'schedule_job', input: { ...job, confirm: true } }), says('Saved.'));

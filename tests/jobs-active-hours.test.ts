@@ -154,7 +154,7 @@ describe('a job with an active window', () => {
     const preview = await previewJob(h.test.workspace, weekdayJob({ schedule: '0 9,20 * * *' }));
     expect(preview.active).toMatch(/^only Mon–Fri 08:00–18:00 \(UTC\)/);
     // 20:00 is outside the window, and the weekend is skipped.
-    expect(preview.next_runs).toEqual(['2026-04-20 09:00', '2026-04-21 09:00', '2026-04-22 09:00']);
+    expect(preview.next_runs).toEqual(['2026-04-20T09:00+00:00', '2026-04-21T09:00+00:00', '2026-04-22T09:00+00:00']);
     expect(previewText(preview, { saved: false })).toContain('It acts only Mon–Fri 08:00–18:00 (UTC)');
     expect(previewText(preview, { saved: false })).not.toContain('only times the regular checks');
   });
@@ -163,7 +163,7 @@ describe('a job with an active window', () => {
     h = await harness('2026-04-17T16:30:00Z'); // Friday; default business hours Mon–Fri 09:00–17:00 UTC
     const preview = await previewJob(h.test.workspace, weekdayJob({ schedule: '*/30 * * * *', active: 'business_hours' }));
     expect(preview.active).toMatch(/^only business hours: Mon–Fri 09:00–17:00 \(UTC\)/);
-    expect(preview.next_runs).toEqual(['2026-04-20 09:00', '2026-04-20 09:30', '2026-04-20 10:00']);
+    expect(preview.next_runs).toEqual(['2026-04-20T09:00+00:00', '2026-04-20T09:30+00:00', '2026-04-20T10:00+00:00']);
     await expect(previewJob(h.test.workspace, weekdayJob({ active: { days: ['funday'] } }))).rejects.toThrow(/active.*a day is mon, tue/);
     await expect(previewJob(h.test.workspace, weekdayJob({ active: { hours: '18:00-08:00' } }))).rejects.toThrow(/hours are a range like "08:00-18:00"/);
   });

@@ -76,6 +76,16 @@ function lastToolResult(request: RecordedRequest): ToolResult {
   return { is_error: block.is_error === true, text, json };
 }
 
+/**
+ * The person asks; Claude previews (confirm=false). The person says yes in their next message; Claude calls again with
+ * the same input and confirm=true. Returns both results.
+ */
+async function agreeThroughClaude(chat: ChatRef, ask: string, name: string, input: Record<string, unknown>): Promise<{ preview: ToolResult; done: ToolResult }> {
+  const preview = await callThroughClaude(chat, ask, name, { ...input, confirm: false });
+  const done = await callThroughClaude(chat, 'yes', name, { ...input, confirm: true });
+  return { preview, done };
+}
+
 /** An untrusted_data wrapper's content. */
 function inner<T>(value: unknown): T {
   return (value as { untrusted_data: T }).untrusted_data;
@@ -197,12 +207,11 @@ describe('tools a model can drive (via Claude)', () => {
       ],
     });
     await callThroughClaude(chat, 'new incident', 'create_entries', { object: 'incidents', entries: [{ Title: 'Checkout down', Severity: 'High', 'Support Level': 'None' }] });
-    const saved = await callThroughClaude(chat, 'yes, save it', 'schedule_job', {
+    const { done: saved } = await agreeThroughClaude(chat, 'escalate high incidents to L2', 'schedule_job', {
       name: 'incident-watch',
       schedule: 'every 15 minutes',
       object: 'incidents',
       rules: [{ name: 'high-to-l2', when: { field: 'Severity', operator: 'is', value: 'High' }, then: [{ escalate: { tier: 'L2', field: 'Support Level' } }] }],
-      confirm: true,
       first_run: true,
     });
     expect(saved.is_error).toBe(false);
@@ -237,7 +246,7 @@ describe('tools a model can drive (via Claude)', () => {
     const job = await readJob(test.workspace, 'support-escalation');
     expect(job.rules.map((rule) => rule.name)).toEqual(['p1-no-first-response', 'p2-enterprise-4h', 'unresolved-48h']);
     expect(JSON.stringify(job.rules[0]!.when)).toContain('"20m"');
-    const removal = await callThroughClaude(chat, 'drop the 48 hour rule', 'update_job', { name: 'support-escalation', remove_rule: 'unresolved-48h', confirm: true });
+    const { done: removal } = await agreeThroughClaude(chat, 'drop the 48 hour rule', 'update_job', { name: 'support-escalation', remove_rule: 'unresolved-48h' });
     expect(removal.json.changes).toEqual([expect.stringMatching(/^removes rule unresolved-48h: /), 'unchanged: p1-no-first-response, p2-enterprise-4h']);
     expect((await readJob(test.workspace, 'support-escalation')).rules).toHaveLength(2);
     const unknown = await callThroughClaude(chat, 'drop the weekend rule', 'update_job', { name: 'support-escalation', remove_rule: 'weekend' });
@@ -245,7 +254,7 @@ describe('tools a model can drive (via Claude)', () => {
   });
 
   it('says that a saved job ran and what that run did: counts, alerts queued and to whom', async () => {
-    const saved = await callThroughClaude(newChat(), 'yes, save it', 'schedule_job', {
+    const { done: saved } = await agreeThroughClaude(newChat(), 'escalate P1s with no response after 30 minutes to Tier 3 and tell me', 'schedule_job', {
       name: 'p1-watch',
       schedule: 'every 30 minutes',
       object: 'support_tickets',
@@ -256,7 +265,6 @@ describe('tools a model can drive (via Claude)', () => {
           then: [{ escalate: { tier: 'Tier 3 - Executive' } }, { notify: { to: ['me'] } }],
         },
       ],
-      confirm: true,
       first_run: true,
     });
     expect(saved.is_error).toBe(false);
@@ -307,11 +315,109 @@ describe('tools a model can drive (via Claude)', () => {
     await agent.handle({ chat: newChat(), text: 'hi' });
     const { tools, system } = api.requests[0]!.body;
     expect(system![0]!.text).toContain('Filter language');
-    expect(JSON.stringify(tools).length).toBeLessThan(23_000);
+    // 22.6k before report jobs, active windows and confirm in schedule_job / update_job / run_job (measured: 24.1k).
+    expect(JSON.stringify(tools).length).toBeLessThan(24_500);
     for (const name of ['find_entries', 'create_view']) {
       const filter = (tools!.find((tool) => tool.name === name)!.input_schema.properties as Record<string, { description: string }>).filter!;
       expect(JSON.stringify(filter).length).toBeLessThan(400);
     }
+  });
+});
+
+describe('preview first, then confirm in a later message (via Claude)', () => {
+  /** The person says `text`; in that one turn Claude calls each tool in order, then answers. Returns each result. */
+  async function oneTurn(chat: ChatRef, text: string, ...calls: { name: string; input: unknown }[]): Promise<ToolResult[]> {
+    api.queue(...calls.map((call) => callsTools(call)), says('done'));
+    const before = api.requests.length;
+    await agent.handle({ chat, text });
+    return calls.map((_, index) => lastToolResult(api.requests[before + index + 1]!));
+  }
+
+  const watch = {
+    name: 'same-turn-watch',
+    schedule: 'every 30 minutes',
+    object: 'support_tickets',
+    rules: [{ name: 'p1', when: { field: 'Priority', operator: 'is', value: 'P1 - Critical' }, then: [{ notify: { to: ['me'] } }] }],
+  };
+
+  it('saves nothing when schedule_job is confirmed in the same turn as its preview (or with no preview), and saves after the yes', async () => {
+    const chat = newChat();
+    const [blind] = await oneTurn(chat, 'watch P1s', { name: 'schedule_job', input: { ...watch, confirm: true } });
+    expect(blind!.json).toMatchObject({ saved: false, next_step: expect.stringMatching(/counts only after the person agreed .* in a later message/) });
+    const [preview, sameTurn] = await oneTurn(chat, 'watch P1s', { name: 'schedule_job', input: watch }, { name: 'schedule_job', input: { ...watch, confirm: true } });
+    expect(preview!.json.saved).toBe(false);
+    expect(sameTurn!.json.saved).toBe(false);
+    expect(existsSync(test.workspace.path('jobs', 'same-turn-watch.job.yaml'))).toBe(false);
+    const [saved] = await oneTurn(chat, 'yes', { name: 'schedule_job', input: { ...watch, confirm: true } });
+    expect(saved!.json).toMatchObject({ saved: true, next_runs: [expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d$/), expect.any(String), expect.any(String)] });
+    expect(existsSync(test.workspace.path('jobs', 'same-turn-watch.job.yaml'))).toBe(true);
+    // A different input than the one previewed is a new action: it needs its own preview.
+    const [changed] = await oneTurn(chat, 'yes', { name: 'schedule_job', input: { ...watch, schedule: 'every 15 minutes', confirm: true } });
+    expect(changed!.json.saved).toBe(false);
+  });
+
+  it('pauses nothing and runs nothing for real when update_job or run_job is confirmed in the same turn, and does after the yes', async () => {
+    const chat = newChat();
+    await saveJob(test.workspace, { ...watch, name: 'pause-me', created_by: { channel: 'telegram', chat: 4242 } });
+    const [pausePreview, pauseSameTurn] = await oneTurn(
+      chat,
+      'pause pause-me',
+      { name: 'update_job', input: { name: 'pause-me', enabled: false } },
+      { name: 'update_job', input: { name: 'pause-me', enabled: false, confirm: true } },
+    );
+    expect(pausePreview!.json).toMatchObject({ saved: false, changes: ['paused'] });
+    expect(pauseSameTurn!.json.saved).toBe(false);
+    expect((await readJob(test.workspace, 'pause-me')).enabled).toBe(true);
+    const [paused] = await oneTurn(chat, 'yes', { name: 'update_job', input: { name: 'pause-me', enabled: false, confirm: true } });
+    expect(paused!.json).toMatchObject({ saved: true, changes: ['paused'] });
+    expect((await readJob(test.workspace, 'pause-me')).enabled).toBe(false);
+
+    await saveJob(test.workspace, { ...watch, name: 'run-me', created_by: { channel: 'telegram', chat: 4242 } });
+    const [runSameTurn] = await oneTurn(chat, 'run run-me for real', { name: 'run_job', input: { name: 'run-me', dry_run: false, confirm: true } });
+    expect(runSameTurn!.json).toMatchObject({ dry_run: true, next_step: expect.stringMatching(/later message/) });
+    expect(runSameTurn!.json.matched).toBeGreaterThan(0);
+    const [ran] = await oneTurn(chat, 'yes, run it', { name: 'run_job', input: { name: 'run-me', dry_run: false, confirm: true } });
+    expect(ran!.json).toMatchObject({ dry_run: false, notified: runSameTurn!.json.matched });
+    expect(ran!.json.next_step).toBeUndefined();
+  });
+
+  it('sets a job\'s active window with update_job, the preview saying what changes', async () => {
+    const chat = newChat();
+    await saveJob(test.workspace, { ...watch, name: 'weekday-watch', schedule: '0 9 * * 1-5', created_by: { channel: 'telegram', chat: 4242 } });
+    const { preview, done } = await agreeThroughClaude(chat, 'pause it on weekends', 'update_job', { name: 'weekday-watch', active: { days: ['mon', 'tue', 'wed', 'thu', 'fri'] } });
+    expect(preview.json).toMatchObject({ saved: false, changes: ['active: always → Mon–Fri all day (Europe/London)'] });
+    expect(done.json.saved).toBe(true);
+    expect((await readJob(test.workspace, 'weekday-watch')).active).toEqual({ days: ['mon', 'tue', 'wed', 'thu', 'fri'] });
+    const { preview: back } = await agreeThroughClaude(chat, 'make it run every day again', 'update_job', { name: 'weekday-watch', active: 'always' });
+    expect(back.json.changes).toEqual(['active: Mon–Fri all day (Europe/London) → always']);
+    expect((await readJob(test.workspace, 'weekday-watch')).active).toBeUndefined();
+  });
+
+  it('schedules a monthly escalation report: the preview shows what it would send, to whom, and warns about a person with no Telegram chat', async () => {
+    const chat = newChat();
+    const report = { name: 'monthly-report', schedule: '0 9 1 * *', report: { title: 'Monthly escalation report', builtin: 'escalations', chart: true, to: ['me', 'person:priya patel'] } };
+    const { preview, done } = await agreeThroughClaude(chat, 'on the 1st of every month at 9am send me and Priya the escalation report', 'schedule_job', report);
+    expect(preview.is_error).toBe(false);
+    expect(preview.json).toMatchObject({ saved: false, next_runs: ['2026-05-01T09:00+01:00', '2026-06-01T09:00+01:00', '2026-07-01T09:00+01:00'] });
+    expect(String(inner<string>((preview.json.report as { would_send_now: unknown }).would_send_now))).toMatch(/^📊 Monthly escalation report — .*\n\d+ escalations? \(\d+ the period before\)\./);
+    expect(preview.json.recipients).toEqual([
+      { spec: 'me', reaches: [{ to: 'you', channel: 'telegram' }] },
+      { spec: 'person:Priya Patel', reaches: [{ to: 'Priya Patel', channel: 'terminal' }] },
+    ]);
+    expect(preview.json.warnings).toEqual([expect.stringMatching(/^Priya Patel has no Telegram chat: messages to them only print in the terminal/)]);
+    expect(done.json).toMatchObject({ saved: true, report: expect.stringContaining('the escalation report (v_escalations), with a chart') });
+    expect((await readJob(test.workspace, 'monthly-report')).report!.to).toEqual(['me', 'person:Priya Patel']);
+    const listed = await callThroughClaude(chat, 'what jobs do I have?', 'list_jobs', {});
+    expect(listed.json.jobs).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'monthly-report', report: expect.any(String), next_run: '2026-05-01T09:00+01:00' })]));
+    const unknown = await callThroughClaude(chat, 'also send it to Bob', 'schedule_job', { ...report, report: { ...report.report, to: ['person:Bob Nobody'] } });
+    expect(unknown.is_error).toBe(true);
+    expect(unknown.text).toMatch(/report\.to: person:Bob Nobody is nobody the workspace knows \(people: .*Priya Patel/);
+  });
+
+  it('notifies a person by name from a rule, and the preview warns they can only be reached in the terminal', async () => {
+    const result = await callThroughClaude(newChat(), 'tell Marcus about P1s', 'schedule_job', { ...watch, name: 'tell-marcus', rules: [{ ...watch.rules[0]!, then: [{ notify: { to: ['person:Marcus Reid'] } }] }] });
+    expect(result.json.recipients).toEqual([{ spec: 'person:Marcus Reid', reaches: [{ to: 'Marcus Reid', channel: 'terminal' }] }]);
+    expect(result.json.warnings).toEqual([expect.stringContaining('Marcus Reid has no Telegram chat')]);
   });
 });
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { Toolbox, type ToolOutcome } from '../agent/toolbox';
 import { listOutbox } from '../jobs/outbox';
 import { seedEscalationJob } from '../jobs/seed-job';
-import { saveJob } from '../jobs/job-files';
+import { readJob, saveJob } from '../jobs/job-files';
 import { loadDemo } from '../objects/demo';
 import { readDocument } from '../objects/documents';
 import { createTools } from '../tools';
@@ -41,13 +41,18 @@ describe('tools', () => {
 
   it('lists jobs in words with their next run, runs one dry, pauses and resumes it', async () => {
     const listed = (await call('list_jobs', {})) as { jobs: { name: string; next_run: string; rules: { says: string }[] }[] };
-    expect(listed.jobs[0]).toMatchObject({ name: 'support-escalation', next_run: '2026-04-14 10:30' });
+    expect(listed.jobs[0]).toMatchObject({ name: 'support-escalation', next_run: '2026-04-14T10:30+00:00' });
+    const described = (await call('describe_workspace', {})) as { jobs: { name: string; next_run: string }[] };
+    expect(described.jobs[0]).toMatchObject({ name: 'support-escalation', next_run: '2026-04-14T10:30+00:00' });
     expect(listed.jobs[0]!.rules[0]!.says).toMatch(/^Priority is P1 - Critical, no First Response Date, Opened Date more than 30 minutes ago/);
     const dry = (await call('run_job', { name: 'support-escalation' })) as { dry_run: boolean; matched: number; changed: number; rules: { rule: string; entries: number }[] };
     expect(dry).toMatchObject({ dry_run: true, matched: 7, changed: 7 });
     expect((await call('find_entries', { object: 'support_tickets', filter: { field: 'Status', operator: 'is', value: 'Escalated' } })).total).toBe(1);
-    expect(await call('update_job', { name: 'support-escalation', enabled: false })).toEqual({ job: 'support-escalation', enabled: false });
-    expect(await call('update_job', { name: 'support-escalation', enabled: true })).toEqual({ job: 'support-escalation', enabled: true });
+    expect(await call('update_job', { name: 'support-escalation', enabled: false })).toMatchObject({ saved: false, changes: ['paused'] });
+    expect((await readJob(test.workspace, 'support-escalation')).enabled).toBe(true);
+    expect(await call('update_job', { name: 'support-escalation', enabled: false, confirm: true })).toMatchObject({ saved: true, job: 'support-escalation', changes: ['paused'] });
+    expect((await readJob(test.workspace, 'support-escalation')).enabled).toBe(false);
+    expect(await call('update_job', { name: 'support-escalation', enabled: true, confirm: true })).toMatchObject({ saved: true, changes: ['resumed'] });
   });
 
   it('sends a message to "me", a role and a person through the outbox', async () => {

@@ -39,3 +39,19 @@ export class Confirmations {
 function keyOf(context: ToolContext, action: string): string {
   return `${context.chat.channel}:${context.chat.id}:${createHash('sha256').update(action).digest('hex')}`;
 }
+
+/** An action as a stable string (object keys sorted), so the same input previewed and confirmed is the same action. */
+export function actionOf(tool: string, input: unknown): string {
+  return `${tool} ${canonicalJson(input)}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, inner]) => inner !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

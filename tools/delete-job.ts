@@ -5,6 +5,7 @@ import { deleteJob, readJob } from '../jobs/job-files';
 import { describeSchedule } from '../jobs/schedule';
 import type { Workspace } from '../objects/workspace';
 import { Confirmations } from './confirmations';
+import { reportWords } from '../jobs/report-job';
 import { ruleWords } from './job-words';
 import { defineTool } from './tool';
 
@@ -27,7 +28,7 @@ export function deleteJobTool(deps: { workspace: Workspace; confirmations?: Conf
         return {
           deleted: false,
           job: job.name,
-          preview: `This will delete the job ${job.name} on ${job.object} (${describeSchedule(job, workspace.timeZone)}${job.enabled ? '' : ', disabled'}; ${job.rules.length} rule${job.rules.length === 1 ? '' : 's'}). Its run log and escalation ledger stay.`,
+          preview: `This will delete the job ${job.name} ${job.report ? `(a report job: ${reportWords(job.report)}` : `on ${job.object} (`}${describeSchedule(job, workspace.timeZone)}${job.enabled ? '' : ', disabled'}${job.report ? '' : `; ${job.rules.length} rule${job.rules.length === 1 ? '' : 's'}`}). Its run log and escalation ledger stay.`,
           rules: job.rules.map((rule) => ({ rule: rule.name, says: ruleWords(rule) })),
           next_step: input.confirm
             ? 'Nothing deleted: confirm=true counts only after the person agreed to this preview in a later message. Say it back and ask them.'

@@ -10,7 +10,7 @@ export interface WorkspaceSummary {
   name: string;
   timezone: string;
   objects: (ObjectDescription & { entries: number })[];
-  jobs: { name: string; object: string; schedule: string; enabled: boolean; rules: string[]; next_run?: string }[];
+  jobs: { name: string; object?: string; report?: string; schedule: string; enabled: boolean; rules: string[]; next_run?: string }[];
   /** Job files that do not validate (they do not run until fixed). */
   job_problems?: { file: string; message: string }[];
   roles: { name: string; people: string[] }[];
@@ -31,7 +31,7 @@ export async function summarizeWorkspace(workspace: Workspace): Promise<Workspac
     objects,
     jobs: jobs.map((job) => ({
       name: job.name,
-      object: job.object,
+      ...(job.report ? { report: job.report } : { object: job.object! }),
       schedule: job.schedule,
       enabled: job.enabled,
       rules: job.rules.map((rule) => `${rule.name} (${rule.says})`),

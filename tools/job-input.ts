@@ -1,7 +1,8 @@
 // The job format as tools take it: the .job.yaml shape with the filter language by reference (filterInputSchema) and
 // every action option the file accepts (escalate.field included), so nothing the model writes is stripped.
 import { z } from 'zod';
-import { jobFileSchema, notifyActionSchema, recipientSpecSchema, ruleSchema } from '../jobs/job-schema';
+import { activeSchema } from '../jobs/active-hours';
+import { builtinReports, jobFileObject, notifyActionSchema, recipientSpecSchema, ruleSchema } from '../jobs/job-schema';
 import { filterInputSchema } from '../objects/filter';
 
 export const actionInputSchema = z.union([
@@ -24,14 +25,41 @@ export const ruleInputSchema = z.object({
   then: z.array(actionInputSchema).min(1).describe('Actions, in order: escalate, set, notify'),
 });
 
+/**
+ * The `active:` key as tools take it: checked against the file's form, but described in one line (no schema written
+ * out for the model).
+ */
+export const activeByReferenceSchema = z
+  .unknown()
+  .superRefine((value, context) => {
+    if (value === undefined) return;
+    const parsed = activeSchema.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  })
+  .describe('When the job may act; outside it nothing runs or alerts. "business_hours" or {"days":["mon","tue","wed","thu","fri"],"hours":"08:00-18:00","timezone":"Europe/Berlin"} (each optional); "pause on weekends" → days mon–fri');
+
+/** The `report:` key as tools take it (no transforms, so it converts to JSON Schema; saveJob checks it fully). */
+export const reportInputSchema = z
+  .object({
+    title: z.string().optional(),
+    builtin: z.enum(builtinReports).optional().describe('The escalation report: the period\'s escalations (v_escalations) by tier and customer'),
+    sql: z.string().optional().describe('Or one read-only SELECT; {period_start} / {period_end} stand for the period (slot before → this slot)'),
+    chart: z.unknown().optional().describe('builtin: true; sql: a Vega-Lite spec without data'),
+    to: z.array(z.string()).min(1).describe('"me", "role:<name>", "person:<name>"'),
+  })
+  .strict()
+  .describe('A report job, instead of object and rules');
+
 export const jobToolInputSchema = z.object({
-  name: jobFileSchema.shape.name.describe('Job name, lower-case with dashes, e.g. support-escalation'),
+  name: jobFileObject.shape.name.describe('Job name, lower-case with dashes, e.g. support-escalation'),
   description: z.string().optional().describe('What the job watches for, in a sentence'),
-  schedule: jobFileSchema.shape.schedule,
-  timezone: jobFileSchema.shape.timezone,
-  object: z.string().describe('The object whose entries the rules test, e.g. support_tickets'),
+  schedule: jobFileObject.shape.schedule,
+  timezone: jobFileObject.shape.timezone,
+  active: activeByReferenceSchema.optional(),
+  object: z.string().optional().describe('Monitoring jobs: the object whose entries the rules test, e.g. support_tickets (omit for a report job)'),
   enabled: z.boolean().optional().describe('false to save the job paused; default true'),
-  rules: z.array(ruleInputSchema).min(1).describe('Rules, evaluated in order within one transaction; each fires once per entry'),
+  rules: z.array(ruleInputSchema).min(1).optional().describe('Monitoring jobs: rules, evaluated in order within one transaction; each fires once per entry. Give rules or report, not both'),
+  report: reportInputSchema.optional(),
 });
 
 /**

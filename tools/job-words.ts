@@ -96,8 +96,8 @@ export function activeWords(window: ActiveWindow | undefined): string | null {
  * A cron that names days or hours ("0 9 * * 1-5") only times the safety-net runs: said back when the job has no
  * active window, because deadlines and changes are still acted on at any hour ("pause on weekends" needs `active`).
  */
-export function scheduleOnlyNote(job: Pick<JobDefinition, 'schedule' | 'active'>): string | null {
-  if (job.active !== undefined) return null;
+export function scheduleOnlyNote(job: Pick<JobDefinition, 'schedule' | 'active'> & Partial<Pick<JobDefinition, 'report'>>): string | null {
+  if (job.active !== undefined || job.report !== undefined) return null;
   const parts = job.schedule.trim().split(/\s+/);
   if (parts.length !== 5) return null;
   const [, hour, , , dayOfWeek] = parts as [string, string, string, string, string];
@@ -107,5 +107,6 @@ export function scheduleOnlyNote(job: Pick<JobDefinition, 'schedule' | 'active'>
 }
 
 export function jobSummaryLine(job: JobDefinition): string {
+  if (job.report) return `${job.name}${job.enabled ? '' : ' (disabled)'}: a report job`;
   return `${job.name} on ${job.object}${job.enabled ? '' : ' (disabled)'}: ${job.rules.length} rule${job.rules.length === 1 ? '' : 's'}`;
 }

@@ -3,14 +3,18 @@ import { z } from 'zod';
 import { loadJobsReport } from '../jobs/job-files';
 import { describeSchedule, nextRuns } from '../jobs/schedule';
 import { ensureJobTables } from '../jobs/tables';
-import { formatTime } from '../objects/values';
+import { reportWords } from '../jobs/report-job';
 import type { Workspace } from '../objects/workspace';
 import { ruleWords } from './job-words';
+import { toolTime } from './results';
 import { defineTool } from './tool';
 
 export interface JobListing {
   name: string;
-  object: string;
+  /** The object a monitoring job watches; absent for a report job. */
+  object?: string;
+  /** A report job's report in words. */
+  report?: string;
   enabled: boolean;
   schedule: string;
   next_run?: string;
@@ -33,13 +37,14 @@ export async function listJobs(workspace: Workspace): Promise<{ jobs: JobListing
       const zone = job.timezone ?? workspace.timeZone;
       const listing: JobListing = {
         name: job.name,
-        object: job.object,
+        ...(job.report ? { report: reportWords(job.report) } : { object: job.object }),
         enabled: job.enabled,
         schedule: describeSchedule(job, workspace.timeZone),
         rules: job.rules.map((rule) => ({ name: rule.name, says: ruleWords(rule) })),
       };
-      if (job.enabled) listing.next_run = formatTime(nextRuns(job, now, 1, workspace.timeZone)[0]!, zone);
-      if (state?.last_run_at) listing.last_run = formatTime(state.last_run_at, zone);
+      const next = job.enabled ? nextRuns(job, now, 1, workspace.timeZone, workspace)[0] : undefined;
+      if (next) listing.next_run = toolTime(next, zone);
+      if (state?.last_run_at) listing.last_run = toolTime(state.last_run_at, zone);
       if (state?.last_error) listing.last_error = state.last_error;
       return listing;
     }),
@@ -50,7 +55,7 @@ export async function listJobs(workspace: Workspace): Promise<{ jobs: JobListing
 export function listJobsTool(deps: { workspace: Workspace }) {
   return defineTool({
     name: 'list_jobs',
-    description: 'List the monitoring jobs: schedule, rules in words, enabled or not, next and last run, last error. For one job\'s rules as JSON (to change one rule with update_job), use show_job.',
+    description: 'List the jobs (monitoring jobs with rules, and report jobs): schedule, rules or report in words, enabled or not, next and last run (local ISO time with offset), last error. For one job\'s rules as JSON (to change one rule with update_job), use show_job.',
     inputSchema: z.object({}),
     async run() {
       return { ...(await listJobs(deps.workspace)) };

@@ -1,27 +1,30 @@
-// schedule_job: a monitoring job from rules. Without confirm it only validates and previews (next runs, dry run);
-// with confirm it saves jobs/<name>.job.yaml and the scheduler picks it up.
+// schedule_job: a monitoring job from rules, or a report job. Without confirm it only validates and previews (next
+// runs, a dry run, whom it reaches); with confirm=true — in a later turn than the preview, after the person's yes — it
+// saves jobs/<name>.job.yaml and the scheduler picks it up.
 import { z } from 'zod';
 import { saveJob } from '../jobs/job-files';
 import { describeSchedule, lastSlotBetween, nextRuns, scheduleOf } from '../jobs/schedule';
-import type { JobDefinition } from '../jobs/job-schema';
+import { isReportJob, type JobDefinition } from '../jobs/job-schema';
+import { reportWords } from '../jobs/report-job';
 import { runJob } from '../jobs/runner';
 import { runReport, type RunReport } from './run-report';
-import { formatTime } from '../objects/values';
 import { ruleWords } from './job-words';
 import type { Workspace } from '../objects/workspace';
+import { actionOf, Confirmations } from './confirmations';
 import { previewJob } from './job-preview';
 import { jobToolInputSchema } from './job-input';
+import { toolTime } from './results';
 import { defineTool, type ToolContext } from './tool';
 
 export const scheduleJobInput = jobToolInputSchema.extend({
   confirm: z
     .boolean()
     .default(false)
-    .describe('false (default): validate and preview only, nothing saved. true: save — only after the person agreed to the preview'),
+    .describe('true saves: only after the person agreed to the preview in a later message'),
   first_run: z
     .boolean()
     .default(false)
-    .describe('With confirm=true: true runs the job once right after saving, so the result says what that run escalated and whom it alerted (use it when saving a job the person agreed to); false (default) leaves the first run to the scheduler'),
+    .describe('Monitoring jobs, with confirm=true: run once right after saving; the result says what it escalated and whom it alerted'),
 });
 
 /** created_by for a job made in this chat: who "me" is. */
@@ -30,27 +33,35 @@ export function creatorOf(context: ToolContext): { channel: string; chat: string
   return { channel: context.chat.channel, chat };
 }
 
-export function scheduleJobTool(deps: { workspace: Workspace }) {
+export function scheduleJobTool(deps: { workspace: Workspace; confirmations?: Confirmations }) {
+  const confirmations = deps.confirmations ?? new Confirmations();
   return defineTool({
     name: 'schedule_job',
     description:
-      'Create (or replace) a monitoring job: a schedule, an object and rules (filter + escalate/set/notify actions) that code runs on schedule and whenever an entry changes. First call with confirm=false and tell the person what it will do, its next runs and what it would do right now; call again with confirm=true once they agree. Save with first_run=true: the job runs once at once and the result says what that run escalated and whom it alerted — tell the person.',
+      'Create (or replace) a job: a monitoring job (schedule, object, rules of filter + escalate/set/notify) run on schedule and whenever an entry changes; or a report job (schedule + report, e.g. "the escalation report on the 1st at 9am") sent at each slot. First call with confirm=false and tell the person the preview (warnings included); call again with the same input and confirm=true only after they agree in a later message. first_run=true runs a monitoring job at once: tell the person what it did.',
     inputSchema: scheduleJobInput,
-    outsideText: ['rules.*.examples', 'first_run.rules.*.examples'],
+    outsideText: ['rules.*.examples', 'first_run.rules.*.examples', 'report.would_send_now'],
     async run(input, context) {
       const { confirm, first_run: firstRun, ...job } = input;
       const data = { ...job, created_by: creatorOf(context) };
-      if (confirm) {
+      const action = actionOf('schedule_job', data);
+      const zone = (saved: JobDefinition) => saved.timezone ?? deps.workspace.timeZone;
+      if (confirm && confirmations.allows(context, action)) {
         // The person agreed to the preview: validate and save (the dry run was shown already).
         const saved = await saveJob(deps.workspace, data);
-        const ran = saved.enabled && firstRun ? await firstRunOf(deps.workspace, saved) : undefined;
+        confirmations.used(context, action);
+        const ran = saved.enabled && firstRun && !isReportJob(saved) ? await firstRunOf(deps.workspace, saved) : undefined;
+        const next = nextRuns(saved, deps.workspace.clock.now(), 3, deps.workspace.timeZone, deps.workspace).map((at) => toolTime(at, zone(saved)));
+        if (isReportJob(saved)) {
+          return { saved: true, file: `jobs/${saved.name}.job.yaml`, job: saved.name, schedule: describeSchedule(saved, deps.workspace.timeZone), next_runs: next, report: reportWords(saved.report), first_run: 'none: a report job sends at its slots only' };
+        }
         return {
           saved: true,
           file: `jobs/${saved.name}.job.yaml`,
           job: saved.name,
           object: saved.object,
           schedule: describeSchedule(saved, deps.workspace.timeZone),
-          next_runs: nextRuns(saved, deps.workspace.clock.now(), 3, deps.workspace.timeZone).map((at) => formatTime(at, saved.timezone ?? deps.workspace.timeZone)),
+          next_runs: next,
           rules: saved.rules.map((rule) => ({ rule: rule.name, says: ruleWords(rule) })),
           ...(ran
             ? { first_run: ran }
@@ -58,15 +69,21 @@ export function scheduleJobTool(deps: { workspace: Workspace }) {
         };
       }
       const preview = await previewJob(deps.workspace, data);
+      confirmations.previewed(context, action);
       return {
         saved: false,
         job: preview.job.name,
-        object: preview.job.object,
+        ...(preview.report ? { report: preview.report } : { object: preview.job.object }),
         schedule: preview.schedule,
+        ...(preview.active ? { active: preview.active } : {}),
         next_runs: preview.next_runs,
-        rules: preview.rules.map((rule) => ({ rule: rule.rule, says: rule.says, would_act_on_now: rule.count, examples: rule.entries })),
+        ...(preview.report ? {} : { rules: preview.rules.map((rule) => ({ rule: rule.rule, says: rule.says, would_act_on_now: rule.count, examples: rule.entries })) }),
+        recipients: preview.recipients,
+        ...(preview.warnings.length ? { warnings: preview.warnings } : {}),
         ...(preview.replaces_existing ? { replaces_existing_job: true } : {}),
-        next_step: 'Nothing saved yet. Say this back to the person; call again with confirm=true when they agree.',
+        next_step: confirm
+          ? 'Nothing saved: confirm=true counts only after the person agreed to this preview in a later message. Say it back and ask them.'
+          : 'Nothing saved yet. Say this back to the person (warnings included); call again with the same input and confirm=true when they agree.',
       };
     },
   });

@@ -4,6 +4,7 @@ import { readJob } from '../jobs/job-files';
 import { describeSchedule, nextRuns } from '../jobs/schedule';
 import { ensureJobTables } from '../jobs/tables';
 import type { Workspace } from '../objects/workspace';
+import { reportWords } from '../jobs/report-job';
 import { ruleWords } from './job-words';
 import { toolTime } from './results';
 import { defineTool } from './tool';
@@ -28,15 +29,16 @@ export function showJobTool(deps: { workspace: Workspace }) {
       );
       return {
         job: job.name,
-        object: job.object,
+        ...(job.report ? { report: job.report, report_words: reportWords(job.report) } : { object: job.object }),
         ...(job.description ? { description: job.description } : {}),
         enabled: job.enabled,
         schedule: job.schedule,
         schedule_words: describeSchedule(job, workspace.timeZone),
         timezone: zone,
-        ...(job.enabled ? { next_run: toolTime(nextRuns(job, workspace.clock.now(), 1, workspace.timeZone)[0]!, zone) } : {}),
+        ...(job.active ? { active: job.active } : {}),
+        ...(job.enabled ? { next_run: toolTime(nextRuns(job, workspace.clock.now(), 1, workspace.timeZone, workspace)[0]!, zone) } : {}),
         ...(job.created_by ? { created_by: job.created_by } : {}),
-        rules: job.rules.map((rule) => ({ ...rule, says: ruleWords(rule) })),
+        ...(job.report ? {} : { rules: job.rules.map((rule) => ({ ...rule, says: ruleWords(rule) })) }),
         last_runs: runs.map((run) => ({
           at: toolTime(run.started_at, zone),
           trigger: run.trigger,

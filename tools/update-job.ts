@@ -1,11 +1,15 @@
-// update_job: pause or resume a job at once; change its schedule or rules — the whole list, or one rule added,
-// replaced or removed by name — with the same preview-then-confirm as schedule_job, the preview saying what changes.
+// update_job: pause or resume a job; change its schedule, active window, report or rules — the whole list, or one rule
+// added, replaced or removed by name — with the same preview-then-confirm as schedule_job (confirm=true counts only in
+// a later turn than the preview), the preview saying what changes.
 import { z } from 'zod';
-import { readJob, saveJob, setJobEnabled } from '../jobs/job-files';
+import { activeSchema, activeWindowOf, type ActiveSpec } from '../jobs/active-hours';
+import { readJob, saveJob } from '../jobs/job-files';
 import type { JobDefinition } from '../jobs/job-schema';
+import { reportWords } from '../jobs/report-job';
 import { EscalatorError } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
-import { jobToolInputSchema, ruleByReferenceSchema, ruleOf } from './job-input';
+import { actionOf, Confirmations } from './confirmations';
+import { jobToolInputSchema, reportInputSchema, ruleByReferenceSchema, ruleOf } from './job-input';
 import { previewJob } from './job-preview';
 import { ruleWords } from './job-words';
 import { defineTool } from './tool';
@@ -16,11 +20,29 @@ export const updateJobInput = z.object({
   schedule: jobToolInputSchema.shape.schedule.optional(),
   timezone: jobToolInputSchema.shape.timezone,
   description: z.string().optional().describe('New description'),
+  active: z
+    .unknown()
+    .superRefine((value, context) => {
+      if (value === undefined || value === 'always') return;
+      const parsed = activeSchema.safeParse(value);
+      if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    })
+    .describe('The active window as schedule_job takes it ("pause on weekends": {"days":["mon","tue","wed","thu","fri"]}); "always" removes it')
+    .optional(),
+  report: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined) return;
+      const parsed = reportInputSchema.safeParse(value);
+      if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    })
+    .describe('Report jobs: a new report, as schedule_job takes it'),
   rules: z.array(ruleByReferenceSchema).min(1).optional().describe('The full new rule list (replaces the old one), each rule as in schedule_job; to change one rule use add_rule, replace_rule or remove_rule'),
   add_rule: ruleByReferenceSchema.optional().describe('One new rule, added after the others (its name must be new)'),
   replace_rule: ruleByReferenceSchema.optional().describe('One rule replacing the job\'s rule of the same name; the others stay as they are'),
   remove_rule: z.string().optional().describe('The name of one rule to remove; the others stay as they are'),
-  confirm: z.boolean().default(false).describe('Schedule or rule changes: false previews, true saves after the person agreed'),
+  confirm: z.boolean().default(false).describe('true saves: only after the person agreed to the preview in a later message'),
 });
 
 type UpdateJobInput = z.output<typeof updateJobInput>;
@@ -52,9 +74,11 @@ export function editedRules(current: JobDefinition, input: Pick<UpdateJobInput, 
 }
 
 /** What changes between two versions of a job, in words: one line per rule added, removed or changed, and the schedule. */
-export function jobChanges(before: JobDefinition, after: JobDefinition, schedule: (job: JobDefinition) => string): string[] {
+export function jobChanges(before: JobDefinition, after: JobDefinition, schedule: (job: JobDefinition) => string, active?: (job: JobDefinition) => string): string[] {
   const lines: string[] = [];
   if (before.schedule !== after.schedule || before.timezone !== after.timezone) lines.push(`schedule: ${schedule(before)} → ${schedule(after)}`);
+  if (active && active(before) !== active(after)) lines.push(`active: ${active(before)} → ${active(after)}`);
+  if (before.report && after.report && reportWords(before.report) !== reportWords(after.report)) lines.push(`report: ${reportWords(before.report)} → ${reportWords(after.report)}`);
   if ((before.description ?? '') !== (after.description ?? '')) lines.push(`description: "${before.description ?? ''}" → "${after.description ?? ''}"`);
   if (before.enabled !== after.enabled) lines.push(after.enabled ? 'resumed' : 'paused');
   for (const rule of after.rules) {
@@ -64,45 +88,64 @@ export function jobChanges(before: JobDefinition, after: JobDefinition, schedule
   }
   for (const rule of before.rules) if (!after.rules.some((candidate) => candidate.name === rule.name)) lines.push(`removes rule ${rule.name}: ${ruleWords(rule)}`);
   const kept = after.rules.filter((rule) => before.rules.some((old) => old.name === rule.name && ruleWords(old) === ruleWords(rule))).map((rule) => rule.name);
-  if (lines.length && kept.length) lines.push(`unchanged: ${kept.join(', ')}`);
+  const rulesChanged = lines.some((line) => /^(adds|changes|removes) rule /.test(line));
+  if (rulesChanged && kept.length) lines.push(`unchanged: ${kept.join(', ')}`);
   return lines.length ? lines : ['nothing changes'];
 }
 
-export function updateJobTool(deps: { workspace: Workspace }) {
+export function updateJobTool(deps: { workspace: Workspace; confirmations?: Confirmations }) {
+  const confirmations = deps.confirmations ?? new Confirmations();
   return defineTool({
     name: 'update_job',
     description:
-      'Change a monitoring job: pause/resume (enabled), its schedule, time zone or description, or its rules — add_rule, replace_rule (by name) or remove_rule change one rule and keep the others (see them with show_job). Rule and schedule changes preview first (confirm=false) with what changes in words, like schedule_job.',
+      'Change a job: enabled (pause/resume), schedule, timezone, active window, description, report, or rules — add_rule / replace_rule / remove_rule change one rule by name and keep the others (show_job has them). confirm=false previews what changes; call again with the same input and confirm=true only after the person agrees in a later message.',
     inputSchema: updateJobInput,
     outsideText: ['rules.*.examples'],
-    async run(input) {
+    async run(input, context) {
       const { workspace } = deps;
       const current = await readJob(workspace, input.name);
       const editsRules = input.rules !== undefined || input.add_rule !== undefined || input.replace_rule !== undefined || input.remove_rule !== undefined;
-      const changesDefinition = input.schedule !== undefined || input.timezone !== undefined || editsRules || input.description !== undefined;
-      if (!changesDefinition) {
-        if (input.enabled === undefined) throw new EscalatorError('update_job needs something to change: enabled, schedule, timezone, description, rules, add_rule, replace_rule or remove_rule');
-        const saved = await setJobEnabled(workspace, input.name, input.enabled);
-        return { job: saved.name, enabled: saved.enabled };
-      }
+      const changes = [input.enabled, input.schedule, input.timezone, input.description, input.active, input.report].some((value) => value !== undefined) || editsRules;
+      if (!changes) throw new EscalatorError('update_job needs something to change: enabled, schedule, timezone, active, description, report, rules, add_rule, replace_rule or remove_rule');
+      if (input.report && !current.report) throw new EscalatorError(`${current.name} is a monitoring job with rules; report changes only a report job (schedule a new report job with schedule_job)`);
+      if (editsRules && current.report) throw new EscalatorError(`${current.name} is a report job; it has no rules to change (change its report instead)`);
+      const { active: _active, ...kept } = current;
       const data = {
-        ...current,
+        ...(input.active === 'always' ? kept : current),
         ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
         ...(input.schedule === undefined ? {} : { schedule: input.schedule }),
         ...(input.timezone === undefined ? {} : { timezone: input.timezone }),
         ...(input.description === undefined ? {} : { description: input.description }),
+        ...(input.active === undefined || input.active === 'always' ? {} : { active: input.active as ActiveSpec }),
+        ...(input.report === undefined ? {} : { report: input.report }),
         ...(editsRules ? { rules: editedRules(current, input) } : {}),
       };
       const preview = await previewJob(workspace, data);
+      const activeText = (job: JobDefinition) => activeWindowOf(job, workspace)?.text ?? 'always';
       const summary = {
         job: preview.job.name,
-        changes: jobChanges(current, preview.job, (job) => describeScheduleOf(workspace, job)),
+        changes: jobChanges(current, preview.job, (job) => describeScheduleOf(workspace, job), activeText),
         schedule: preview.schedule,
+        active: preview.active ?? 'always',
         next_runs: preview.next_runs,
-        rules: preview.rules.map((rule) => ({ rule: rule.rule, says: rule.says, would_act_on_now: rule.count, examples: rule.entries })),
+        ...(preview.report ? { report: preview.report } : { rules: preview.rules.map((rule) => ({ rule: rule.rule, says: rule.says, would_act_on_now: rule.count, examples: rule.entries })) }),
+        recipients: preview.recipients,
+        ...(preview.warnings.length ? { warnings: preview.warnings } : {}),
       };
-      if (!input.confirm) return { saved: false, ...summary, next_step: 'Nothing saved yet. Say the changes back; call again with the same input and confirm=true when they agree.' };
+      const { confirm, ...change } = input;
+      const action = actionOf('update_job', change);
+      if (!confirm || !confirmations.allows(context, action)) {
+        confirmations.previewed(context, action);
+        return {
+          saved: false,
+          ...summary,
+          next_step: confirm
+            ? 'Nothing saved: confirm=true counts only after the person agreed to this preview in a later message. Say the changes back and ask them.'
+            : 'Nothing saved yet. Say the changes back (warnings included); call again with the same input and confirm=true when they agree.',
+        };
+      }
       await saveJob(workspace, data);
+      confirmations.used(context, action);
       return { saved: true, ...summary };
     },
   });

@@ -199,6 +199,7 @@ async function notifyBothOwners(turn: Turn, text: string, objectName: string, li
   }
   const tierWanted = /\btier\s*(\d|one|two|three)\b|\bexecutive\b|\bengineering\b/i.exec(text);
   for (const job of jobs) {
+    if (job.report) continue; // a report job has no rules to add owners to
     const definition = workspace.object(job.object);
     const relation = definition.fields.find((field) => field.type === 'relation' && field.relatedObject === objectName);
     if (!relation) continue;

@@ -81,8 +81,9 @@ async function jobQuestion(turn: Turn, text: string): Promise<IntentResult | und
   if (/^(?:please\s+)?(?:run|dry[- ]run|test|try)\b/i.test(text)) {
     if (!named) return reply(`Which job? (jobs: ${names.jobs.map((job) => job.name).join(', ') || 'none yet'})`);
     const forReal = /\b(?:for\s+real|really|now\s+for\s+real|not\s+a\s+dry\s+run)\b/i.test(text);
-    const result = await callTool(turn, 'run_job', { name: named.name, dry_run: !forReal });
-    const rules = result.rules as { rule: string; entries: number; examples: Row[] }[];
+    // "run it for real" is the person's own yes to a real run (run_job asks for confirm=true).
+    const result = await callTool(turn, 'run_job', { name: named.name, dry_run: !forReal, confirm: forReal });
+    const rules = (result.rules ?? []) as { rule: string; entries: number; examples: Row[] }[];
     const lines = rules.map((rule) => `- ${rule.rule}: ${rule.entries}${rule.examples.length ? ` (${rule.examples.slice(0, 5).map((row) => String(row.Title ?? row.id)).join('; ')})` : ''}`);
     return reply(`${forReal ? 'Ran' : 'Dry run of'} ${named.name}: ${String(result.matched)} match${Number(result.matched) === 1 ? '' : 'es'}${forReal ? `, ${String(result.changed)} changed, ${String(result.notified)} notified` : ', nothing changed'}.\n${lines.join('\n')}`);
   }
@@ -90,7 +91,8 @@ async function jobQuestion(turn: Turn, text: string): Promise<IntentResult | und
   if (toggle) {
     if (!named) return reply(`Which job? (jobs: ${names.jobs.map((job) => job.name).join(', ') || 'none yet'})`);
     const enabled = /enable|resume|restart/i.test(toggle[1]!);
-    await callTool(turn, 'update_job', { name: named.name, enabled });
+    // "pause/resume X" is the person's own instruction: the confirmation update_job asks for.
+    await callTool(turn, 'update_job', { name: named.name, enabled, confirm: true });
     return reply(`${enabled ? 'Resumed' : 'Paused'} the job ${named.name}.`);
   }
   const remove = /^(?:please\s+)?(?:delete|remove)\b/i.test(text);

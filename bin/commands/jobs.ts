@@ -6,6 +6,8 @@ import type { Workspace } from '../../objects/workspace';
 import { loadJobsReport, readJob, setJobEnabled } from '../../jobs/job-files';
 import { jobsWithState, recentRuns } from '../../jobs/job-status';
 import { runJob, type JobRunResult } from '../../jobs/runner';
+import type { ReportRunResult } from '../../jobs/report-job';
+import { relative } from 'node:path';
 import { parseFlags, type Command } from '../command';
 import { formatTable, toJson } from '../format';
 
@@ -63,8 +65,8 @@ export const jobsCommand: Command = {
             listed.map((job) => ({
               job: job.name,
               enabled: job.enabled ? 'yes' : 'no',
-              object: job.object,
-              rules: job.rules.length,
+              object: job.report ? '—' : job.object,
+              rules: job.report ? 'report' : job.rules.length,
               schedule: job.schedule_description,
               active: job.active_description ?? 'always',
               'next runs': job.next_runs.map((at) => formatTime(new Date(at), job.timezone ?? workspace.timeZone).slice(11)).join(', '),
@@ -82,8 +84,9 @@ export const jobsCommand: Command = {
         const runs = await recentRuns(workspace, name, 10);
         if (values.json) return void context.io.stdout(toJson({ ...job, recent_runs: runs }));
         const lines = [
-          `${job!.name}${job!.enabled ? '' : ' (disabled)'} — ${job!.object}, ${job!.schedule_description}`,
+          `${job!.name}${job!.enabled ? '' : ' (disabled)'} — ${job!.report ? 'report' : job!.object}, ${job!.schedule_description}`,
           ...(job!.description ? [job!.description] : []),
+          ...(job!.report_description ? [`report: ${job!.report_description}`] : []),
           `active: ${job!.active_description ?? 'always'}${job!.active_description ? ' (outside it nothing runs or alerts; what came up runs once when it opens)' : ''}`,
           `next runs: ${job!.next_runs.map((at) => formatTime(new Date(at), job!.timezone ?? workspace.timeZone)).join(', ') || '—'} (${job!.timezone})`,
           `fired on ${job!.state.fired} entr${job!.state.fired === 1 ? 'y' : 'ies'} in ${job!.state.runs} run${job!.state.runs === 1 ? '' : 's'}${job!.state.failing ? `; failing: ${job!.state.last_error}` : ''}`,
@@ -103,8 +106,19 @@ export const jobsCommand: Command = {
         const job = await readJob(workspace, name);
         const result = await runJob(workspace, job, { dryRun: values['dry-run'] === true });
         if (values.json) {
-          const shape = { job: result.job, at: result.at.toISOString(), rules: result.rules };
+          const report = 'report' in result ? (result as ReportRunResult).report : undefined;
+          const shape = {
+            job: result.job,
+            at: result.at.toISOString(),
+            rules: result.rules,
+            ...(report ? { report: { text: report.text, chart: report.chart ? relative(workspace.dir, report.chart) : null, recipients: report.recipients.map((to) => ({ to: to.name ?? to.recipient, channel: to.channel })) } } : {}),
+          };
           return void context.io.stdout(toJson(result.dryRun ? shape : { ...shape, matched: result.matched, changed: result.changed, notified: result.notified }));
+        }
+        if ('report' in result) {
+          const report = (result as ReportRunResult).report;
+          const sent = result.dryRun ? ' (dry run: nothing sent)' : `; queued ${result.notified} message${result.notified === 1 ? '' : 's'} to ${report.recipients.map((to) => to.name ?? to.recipient).join(', ') || 'nobody'}`;
+          return void context.io.stdout(`${report.text}${report.chart ? `\nChart: ${relative(workspace.dir, report.chart)}` : ''}\n${sent.replace(/^; /, '')}`);
         }
         context.io.stdout(await runText(workspace, job.object, result));
         return;

@@ -3,11 +3,12 @@
 // against the row. 5xx, 429 and network failures are retryable (a 429 holds that chat for its retry_after; the others
 // make the outbox probe Telegram with getMe until it answers); other refusals are permanent. Messages to one chat are
 // spaced as Telegram allows (about one a second in a private chat, twenty a minute in a group).
+import { existsSync } from 'node:fs';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Api, GrammyError, HttpError } from 'grammy';
+import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import { PermanentDeliveryError, RetryableDeliveryError, type Deliverer, type OutboxMessage } from '../../jobs/outbox';
 import { alertKeyboard } from './alert-keyboard';
-import { messageLimit, splitPlainText } from './html';
+import { captionLimit, messageLimit, splitPlainText } from './html';
 
 export interface TelegramDelivererOptions {
   token: string;
@@ -48,6 +49,19 @@ export function telegramDeliverer(options: TelegramDelivererOptions): Deliverer 
       const chatId = Number(message.recipient);
       if (!Number.isInteger(chatId) || chatId === 0) {
         throw new PermanentDeliveryError(`"${message.recipient}" is not a Telegram chat id (a number such as 123456789)`);
+      }
+      const photo = typeof message.payload.photo === 'string' && existsSync(message.payload.photo) ? message.payload.photo : undefined;
+      if (photo) {
+        // A report with a chart: one sendPhoto, the text as its caption (cut to the caption limit), so a retry never
+        // sends the photo without its text or the text twice.
+        const parts = splitPlainText(message.text, { limit: captionLimit - 40 });
+        const caption = `${parts[0] ?? ''}${parts.length > 1 ? '\n… (cut: see escalator outbox)' : ''}`;
+        try {
+          const sent = await api.sendPhoto(chatId, new InputFile(photo), { caption, parse_mode: 'HTML' });
+          return { remoteId: String(sent.message_id) };
+        } catch (error) {
+          throw deliveryError(error);
+        }
       }
       // One message per outbox row, so a retry can never repeat half of it: a text past Telegram's limit is cut.
       const chunks = splitPlainText(message.text, { limit: messageLimit - 40 });

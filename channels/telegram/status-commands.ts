@@ -35,7 +35,7 @@ export async function jobsText(workspace: Workspace): Promise<string> {
       const next = job.next_runs[0] ? formatTime(new Date(job.next_runs[0]), workspace.timeZone) : '—';
       const last = job.state.last_run_at ? formatTime(new Date(job.state.last_run_at), workspace.timeZone) : 'never';
       const flags = [job.enabled === false ? 'disabled' : '', job.state.failing ? `FAILING: ${job.state.last_error ?? ''}` : ''].filter(Boolean).join(', ');
-      return `${job.name} — ${job.schedule_description}; ${job.rules.length} rule${job.rules.length === 1 ? '' : 's'} on ${job.object}; next ${next}; last ${last}; fired on ${job.state.fired}${flags ? ` (${flags})` : ''}`;
+      return `${job.name} — ${job.schedule_description}; ${job.report_description ? `report: ${job.report_description}` : `${job.rules.length} rule${job.rules.length === 1 ? '' : 's'} on ${job.object}`}; next ${next}; last ${last}; fired on ${job.state.fired}${flags ? ` (${flags})` : ''}`;
     })
     .join('\n');
 }

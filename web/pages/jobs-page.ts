@@ -36,7 +36,7 @@ ${context.jobs.length ? context.jobs.map(({ job, runs, lastSwitch }) => {
 <h2 id="${heading}-name">${job.name} <small>${job.enabled ? 'enabled' : 'paused'}</small></h2>
 ${job.description ? html`<p>${job.description}</p>` : ''}
 <dl>
-<dt>Watches</dt><dd>${job.object}, ${job.schedule_description}</dd>
+<dt>${job.report_description ? 'Sends' : 'Watches'}</dt><dd>${job.report_description ?? job.object}, ${job.schedule_description}</dd>
 <dt>Active</dt><dd>${window ?? 'always'}${scheduleOnlyNote(job) ? html`<br><small>${scheduleOnlyNote(job)}</small>` : ''}</dd>
 <dt>Next runs</dt><dd>${job.enabled ? (job.next_runs.length ? html`<ul class="next-runs">${job.next_runs.map((run) => html`<li>${at(run, timeZone)}</li>`)}</ul>` : 'none scheduled') : 'none: the job is paused'}</dd>
 <dt>Totals</dt><dd>${job.state.runs} run${job.state.runs === 1 ? '' : 's'}, fired on ${job.state.fired} entr${job.state.fired === 1 ? 'y' : 'ies'}${job.state.failing ? html`; <span class="sla breached">failing: ${job.state.last_error ?? ''}</span>` : ''}</dd>
