@@ -5,6 +5,7 @@ import { readJob, saveJob, setJobEnabled } from '../jobs/job-files';
 import type { JobDefinition } from '../jobs/job-schema';
 import { EscalatorError } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
+import { activeInputSchema } from '../jobs/active-hours';
 import { jobToolInputSchema, ruleByReferenceSchema, ruleOf } from './job-input';
 import { previewJob } from './job-preview';
 import { ruleWords } from './job-words';
@@ -16,6 +17,7 @@ export const updateJobInput = z.object({
   schedule: jobToolInputSchema.shape.schedule.optional(),
   timezone: jobToolInputSchema.shape.timezone,
   description: z.string().optional().describe('New description'),
+  active: activeInputSchema.nullable().optional().describe('When the job may act: business_hours, or { days, hours, timezone }; null removes the window (active all the time)'),
   rules: z.array(ruleByReferenceSchema).min(1).optional().describe('The full new rule list (replaces the old one), each rule as in schedule_job; to change one rule use add_rule, replace_rule or remove_rule'),
   add_rule: ruleByReferenceSchema.optional().describe('One new rule, added after the others (its name must be new)'),
   replace_rule: ruleByReferenceSchema.optional().describe('One rule replacing the job\'s rule of the same name; the others stay as they are'),
@@ -57,6 +59,7 @@ export function jobChanges(before: JobDefinition, after: JobDefinition, schedule
   if (before.schedule !== after.schedule || before.timezone !== after.timezone) lines.push(`schedule: ${schedule(before)} → ${schedule(after)}`);
   if ((before.description ?? '') !== (after.description ?? '')) lines.push(`description: "${before.description ?? ''}" → "${after.description ?? ''}"`);
   if (before.enabled !== after.enabled) lines.push(after.enabled ? 'resumed' : 'paused');
+  if (JSON.stringify(before.active ?? null) !== JSON.stringify(after.active ?? null)) lines.push(`active: ${activeText(before.active)} → ${activeText(after.active)}`);
   for (const rule of after.rules) {
     const old = before.rules.find((candidate) => candidate.name === rule.name);
     if (!old) lines.push(`adds rule ${rule.name}: ${ruleWords(rule)}`);
@@ -72,21 +75,23 @@ export function updateJobTool(deps: { workspace: Workspace }) {
   return defineTool({
     name: 'update_job',
     description:
-      'Change a monitoring job: pause/resume (enabled), its schedule, time zone or description, or its rules — add_rule, replace_rule (by name) or remove_rule change one rule and keep the others (see them with show_job). Rule and schedule changes preview first (confirm=false) with what changes in words, like schedule_job.',
+      'Change a monitoring job: pause/resume (enabled), its schedule, time zone, active window (active: business_hours or days/hours; null for always) or description, or its rules — add_rule, replace_rule (by name) or remove_rule change one rule and keep the others (see them with show_job). Rule and schedule changes preview first (confirm=false) with what changes in words, like schedule_job.',
     inputSchema: updateJobInput,
     outsideText: ['rules.*.examples'],
     async run(input) {
       const { workspace } = deps;
       const current = await readJob(workspace, input.name);
       const editsRules = input.rules !== undefined || input.add_rule !== undefined || input.replace_rule !== undefined || input.remove_rule !== undefined;
-      const changesDefinition = input.schedule !== undefined || input.timezone !== undefined || editsRules || input.description !== undefined;
+      const changesDefinition = input.schedule !== undefined || input.timezone !== undefined || editsRules || input.description !== undefined || input.active !== undefined;
       if (!changesDefinition) {
-        if (input.enabled === undefined) throw new EscalatorError('update_job needs something to change: enabled, schedule, timezone, description, rules, add_rule, replace_rule or remove_rule');
+        if (input.enabled === undefined) throw new EscalatorError('update_job needs something to change: enabled, schedule, timezone, active, description, rules, add_rule, replace_rule or remove_rule');
         const saved = await setJobEnabled(workspace, input.name, input.enabled);
         return { job: saved.name, enabled: saved.enabled };
       }
+      const { active: _previous, ...rest } = current;
       const data = {
-        ...current,
+        ...(input.active === null ? rest : current),
+        ...(input.active === undefined || input.active === null ? {} : { active: input.active }),
         ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
         ...(input.schedule === undefined ? {} : { schedule: input.schedule }),
         ...(input.timezone === undefined ? {} : { timezone: input.timezone }),
@@ -106,6 +111,11 @@ export function updateJobTool(deps: { workspace: Workspace }) {
       return { saved: true, ...summary };
     },
   });
+}
+
+function activeText(active: JobDefinition['active']): string {
+  if (active === undefined) return 'all the time';
+  return active === 'business_hours' ? 'business hours' : JSON.stringify(active);
 }
 
 function describeScheduleOf(workspace: Workspace, job: JobDefinition): string {

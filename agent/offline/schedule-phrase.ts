@@ -25,7 +25,7 @@ function daily(days: string, match: string | undefined): { schedule: string } | 
 
 const patterns: Pattern[] = [
   { regex: /\bcron\s*[:=]?\s*["'`]([^"'`]+)["'`]/i, build: (match) => ({ schedule: match[1]!.trim() }) },
-  { regex: /\bevery\s+(?:half\s+(?:an\s+)?hour|30\s*min(?:ute)?s?\b)|\btwice\s+(?:an|per|every)\s+hour\b/i, build: () => ({ schedule: 'every 30 minutes' }) },
+  { regex: /\bevery\s+(?:half\s+(?:an\s+)?hour|30\s*min(?:ute)?s?\b)|\btwice\s+(?:an|per|every)\s+hour\b|\bhalf[\s-]?hourly\b/i, build: () => ({ schedule: 'every 30 minutes' }) },
   { regex: /\bevery\s+quarter(?:\s+of\s+an)?\s+hour\b/i, build: () => ({ schedule: 'every 15 minutes' }) },
   { regex: /\bevery\s+other\s+hour\b/i, build: () => ({ schedule: 'every 2 hours' }) },
   {
