@@ -252,6 +252,7 @@ async function runCase(item: CorpusCase): Promise<Check> {
     if (item.setup) {
       for (const message of item.setup.say) await chat.say(message);
       if (item.setup.run) for (const job of await loadJobs(chat.workspace)) await runJob(chat.workspace, job.name);
+      if (item.setup.holds && (await chat.workspace.db.query(item.setup.holds)).length === 0) return `the setup did not take: ${item.setup.holds}`;
     }
     const before = item.without?.includes('support_tickets') ? [] : await tickets(chat);
     const messages = typeof item.say === 'string' ? [item.say] : item.say;

@@ -53,7 +53,7 @@ async function monthlyReport(turn: Turn, lower: string): Promise<IntentResult> {
   const report = await escalationReport(turn.workspace, objectName, { months: Math.max(1, Math.min(36, Math.round(months))), groupBy });
   const file = relative(turn.workspace.dir, report.chartPath);
   return reply(
-    `Escalated tickets per month (by the month they were opened) and ${report.groupLabel.toLowerCase()}, last ${report.months.length} months — ${report.total} in all:\n${reportText(report)}\nChart: ${file}`,
+    `Escalated tickets per month (by the month they were escalated) and ${report.groupLabel.toLowerCase()}, last ${report.months.length} months — ${report.total} in all:\n${reportText(report)}\nChart: ${file}`,
     [{ kind: 'image', path: report.chartPath, caption: `Escalations per month by ${report.groupLabel.toLowerCase()}` }],
   );
 }
