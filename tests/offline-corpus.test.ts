@@ -210,7 +210,9 @@ async function check(chat: OfflineChat, expectation: Expectation, before: Row[],
   if ('entry' in expectation) {
     const { title, customer, values } = expectation.entry;
     const rows = (await findEntries(workspace, expectation.entry.object ?? 'support_tickets', { filter: { field: 'Title', operator: 'is', value: title }, limit: 50 })).filter((row) => !customer || row.Customer === customer);
-    const row = rows.find((candidate) => !closed.includes(String(candidate.Status))) ?? rows[0];
+    // The entry that was open before the case, read again by id (once resolved, another closed one may share its title).
+    const wasOpen = (expectation.entry.object ?? 'support_tickets') === 'support_tickets' ? before.find((candidate) => candidate.Title === title && (!customer || candidate.Customer === customer) && !closed.includes(String(candidate.Status))) : undefined;
+    const row = (wasOpen && rows.find((candidate) => String(candidate.id) === String(wasOpen.id))) ?? rows.find((candidate) => !closed.includes(String(candidate.Status))) ?? rows[0];
     if (!row) return `no entry "${title}"`;
     if (!customer && rows.length !== 1) return `${rows.length} entries "${title}"`;
     for (const [field, value] of Object.entries(values)) {

@@ -43,7 +43,8 @@ export async function entryIntent(turn: Turn, original: string): Promise<IntentR
   match =
     /^(?:please\s+)?(?:assign|give|hand(?:\s+over)?|route|reassign)\s+(.+?)\s+to\s+(.+?)\s*[.!]?$/i.exec(text) ??
     /^(.+?)\s+(?:is|was|should\s+be)\s+assigned\s+to\s+(.+?)\s*[.!]?$/i.exec(text);
-  if (match) return assign(turn, definition, vocabulary, match[1]!, match[2]!);
+  // "hand the Globex SSO ticket over to Jordan": "over" belongs to the verb.
+  if (match) return assign(turn, definition, vocabulary, match[1]!.replace(/\s+over$/i, ''), match[2]!);
   match = /^([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:should|will|can|is\s+going\s+to)\s+(?:take|own|handle|pick\s+up|work\s+on)\s+(.+?)\s*[.!]?$/.exec(text);
   if (match) return assign(turn, definition, vocabulary, match[2]!, match[1]!);
   match = /^(?:please\s+)?(?:escalate|bump|send|move|raise|push|promote)\s+(.+?)\s+(?:up\s+)?(?:to|into)\s+(.+?)\s*[.!]?$/i.exec(text);
@@ -233,7 +234,10 @@ async function personName(workspace: Workspace, given: string): Promise<string> 
   const names = [...new Set([...(workspace.objects.has('people') ? await displayNames(workspace, 'people') : []), ...workspace.config.people.map((person) => person.name)])];
   const exact = names.find((name) => name.toLowerCase() === wanted.toLowerCase());
   if (exact) return exact;
-  const starts = names.filter((name) => name.toLowerCase().startsWith(`${wanted.toLowerCase()} `));
+  let starts = names.filter((name) => name.toLowerCase().startsWith(`${wanted.toLowerCase()} `));
+  // Tickets go to the team (workspace.yaml people), not to a customer's contact of the same first name.
+  const team = starts.filter((name) => workspace.config.people.some((person) => person.name === name));
+  if (starts.length > 1 && team.length === 1) starts = team;
   if (starts.length > 1) throw new EscalatorError(`"${wanted}" could be ${starts.join(' or ')}; say the full name`);
   return starts.length === 1 ? starts[0]! : wanted;
 }

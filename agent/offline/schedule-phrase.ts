@@ -14,12 +14,15 @@ interface Pattern {
   build: (match: RegExpExecArray) => { schedule: string } | { days: string } | undefined;
 }
 
-const time = `(?:at\\s+)?(${timeOfDayPattern})`;
+/** A time after "at" may be a bare hour ("every weekday at 9"): read as 9am; 1 to 6 as the afternoon (13:00–18:00). */
+const bareHour = `(?<=\\bat\\s+)\\d{1,2}(?![\\d:.]|\\s*(?:am|pm|a\\.m|p\\.m|%|min|h\\b|hours?|days?|weeks?)|\\s+(?:in\\s+the|at\\s+night|o'clock))`;
+const time = `(?:at\\s+)?(${timeOfDayPattern}|${bareHour})`;
 const dayNames = '(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?';
 
 function daily(days: string, match: string | undefined): { schedule: string } | { days: string } | undefined {
   if (match === undefined) return { days };
-  const at = timeOfDay(match);
+  const bare = /^\d{1,2}$/.test(match.trim()) ? Number(match.trim()) : undefined;
+  const at = bare === undefined ? timeOfDay(match) : bare >= 1 && bare <= 6 ? { hour: bare + 12, minute: 0 } : bare <= 23 ? { hour: bare, minute: 0 } : undefined;
   return at ? { schedule: `${at.minute} ${at.hour} * * ${days}` } : undefined;
 }
 
