@@ -27,7 +27,9 @@ const lastAlert = /\b(?:that|this|the\s+last|the\s+latest|the\s+newest|the\s+pre
 /** The action a message asks of an alert, when it names an alert (or mutes a company's alerts). */
 export function alertActionOf(text: string): AlertAction | undefined {
   const mutesCompany = /^\s*(?:please\s+|pls\s+)?(?:mute|silence|snooze)\s+(?:all\s+)?(?:the\s+)?(?:alerts|notifications)\s+(?:for|from|on|about)\b/i.test(text) || /^\s*(?:please\s+|pls\s+)?(?:mute|silence)\b/i.test(text);
-  if (!alertNoun.test(text) && !mutesCompany) return undefined;
+  // Acknowledging and snoozing are things done to alerts: "ack the Bluth checkout one" needs no "alert".
+  const alertVerb = /^\s*(?:(?:please|pls|ok(?:ay)?|i'?m\s+on\s+it|got\s+it)\b[\s,—–-]*)?(?:ack(?:nowledge)?|snooze)\b/i.test(text);
+  if (!alertNoun.test(text) && !mutesCompany && !alertVerb) return undefined;
   // A review or a long description that mentions alerts is not an action on one.
   if (text.split(/\s+/).length > 20 || /\b(?:post-?mortem|root\s+cause|review|prevention|follow-?up)\b/i.test(text)) return undefined;
   // A rule that alerts people ("… and alert the support lead", "every hour …") is a job, not an action on an alert.

@@ -41,7 +41,7 @@ const patterns: Pattern[] = [
   },
   { regex: /\b(?:every|each)\s+minute\b/i, build: () => ({ schedule: 'every 1 minutes' }) },
   { regex: /\b(?:hourly|every\s+hour|each\s+hour|once\s+(?:an|per|every)\s+hour)\b/i, build: () => ({ schedule: 'every 1 hours' }) },
-  { regex: new RegExp(`\\b(?:every\\s+weekday|on\\s+weekdays|weekdays|every\\s+working\\s+day|monday\\s+(?:to|through|-)\\s+friday)(?:\\s+${time})?`, 'i'), build: (match) => daily('1-5', match[1]) },
+  { regex: new RegExp(`\\b(?:(?:every|each)\\s+weekday|on\\s+weekdays|weekdays|(?:every|each)\\s+working\\s+day|monday\\s+(?:to|through|-)\\s+friday)(?:\\s+${time})?`, 'i'), build: (match) => daily('1-5', match[1]) },
   { regex: new RegExp(`\\b${time}\\s+(?:every\\s+weekday|on\\s+weekdays)\\b`, 'i'), build: (match) => daily('1-5', match[1]) },
   {
     regex: new RegExp(`\\b(?:every|on)\\s+${dayNames}(?:\\s+${time})?`, 'i'),
