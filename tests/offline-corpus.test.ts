@@ -60,8 +60,12 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
   };
 }
 
-/** The pass rate this corpus reached when last measured (322/334 with the 24 cases written after the rework, 15 of which pass); a change that lowers it fails. */
-const floor = 0.96;
+/**
+ * The pass rate this corpus reached when last measured: 421/426 (98.8 %) with issue 12's round 3 (63 phrasings of
+ * alert actions, job edits, escalation history and earlier misses, 19/63 before its code; 29 more written after it,
+ * 21/29 as written, then 29/29). A change that lowers it fails.
+ */
+const floor = 0.98;
 
 const tierNames = { T1: 'Tier 1 - Support Lead', T2: 'Tier 2 - Engineering', T3: 'Tier 3 - Executive' } as const;
 const closed = ['Resolved', 'Closed'];
@@ -295,8 +299,10 @@ describe('offline corpus', () => {
     const laterPassed = later.filter((item) => !failures.some((failure) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length;
     const round3 = cases.filter((item) => item.source === 'round3');
     const round3Passed = round3.filter((item) => passedItems.has(item)).length;
+    const round3b = cases.filter((item) => item.source === 'round3b');
+    const round3bPassed = round3b.filter((item) => passedItems.has(item)).length;
     const rate = passed / cases.length;
-    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}; round 3 ${round3Passed}/${round3.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
+    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}; round 3 ${round3Passed}/${round3.length}, written after its code ${round3bPassed}/${round3b.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
     if (healed.length) lines.push('known misses that now pass:', ...healed.map((text) => `  ✓ ${text}`));
     lines.push(lines[0]!);
     console.log(lines.join('\n'));

@@ -16,13 +16,22 @@ const question = new RegExp(
   'i',
 );
 
+/** "3 or more" → "at least 3", "2 or fewer" → "at most 2", "3+" → "at least 3". */
+function countsInWords(text: string): string {
+  return text
+    .replace(new RegExp(`\\b(${countPattern})\\s+or\\s+(?:more|above|over|higher)\\b`, 'gi'), 'at least $1')
+    .replace(new RegExp(`\\b(${countPattern})\\s+or\\s+(?:fewer|less|under|below)\\b`, 'gi'), 'at most $1')
+    .replace(/\b(\d+)\+(?=\s)/g, 'at least $1');
+}
+
 export function looksLikeAccountsQuestion(text: string): boolean {
-  return question.test(text);
+  return question.test(countsInWords(text));
 }
 
 export async function accountsQuestion(turn: Turn, text: string): Promise<IntentResult> {
   const { workspace } = turn;
   text = text.replace(/\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\b/i, (_, which: string) => `Q${{ first: 1, second: 2, third: 3, fourth: 4, '1st': 1, '2nd': 2, '3rd': 3, '4th': 4 }[which.toLowerCase()]}`);
+  text = countsInWords(text);
   const match = question.exec(text)!;
   const objectName = ticketObject(workspace);
   if (!objectName) return reply('There is no ticket object to count.');

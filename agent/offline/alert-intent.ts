@@ -15,10 +15,10 @@ import { tierOption, vocabularyOf } from './vocabulary';
 import { durationPattern, durationValue, escapeRegExp } from './words';
 
 const verbs: [RegExp, AlertAction][] = [
-  [/\b(?:ack(?:nowledge)?s?|acknowledging|i'?m\s+on\s+it|got\s+it)\b/i, 'ack'],
+  [/\b(?:ack(?:nowledg\w*)?s?|acked|i'?m\s+on\s+it|got\s+it)\b/i, 'ack'],
   [/\b(?:snooze|snoozing|remind\s+me)\b/i, 'snooze'],
   [/\b(?:mute|silence|quiet|hush)\b/i, 'mute'],
-  [/\b(?:escalat\w*|bump|raise|push|send)\b/i, 'escalate'],
+  [/\b(?:escalat\w*|bump|raise|push|send|kick|move)\b/i, 'escalate'],
   [/\b(?:resolv\w*|close(?:\s+out)?|fixed|done\s+with)\b/i, 'resolve'],
 ];
 const alertNoun = /\balerts?\b/i;
@@ -28,7 +28,7 @@ const lastAlert = /\b(?:that|this|the\s+last|the\s+latest|the\s+newest|the\s+pre
 export function alertActionOf(text: string): AlertAction | undefined {
   const mutesCompany = /^\s*(?:please\s+|pls\s+)?(?:mute|silence|snooze)\s+(?:all\s+)?(?:the\s+)?(?:alerts|notifications)\s+(?:for|from|on|about)\b/i.test(text) || /^\s*(?:please\s+|pls\s+)?(?:mute|silence)\b/i.test(text);
   // Acknowledging and snoozing are things done to alerts: "ack the Bluth checkout one" needs no "alert".
-  const alertVerb = /^\s*(?:(?:please|pls|ok(?:ay)?|i'?m\s+on\s+it|got\s+it)\b[\s,—–-]*)?(?:ack(?:nowledge)?|snooze)\b/i.test(text);
+  const alertVerb = /^\s*(?:(?:please|pls|ok(?:ay)?|i'?m\s+on\s+it|got\s+it)\b[\s,—–-]*)?(?:ack(?:nowledg\w*)?|acked|snooze)\b/i.test(text);
   if (!alertNoun.test(text) && !mutesCompany && !alertVerb) return undefined;
   // A review or a long description that mentions alerts is not an action on one.
   if (text.split(/\s+/).length > 20 || /\b(?:post-?mortem|root\s+cause|review|prevention|follow-?up)\b/i.test(text)) return undefined;
@@ -50,7 +50,7 @@ export async function alertIntent(turn: Turn, text: string): Promise<IntentResul
   const details: ActionDetails = {};
   let rest = text;
   // How long: "for 2 hours", "3h", "for a day"; or until when: "until tomorrow 9am".
-  const until = /\buntil\s+(.+?)\s*[.!]?$/i.exec(rest);
+  const until = /\b(?:until|till|til|'til|through)\s+(.+?)\s*[.!?]?$/i.exec(rest);
   if (until && (action === 'snooze' || action === 'mute')) {
     try {
       details.until = parseDate(until[1]!, workspace.valueContext(), 'until');
@@ -139,7 +139,8 @@ async function alertTarget(workspace: Workspace, objectName: string, text: strin
   };
   const reference = text
     .replace(/^\s*(?:please|pls|ok(?:ay)?|i'?m\s+on\s+it|got\s+it)\b[\s,—–-]*/i, '')
-    .replace(/\b(?:ack(?:nowledge)?|acknowledging|snooze|mute|silence|escalate|bump|raise|push|send|resolve|close(?:\s+out)?|up)\b/gi, ' ')
+    .replace(/^\s*(?:can|could|would)\s+you\s+/i, '')
+    .replace(/\b(?:ack(?:nowledg\w*)?|acked|snooze|mute|silence|escalate|bump|raise|push|send|kick|move|resolve|close(?:\s+out)?|up)\b/gi, ' ')
     .replace(/\b(?:the\s+)?alerts?\b/gi, ' ')
     .replace(/,?\s*(?:it\s+is|it'?s|is)\s+(?:fixed|done|resolved)\b.*$/i, ' ')
     .replace(/\b(?:can\s+be|should\s+be|is|be|resolved|fixed|please|now)\b/gi, ' ')

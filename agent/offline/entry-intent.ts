@@ -36,6 +36,9 @@ export async function entryIntent(turn: Turn, original: string): Promise<IntentR
   if (match) return changeStatus(turn, definition, vocabulary, match[2]!, ({ reopen: 'open', close: 'closed' } as Record<string, string>)[match[1]!.toLowerCase()] ?? 'resolved');
   match = new RegExp(`^(.+?)\\s+(?:is|was|has\\s+been|got|are)\\s+(?:now\\s+)?${statusWords}\\s*[.!]?$`, 'i').exec(text);
   if (match && !/^(?:which|what|how|show|list)\b/i.test(match[1]!)) return changeStatus(turn, definition, vocabulary, match[1]!, match[2]!);
+  // "Acme export ticket: resolved".
+  match = new RegExp(`^(.+?\\b${ticketNoun})\\s*[:—–-]\\s*(?:now\\s+)?${statusWords}\\s*[.!]?$`, 'i').exec(text);
+  if (match && !/^(?:which|what|how|show|list|new|log|create)\b/i.test(match[1]!)) return changeStatus(turn, definition, vocabulary, match[1]!, match[2]!);
   match =
     /^(?:(?:we|i)(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+)?(?:responded|replied|answered|got\s+back|sent\s+(?:a\s+|the\s+)?first\s+response)\s+(?:to\s+|on\s+)?(.+?)\s*[.!]?$/i.exec(text) ??
     /^first\s+response\s+(?:was\s+)?(?:sent\s+|done\s+|given\s+)?(?:on|for|to)\s+(.+?)\s*[.!]?$/i.exec(text);

@@ -45,6 +45,8 @@ export function activeOf(text: string): Active | undefined {
 function thresholdOf(text: string): { milliseconds: number; compact: string; business: boolean; priority?: string } | undefined {
   if (!/\b(?:threshold|limit|wait|after|lower|raise|bump|reduce|increase|shorten|lengthen|change|make|set)\b/i.test(text)) return undefined;
   if (/\bevery\b|\bhourly\b|\bhalf-?hourly\b|\bdaily\b/i.test(text)) return undefined;
+  // "escalate P1 tickets after 2 hours to tier 2" is a new rule, not a new threshold for this one.
+  if (/\btickets?\b|\btier\b|\bt[1-4]\b/i.test(text)) return undefined;
   const durations = [...text.matchAll(new RegExp(durationPattern, 'gi'))];
   // "to 20 minutes instead of 30": the new value is the one after "to", or the first.
   const chosen = durations.find((match) => /\bto\s*$/i.test(text.slice(0, match.index))) ?? durations[0];
@@ -115,7 +117,7 @@ export async function jobEditIntent(turn: Turn, text: string): Promise<IntentRes
 }
 
 function readEdit(text: string, job: JobDefinition): Edit | undefined {
-  if (!jobWord.test(text) && !/\b(?:threshold|weekends?|business\s+hours|messaging|alerting)\b/i.test(text)) return undefined;
+  if (!jobWord.test(text) && !/\b(?:threshold|weekends?|weekdays?|business\s+hours|messaging|alerting|before\s+escalating|only|between)\b/i.test(text)) return undefined;
   if (/\b(?:delete|remove|drop|get\s+rid\s+of|trash)\b/i.test(text) && !/\b(?:rule|recipient|notify|alert)\b/i.test(text)) return { kind: 'delete' };
   const active = activeOf(text);
   if (active) return { kind: 'update', input: { active }, words: [active === 'business_hours' ? 'acts during business hours only' : `acts ${active.days ? 'on weekdays' : ''}${active.days && active.hours ? ', ' : ''}${active.hours ? active.hours : ''}`] };
