@@ -38,7 +38,7 @@ describe('offline job edits', () => {
     await chat.write('resume the job');
     expect((await readJob(chat.workspace, 'support-escalation')).enabled).toBe(true);
     const proposal = await chat.say('delete that job');
-    expect(proposal.text).toMatch(/delete the job "support-escalation" for good/);
+    expect(proposal.text).toMatch(/Delete the job support-escalation .*for good/);
     await chat.say('no');
     expect(file()).toContain('support-escalation');
     await chat.write('delete that job');

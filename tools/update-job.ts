@@ -5,7 +5,6 @@ import { readJob, saveJob, setJobEnabled } from '../jobs/job-files';
 import type { JobDefinition } from '../jobs/job-schema';
 import { EscalatorError } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
-import { activeInputSchema } from '../jobs/active-hours';
 import { jobToolInputSchema, ruleByReferenceSchema, ruleOf } from './job-input';
 import { previewJob } from './job-preview';
 import { ruleWords } from './job-words';
@@ -17,7 +16,8 @@ export const updateJobInput = z.object({
   schedule: jobToolInputSchema.shape.schedule.optional(),
   timezone: jobToolInputSchema.shape.timezone,
   description: z.string().optional().describe('New description'),
-  active: activeInputSchema.nullable().optional().describe('When the job may act: business_hours, or { days, hours, timezone }; null removes the window (active all the time)'),
+  // Checked by the job file schema when previewed; kept small here so the tools' schemas stay short for the model.
+  active: z.union([z.literal('business_hours'), z.record(z.string(), z.unknown()), z.null()]).optional().describe('The active window as in schedule_job; null removes it'),
   rules: z.array(ruleByReferenceSchema).min(1).optional().describe('The full new rule list (replaces the old one), each rule as in schedule_job; to change one rule use add_rule, replace_rule or remove_rule'),
   add_rule: ruleByReferenceSchema.optional().describe('One new rule, added after the others (its name must be new)'),
   replace_rule: ruleByReferenceSchema.optional().describe('One rule replacing the job\'s rule of the same name; the others stay as they are'),
@@ -75,7 +75,7 @@ export function updateJobTool(deps: { workspace: Workspace }) {
   return defineTool({
     name: 'update_job',
     description:
-      'Change a monitoring job: pause/resume (enabled), its schedule, time zone, active window (active: business_hours or days/hours; null for always) or description, or its rules — add_rule, replace_rule (by name) or remove_rule change one rule and keep the others (see them with show_job). Rule and schedule changes preview first (confirm=false) with what changes in words, like schedule_job.',
+      'Change a monitoring job: pause/resume (enabled), its schedule, time zone, active window or description, or its rules — add_rule, replace_rule (by name) or remove_rule change one rule and keep the others (see them with show_job). Rule and schedule changes preview first (confirm=false) with what changes in words, like schedule_job.',
     inputSchema: updateJobInput,
     outsideText: ['rules.*.examples'],
     async run(input) {

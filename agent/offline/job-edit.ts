@@ -71,30 +71,13 @@ export async function jobEditIntent(turn: Turn, text: string): Promise<IntentRes
   }
   const edit = readEdit(text, job);
   if (!edit) return undefined;
-  if (edit.kind === 'delete') {
-    return {
-      kind: 'confirm',
-      what: `the deletion of job "${name}"`,
-      text: `I would delete the job "${name}" for good (${job.rules.length} rule${job.rules.length === 1 ? '' : 's'}, ${job.schedule}); to stop it for a while, say "pause it" instead.\nReply "yes" to delete it.`,
-      confirm: async () => {
-        await callTool(turn, 'delete_job', { name, confirm: true });
-        if (turn.memory.lastJob === name) delete turn.memory.lastJob;
-        return reply(`Deleted the job "${name}".`);
-      },
-    };
-  }
+  if (edit.kind === 'delete') return deleteJobProposal(turn, job);
+  // Pausing and resuming are applied at once (undone as easily), as "pause the <name> job" always was.
   if (edit.kind === 'enabled') {
     if (job.enabled === edit.enabled) return reply(`The job "${name}" is already ${edit.enabled ? 'running' : 'paused'}; nothing changed.`);
-    return {
-      kind: 'confirm',
-      what: `the ${edit.enabled ? 'resumption' : 'pause'} of job "${name}"`,
-      text: `I would ${edit.enabled ? 'resume' : 'pause'} the job "${name}" (enabled: ${String(job.enabled)} → ${String(edit.enabled)}).\nReply "yes" to save that change.`,
-      confirm: async () => {
-        await callTool(turn, 'update_job', { name, enabled: edit.enabled });
-        turn.memory.lastJob = name;
-        return reply(`${edit.enabled ? 'Resumed' : 'Paused'} the job "${name}".`);
-      },
-    };
+    await callTool(turn, 'update_job', { name, enabled: edit.enabled });
+    turn.memory.lastJob = name;
+    return reply(`${edit.enabled ? 'Resumed' : 'Paused'} the job ${name} (enabled: ${String(job.enabled)} → ${String(edit.enabled)}); say "${edit.enabled ? 'pause' : 'resume'} it" to undo.`);
   }
   let preview: Record<string, unknown>;
   try {
@@ -112,6 +95,21 @@ export async function jobEditIntent(turn: Turn, text: string): Promise<IntentRes
       await callTool(turn, 'update_job', { name, ...edit.input, confirm: true });
       turn.memory.lastJob = name;
       return reply(`Saved the change to "${name}": ${edit.words.join('; ')}.`);
+    },
+  };
+}
+
+/** Deleting a job is said back and waits for yes; its run log and ledger stay. */
+export function deleteJobProposal(turn: Turn, job: { name: string; schedule: string; rules: readonly unknown[] }): IntentResult {
+  return {
+    kind: 'confirm',
+    what: `the deletion of ${job.name}`,
+    text: `Delete the job ${job.name} (${job.schedule}, ${job.rules.length} rule${job.rules.length === 1 ? '' : 's'}) for good? Its run log and ledger stay. Reply "yes" to delete it, or "pause it" instead.`,
+    confirm: async () => {
+      // The person just said yes to the question above: that is the confirmation delete_job asks for.
+      await callTool(turn, 'delete_job', { name: job.name, confirm: true });
+      if (turn.memory.lastJob === job.name) delete turn.memory.lastJob;
+      return reply(`Deleted the job ${job.name}.`);
     },
   };
 }
