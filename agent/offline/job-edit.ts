@@ -13,6 +13,8 @@ type Edit = { kind: 'enabled'; enabled: boolean } | { kind: 'delete' } | { kind:
 
 const jobWord = /\b(?:it|that|this|the\s+(?:job|monitor|rule|automation)|that\s+(?:job|one)|this\s+job|jobs?)\b/i;
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
+const editWords =
+  /\b(?:delete|remove|drop|rid|trash|resume|unpause|re-?enable|enable|re-?start|turn|switch|start|pause|disable|suspend|stop|don'?t|not|no|quit|threshold|limit|wait|after|lower|raise|bump|reduce|increase|shorten|lengthen|change|make|set|business|working|office|weekends?|weekdays?|only|between|monday)\b/i;
 
 /** The job a message edits: one it names, else the last one saved in this chat, else the only job there is. */
 function targetJob(turn: Turn, text: string): string | undefined {
@@ -61,6 +63,8 @@ function thresholdOf(text: string): { milliseconds: number; compact: string; bus
 export async function jobEditIntent(turn: Turn, text: string): Promise<IntentResult | undefined> {
   if (text.split(/\s+/).length > 16 || turn.memory.pendingJob) return undefined;
   if (/^\s*(?:every|each|hourly|daily|when|whenever|if|show|list|how|which|what|who|where|is|are|does|do|new|log|create|add)\b/i.test(text)) return undefined;
+  // Words an edit needs, checked before any job file is read (most messages are not edits).
+  if (!editWords.test(text)) return undefined;
   const name = targetJob(turn, text);
   if (!name) return undefined;
   let job: JobDefinition;
