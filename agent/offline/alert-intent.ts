@@ -26,7 +26,7 @@ const lastAlert = /\b(?:that|this|the\s+last|the\s+latest|the\s+newest|the\s+pre
 
 /** The action a message asks of an alert, when it names an alert (or mutes a company's alerts). */
 export function alertActionOf(text: string): AlertAction | undefined {
-  const mutesCompany = /^\s*(?:please\s+|pls\s+)?(?:mute|silence|snooze)\s+(?:all\s+)?(?:the\s+)?(?:alerts|notifications)\s+(?:for|from|on|about)\b/i.test(text) || /^\s*(?:please\s+|pls\s+)?(?:mute|silence)\b/i.test(text);
+  const mutesCompany = /^\s*(?:please\s+|pls\s+)?(?:mute|silence|snooze|stop|pause|hold|quiet)\s+(?:all\s+)?(?:the\s+)?(?:alerts|notifications)\s+(?:for|from|on|about)\b/i.test(text) || /^\s*(?:please\s+|pls\s+)?(?:mute|silence)\b/i.test(text);
   // Acknowledging and snoozing are things done to alerts: "ack the Bluth checkout one" needs no "alert".
   const alertVerb = /^\s*(?:(?:please|pls|ok(?:ay)?|i'?m\s+on\s+it|got\s+it)\b[\s,—–-]*)?(?:ack(?:nowledg\w*)?|acked|snooze)\b/i.test(text);
   if (!alertNoun.test(text) && !mutesCompany && !alertVerb) return undefined;
@@ -35,7 +35,7 @@ export function alertActionOf(text: string): AlertAction | undefined {
   // A rule that alerts people ("… and alert the support lead", "every hour …") is a job, not an action on an alert.
   if (/^\s*(?:every|each|hourly|daily|when|whenever|if)\b/i.test(text) || /\b(?:job|rule|view|report|field|object)s?\b/i.test(text) || findSchedule(text)) return undefined;
   if (/\balert\s+(?:me|us|them|him|her|everyone|the\s+(?:support|account|ae|engineering|cs|exec|vp|owner|team|on-?call))\b/i.test(text)) return undefined;
-  if (mutesCompany && /^\s*(?:please\s+|pls\s+)?(?:mute|silence|snooze)\s+(?:all\s+)?(?:the\s+)?(?:alerts|notifications)\s+(?:for|from|on|about)\b/i.test(text)) return 'mute';
+  if (mutesCompany && /^\s*(?:please\s+|pls\s+)?(?:mute|silence|snooze|stop|pause|hold|quiet)\s+(?:all\s+)?(?:the\s+)?(?:alerts|notifications)\s+(?:for|from|on|about)\b/i.test(text)) return 'mute';
   const found = verbs.map(([pattern, action]) => ({ action, at: pattern.exec(text)?.index ?? -1 })).filter((hit) => hit.at >= 0).sort((a, b) => a.at - b.at);
   return found[0]?.action;
 }
@@ -81,7 +81,7 @@ export async function alertIntent(turn: Turn, text: string): Promise<IntentResul
   // A company's alerts ("snooze alerts for Initech", "mute Globex"): a mute of the company and all its tickets.
   if (action === 'mute' && vocabulary.account?.relatedObject) {
     const company = await companyNamed(workspace, vocabulary.account.relatedObject, rest);
-    const ticketWords = rest.replace(company ? new RegExp(`\\b${escapeRegExp(company.word)}\\b`, 'i') : /$^/, ' ').replace(/\b(?:mute|silence|snooze|quiet|please|pls|all|the|alerts?|notifications?|for|from|on|about|of|a|an|day|days)\b/gi, ' ').replace(/[^\w"']+/g, ' ').trim();
+    const ticketWords = rest.replace(company ? new RegExp(`\\b${escapeRegExp(company.word)}\\b`, 'i') : /$^/, ' ').replace(/\b(?:mute|silence|snooze|stop|pause|hold|quiet|please|pls|all|the|alerts?|notifications?|for|from|on|about|of|a|an|day|days)\b/gi, ' ').replace(/[^\w"']+/g, ' ').trim();
     if (company && !ticketWords && !/\balert\b(?!s)/i.test(rest.replace(/\balerts\b/i, ''))) {
       const end = details.until ?? new Date(workspace.clock.now().getTime() + 24 * 3_600_000);
       const shown = formatTime(end, workspace.timeZone);

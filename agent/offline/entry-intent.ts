@@ -50,7 +50,10 @@ export async function entryIntent(turn: Turn, original: string): Promise<IntentR
   if (match) return assign(turn, definition, vocabulary, match[1]!.replace(/\s+over$/i, ''), match[2]!);
   match = /^([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:should|will|can|is\s+going\s+to)\s+(?:take|own|handle|pick\s+up|work\s+on)\s+(.+?)\s*[.!]?$/.exec(text);
   if (match) return assign(turn, definition, vocabulary, match[2]!, match[1]!);
-  match = /^(?:please\s+)?(?:escalate|bump|send|move|raise|push|promote)\s+(.+?)\s+(?:up\s+)?(?:to|into)\s+(.+?)\s*[.!]?$/i.exec(text);
+  match =
+    /^(?:please\s+)?(?:escalate|bump|send|move|raise|push|promote)\s+(.+?)\s+(?:up\s+)?(?:to|into)\s+(.+?)\s*[.!]?$/i.exec(text) ??
+    // "the Globex SSO ticket should go to engineering", "… needs to be escalated to tier 3".
+    /^(.+?)\s+(?:should|needs?\s+to|has\s+to|must|can)\s+(?:go|move|be\s+(?:escalated|bumped|sent|moved|raised))\s+(?:up\s+)?(?:to|into)\s+(.+?)\s*[.!]?$/i.exec(text);
   if (match && vocabulary.tier && tierOption(vocabulary, match[2]!)) return escalate(turn, definition, vocabulary, match[1]!, tierOption(vocabulary, match[2]!)!);
   // Priority changes: "make … a P2", "downgrade … to P3", "change … priority to critical".
   const priorityField = vocabulary.options.find((option) => /priority/i.test(option.path))?.field;
