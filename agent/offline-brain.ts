@@ -7,9 +7,11 @@ import { chatKey } from './conversation-store';
 import { addFieldsIntent, createObjectIntent, looksLikeAddFields, looksLikeCreateObject } from './offline/object-intent';
 import { jobIntent } from './offline/job-intent';
 import { jobFollowUp } from './offline/job-follow-up';
+import { jobEditIntent } from './offline/job-edit';
 import { looksLikeJob } from './offline/job-instruction';
 import { routeQuestion } from './offline/question-intent';
 import { entryIntent } from './offline/entry-intent';
+import { alertIntent } from './offline/alert-intent';
 import { looksLikeReview, reviewIntent } from './offline/review-intent';
 import type { ChatMemory, IntentResult, Turn } from './offline/turn';
 import { looksLikeView, viewIntent } from './offline/view-intent';
@@ -30,6 +32,7 @@ export const offlineHelp = [
   '- tickets: "new P1 ticket from Acme Corp: Unable to export data", "mark <ticket> resolved", "we responded to <ticket>", "assign <ticket> to Priya"',
   '- questions: "how many open P1 tickets", "escalated tickets for Acme Corp", "which tickets breach SLA", "show the board", "list jobs",',
   '  "Show me all Enterprise accounts that had more than 2 escalated tickets in Q1 and their current health tier", "monthly escalation report"',
+  '- alerts: "ack the Globex SSO alert", "snooze that alert for 2 hours", "escalate the Acme export alert to Tier 3", "resolve …", "snooze alerts for Initech until tomorrow 9am"',
   '- reviews: "Log a post-escalation review for Acme Corp\'s export issue: root cause was … Resolved by … Prevention: … Follow-up: …"',
   'With ANTHROPIC_API_KEY set (and no --offline) I take free-form requests too.',
 ].join('\n');
@@ -96,8 +99,12 @@ export class OfflineBrain implements Brain {
 
   private async route(turn: Turn, text: string): Promise<IntentResult> {
     if (/^(?:help|\?|what\s+can\s+you\s+do\??|commands|how\s+do\s+i\s+use\s+(?:this|you)\??)$/i.test(text)) return { kind: 'reply', reply: { text: offlineHelp } };
+    const edit = await jobEditIntent(turn, text);
+    if (edit) return edit;
     const followUp = await jobFollowUp(turn, text);
     if (followUp) return followUp;
+    const alertAction = await alertIntent(turn, text);
+    if (alertAction) return alertAction;
     if (looksLikeJob(text)) return jobIntent(turn, text);
     if (looksLikeView(text)) return viewIntent(turn, text);
     if (looksLikeCreateObject(text)) return createObjectIntent(turn, text);

@@ -15,6 +15,23 @@ import { seedBackupOwner, seedMonthlyReport, seedQ1Question, seedStep3, seedStep
 
 /** Conversations (each on a fresh demo workspace), as the tests hold them. */
 const conversations: string[][] = [
+  // Issue 12, round 3: job edits in words, a company mute by text.
+  [
+    'Every 30 minutes, escalate P1 tickets open more than 30 minutes without a first response to Tier 2 and notify me',
+    'yes',
+    'make the P1 threshold 20 minutes',
+    'yes',
+    'only during business hours',
+    'yes',
+    'pause it',
+    'resume it',
+    'stop messaging me',
+    'yes',
+    'snooze alerts for Initech until tomorrow 9am',
+    'yes',
+    'delete that job',
+    'yes',
+  ],
   [seedStep4, 'yes', seedBackupOwner, 'yes', 'list jobs'],
   ["Every half hour, escalate critical tickets that haven't been answered for 30 minutes to engineering and notify me", 'yes'],
   ['Hourly: if a P2 ticket from an Enterprise customer has been open for over 4 hours, bump it to Tier 1 and alert the support lead', 'yes'],

@@ -38,6 +38,25 @@ describe('escalator chat', () => {
     expect(existsSync(join(workspaceDir, 'jobs', 'support-escalation.job.yaml'))).toBe(true);
   });
 
+  it('records the person --as names as the author of the chat\'s changes, and refuses a name the workspace does not know', async () => {
+    const result = await runEscalator(['chat', '--offline', '--as', 'priya', '--workspace', workspaceDir], { stdin: ['escalate the Globex SSO ticket to tier 1', 'yes'].join('\n\n') });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('you are Priya Patel');
+    const workspace = await Workspace.open(workspaceDir, { clock: new FixedClock(testNow) });
+    try {
+      const rows = await workspace.db.query<{ person: string; by_kind: string; changed_by: string }>(
+        `SELECT person, by_kind, changed_by FROM v_escalations WHERE customer = 'Globex Industries' AND escalated_at = $1::TIMESTAMPTZ`,
+        [new Date(testNow)],
+      );
+      expect(rows).toEqual([{ person: 'Priya Patel', by_kind: 'person', changed_by: 'chat:terminal:local:Priya Patel' }]);
+    } finally {
+      await workspace.close();
+    }
+    const unknown = await runEscalator(['chat', '--offline', '--as', 'Nobody Here', '--workspace', workspaceDir], { stdin: 'show the board' });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/--as: no person named "Nobody Here"/);
+  });
+
   it('talks to Claude when ANTHROPIC_API_KEY is set, at ANTHROPIC_BASE_URL with ESCALATOR_MODEL', async () => {
     const api = new FakeMessagesApi();
     const baseUrl = await api.start();

@@ -17,6 +17,7 @@ import { loadJobs } from '../jobs/job-files';
 import type { JobDefinition } from '../jobs/job-schema';
 import { listOutbox } from '../jobs/outbox';
 import { runJob } from '../jobs/runner';
+import { ensureJobTables } from '../jobs/tables';
 import { nextRuns } from '../jobs/schedule';
 import type { Row } from '../objects/database';
 import { readDocument } from '../objects/documents';
@@ -59,8 +60,13 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
   };
 }
 
-/** The pass rate this corpus reached when last measured (322/334 with the 24 cases written after the rework, 15 of which pass); a change that lowers it fails. */
-const floor = 0.96;
+/**
+ * The pass rate this corpus reached when last measured: 424/429 (98.8 %) with issue 12's round 3 (63 phrasings of
+ * alert actions, job edits, escalation history and earlier misses, 19/63 before its code; 32 more written after it,
+ * 21/29 as written, then 29/29; the last 3 were written with their fix, 2 of them seen failing before it). A change
+ * that lowers it fails.
+ */
+const floor = 0.98;
 
 const tierNames = { T1: 'Tier 1 - Support Lead', T2: 'Tier 2 - Engineering', T3: 'Tier 3 - Executive' } as const;
 const closed = ['Resolved', 'Closed'];
@@ -112,6 +118,8 @@ async function checkJob(chat: OfflineChat, expectation: JobExpectation, before: 
     const named = [...new Set(jobs.flatMap((job) => job.rules.flatMap((rule) => rule.then.flatMap((action) => ('notify' in action ? action.notify.to : [])))))].sort();
     if (!same(named, [...expectation.notify].sort())) return `recipients ${JSON.stringify(named)}, expected ${JSON.stringify([...expectation.notify].sort())}`;
   }
+  if (expectation.active !== undefined && !same(target.active ?? null, expectation.active)) return `active ${JSON.stringify(target.active ?? null)}, expected ${JSON.stringify(expectation.active)}`;
+  if (expectation.enabled !== undefined && target.enabled !== expectation.enabled) return `enabled is ${String(target.enabled)}, expected ${String(expectation.enabled)}`;
   for (const job of jobs) await runJob(workspace, job.name);
   const after = await tickets(chat);
   const byId = new Map(after.map((row) => [String(row.id), row]));
@@ -145,9 +153,52 @@ async function checkJob(chat: OfflineChat, expectation: JobExpectation, before: 
   return undefined;
 }
 
+/** The entry of a probe, or of the newest alert in the outbox ('last'). */
+async function alertedEntry(chat: OfflineChat, rows: Row[], probe: Probe | 'last'): Promise<Row | undefined> {
+  if (probe !== 'last') return probeRow(rows, probe);
+  const [latest] = await chat.workspace.db.query<{ id: string }>(`SELECT json_extract_string(payload, '$.entryId') AS id FROM outbox WHERE json_extract_string(payload, '$.kind') = 'alert' ORDER BY sequence DESC LIMIT 1`);
+  return rows.find((row) => String(row.id) === latest?.id);
+}
+
 async function check(chat: OfflineChat, expectation: Expectation, before: Row[], replies: string[]): Promise<Check> {
   const { workspace } = chat;
   if ('job' in expectation) return checkJob(chat, expectation.job, before);
+  if ('deletedJob' in expectation) {
+    const jobs = await loadJobs(workspace);
+    return jobs.length ? `jobs still saved: ${jobs.map((job) => job.name).join(', ')}` : undefined;
+  }
+  if ('alert' in expectation) {
+    const { probe, action, values, snoozeHours } = expectation.alert;
+    // The probe as it was before (the open one), read again by id: once resolved it is no longer the open one.
+    const was = await alertedEntry(chat, before, probe);
+    const row = was ? (await tickets(chat)).find((candidate) => String(candidate.id) === String(was.id)) : undefined;
+    if (!row) return `no entry for ${probe}`;
+    const logged = await workspace.db.query<{ action: string }>(`SELECT action FROM telegram_alert_actions WHERE entry_id = $1`, [String(row.id)]).catch(() => []);
+    if (!logged.some((entry) => entry.action === action)) return `no ${action} logged on "${String(row.Title)}" (logged: ${logged.map((entry) => entry.action).join(', ') || 'none'})`;
+    for (const [field, value] of Object.entries(values ?? {})) {
+      if (value === 'set' ? row[field] === null || row[field] === undefined : !same(row[field] ?? null, value)) return `${field} is ${String(row[field])}, expected ${String(value)}`;
+    }
+    if (snoozeHours !== undefined) {
+      const [snooze] = await workspace.db.query<{ until: Date }>(`SELECT until FROM telegram_snoozes WHERE entry_id = $1`, [String(row.id)]);
+      const want = workspace.clock.now().getTime() + snoozeHours * 3_600_000;
+      if (!snooze || snooze.until.getTime() !== want) return `snoozed until ${snooze ? snooze.until.toISOString() : 'never'}, expected ${new Date(want).toISOString()}`;
+    }
+    if (action === 'mute') {
+      const [mute] = await workspace.db.query<{ until: Date }>(`SELECT until FROM mutes WHERE entry_id = $1 AND until > $2::TIMESTAMPTZ`, [String(row.id), workspace.clock.now()]);
+      if (!mute) return 'not muted';
+    }
+    return undefined;
+  }
+  if ('mute' in expectation) {
+    const { object, entry, until, hours } = expectation.mute;
+    await ensureJobTables(workspace.db);
+    const definition = workspace.object(object);
+    const [target] = await findEntries(workspace, object, { filter: { field: definition.displayField, operator: 'is', value: entry }, limit: 1 });
+    if (!target) return `no ${object} "${entry}"`;
+    const [mute] = await workspace.db.query<{ until: Date }>(`SELECT until FROM mutes WHERE object = $1 AND entry_id = $2`, [definition.name, String(target.id)]);
+    const want = until ?? new Date(workspace.clock.now().getTime() + (hours ?? 0) * 3_600_000).toISOString();
+    return mute?.until.toISOString() === want ? undefined : `muted until ${mute ? mute.until.toISOString() : 'never'}, expected ${want}`;
+  }
   if ('object' in expectation) {
     const definition = workspace.objects.get(expectation.object);
     if (!definition) return `no object ${expectation.object}`;
@@ -164,7 +215,9 @@ async function check(chat: OfflineChat, expectation: Expectation, before: Row[],
   if ('entry' in expectation) {
     const { title, customer, values } = expectation.entry;
     const rows = (await findEntries(workspace, expectation.entry.object ?? 'support_tickets', { filter: { field: 'Title', operator: 'is', value: title }, limit: 50 })).filter((row) => !customer || row.Customer === customer);
-    const row = rows.find((candidate) => !closed.includes(String(candidate.Status))) ?? rows[0];
+    // The entry that was open before the case, read again by id (once resolved, another closed one may share its title).
+    const wasOpen = (expectation.entry.object ?? 'support_tickets') === 'support_tickets' ? before.find((candidate) => candidate.Title === title && (!customer || candidate.Customer === customer) && !closed.includes(String(candidate.Status))) : undefined;
+    const row = (wasOpen && rows.find((candidate) => String(candidate.id) === String(wasOpen.id))) ?? rows.find((candidate) => !closed.includes(String(candidate.Status))) ?? rows[0];
     if (!row) return `no entry "${title}"`;
     if (!customer && rows.length !== 1) return `${rows.length} entries "${title}"`;
     for (const [field, value] of Object.entries(values)) {
@@ -194,13 +247,20 @@ async function check(chat: OfflineChat, expectation: Expectation, before: Row[],
   if (after.some((row) => watched.some((field) => !same(row[field] ?? null, byId.get(String(row.id))?.[field] ?? null)))) return 'a ticket was changed';
   const text = replies.join('\n');
   const missing = (expectation.replyHas ?? []).filter((words) => !text.includes(words));
-  return missing.length ? `the answer lacks ${JSON.stringify(missing)}` : undefined;
+  if (missing.length) return `the answer lacks ${JSON.stringify(missing)}`;
+  const extra = (expectation.replyLacks ?? []).filter((words) => text.includes(words));
+  return extra.length ? `the answer names ${JSON.stringify(extra)}` : undefined;
 }
 
 async function runCase(item: CorpusCase): Promise<Check> {
   const chat = await offlineChat(item.without ? { without: item.without } : {});
   try {
     await prepare(chat, item.expect);
+    if (item.setup) {
+      for (const message of item.setup.say) await chat.say(message);
+      if (item.setup.run) for (const job of await loadJobs(chat.workspace)) await runJob(chat.workspace, job.name);
+      if (item.setup.holds && (await chat.workspace.db.query(item.setup.holds)).length === 0) return `the setup did not take: ${item.setup.holds}`;
+    }
     const before = item.without?.includes('support_tickets') ? [] : await tickets(chat);
     const messages = typeof item.say === 'string' ? [item.say] : item.say;
     const replies: string[] = [];
@@ -225,8 +285,10 @@ describe('offline corpus', () => {
     const failures: string[] = [];
     const healed: string[] = [];
     let passed = 0;
+    const passedItems = new Set<CorpusCase>();
     for (const item of cases) {
       const problem = await runCase(item);
+      if (!problem) passedItems.add(item);
       const first = (typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110);
       if (!problem) {
         passed++;
@@ -236,8 +298,12 @@ describe('offline corpus', () => {
     const seed = cases.filter((item) => item.source === 'seed');
     const later = cases.filter((item) => item.source === 'later');
     const laterPassed = later.filter((item) => !failures.some((failure) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length;
+    const round3 = cases.filter((item) => item.source === 'round3');
+    const round3Passed = round3.filter((item) => passedItems.has(item)).length;
+    const round3b = cases.filter((item) => item.source === 'round3b');
+    const round3bPassed = round3b.filter((item) => passedItems.has(item)).length;
     const rate = passed / cases.length;
-    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
+    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}; round 3 ${round3Passed}/${round3.length}, written after its code ${round3bPassed}/${round3b.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
     if (healed.length) lines.push('known misses that now pass:', ...healed.map((text) => `  ✓ ${text}`));
     lines.push(lines[0]!);
     console.log(lines.join('\n'));

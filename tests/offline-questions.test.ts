@@ -68,15 +68,38 @@ describe('offline brain: the monthly escalation report', () => {
     expect(chart.kind).toBe('image');
     expect(chart.path.startsWith(chat.workspace.path('exports'))).toBe(true);
     expect(existsSync(chart.path)).toBe(true);
-    const [{ total }] = (await readOnlyQuery(chat.workspace.db, `SELECT count(*)::INTEGER AS total FROM obj_support_tickets WHERE escalated AND opened_date >= '2025-05-01'`)) as [{ total: number }];
-    expect(reply.text).toContain(`${total} in all`);
-    const april = await readOnlyQuery(
+    const [{ total }] = (await readOnlyQuery(
       chat.workspace.db,
-      `SELECT coalesce(c.account_tier, t.account_tier) AS tier, count(*)::INTEGER AS n FROM obj_support_tickets t LEFT JOIN obj_company c ON c.id = t.customer WHERE t.escalated AND t.opened_date >= '2026-04-01' GROUP BY ALL`,
+      `SELECT coalesce(sum(n), 0)::INTEGER AS total FROM (SELECT strftime(escalated_at, '%Y-%m') AS month, count(DISTINCT entry_id) AS n FROM v_escalations WHERE object = 'support_tickets' AND escalated_at >= '2025-05-01' GROUP BY 1)`,
+    )) as [{ total: number }];
+    expect(reply.text).toContain(`${total} in all`);
+    expect(await enterpriseIn(reply.text, '2026-04')).toBe(true);
+  });
+
+  /** The report's Enterprise cell for a month equals the Enterprise tickets escalated (not opened) that month. */
+  async function enterpriseIn(text: string, month: string): Promise<boolean> {
+    const [row] = await readOnlyQuery(
+      chat.workspace.db,
+      `SELECT count(DISTINCT x.entry_id)::INTEGER AS n FROM v_escalations x JOIN obj_support_tickets t ON t.id = x.entry_id LEFT JOIN obj_company c ON c.id = t.customer
+       WHERE coalesce(c.account_tier, t.account_tier) = 'Enterprise' AND strftime(x.escalated_at, '%Y-%m') = '${month}'`,
     );
-    const line = reply.text.split('\n').find((candidate) => candidate.startsWith('2026-04'))!;
-    const enterprise = april.find((row) => row.tier === 'Enterprise')?.n ?? 0;
-    expect(line.split(/\s+/)[1]).toBe(String(enterprise));
+    const line = text.split('\n').find((candidate) => candidate.startsWith(month))!;
+    return line.split(/\s+/)[1] === String(row!.n);
+  }
+
+  it('counts an escalation in the month it happened, not the month the ticket was opened', async () => {
+    const other = await offlineChat();
+    try {
+      const before = await other.say('monthly escalation report');
+      const cell = (text: string, month: string) => Number(text.split('\n').find((line) => line.startsWith(month))!.split(/\s+/)[1]);
+      // "Permissions reset after update" (Umbrella Health, Enterprise) was opened in February and is escalated now, in April.
+      await other.write('escalate ticket 8sh6pankxd to tier 1');
+      const after = await other.say('monthly escalation report');
+      expect(cell(after.text, '2026-04')).toBe(cell(before.text, '2026-04') + 1);
+      expect(cell(after.text, '2026-02')).toBe(cell(before.text, '2026-02'));
+    } finally {
+      await other.cleanup();
+    }
   });
 
   it('builds variations: a shorter span, grouping by priority, and plain wordings', async () => {

@@ -23,11 +23,11 @@ export const updateJobInput = z.object({
   active: z
     .unknown()
     .superRefine((value, context) => {
-      if (value === undefined || value === 'always') return;
+      if (value === undefined || value === null || value === 'always') return;
       const parsed = activeSchema.safeParse(value);
       if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     })
-    .describe('The active window as schedule_job takes it ("pause on weekends": {"days":["mon","tue","wed","thu","fri"]}); "always" removes it')
+    .describe('The active window as schedule_job takes it ("pause on weekends": {"days":["mon","tue","wed","thu","fri"]}); "always" (or null) removes it')
     .optional(),
   report: z
     .record(z.string(), z.unknown())
@@ -111,12 +111,12 @@ export function updateJobTool(deps: { workspace: Workspace; confirmations?: Conf
       if (editsRules && current.report) throw new EscalatorError(`${current.name} is a report job; it has no rules to change (change its report instead)`);
       const { active: _active, ...kept } = current;
       const data = {
-        ...(input.active === 'always' ? kept : current),
+        ...(input.active === 'always' || input.active === null ? kept : current),
         ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
         ...(input.schedule === undefined ? {} : { schedule: input.schedule }),
         ...(input.timezone === undefined ? {} : { timezone: input.timezone }),
         ...(input.description === undefined ? {} : { description: input.description }),
-        ...(input.active === undefined || input.active === 'always' ? {} : { active: input.active as ActiveSpec }),
+        ...(input.active === undefined || input.active === null || input.active === 'always' ? {} : { active: input.active as ActiveSpec }),
         ...(input.report === undefined ? {} : { report: input.report }),
         ...(editsRules ? { rules: editedRules(current, input) } : {}),
       };

@@ -1,7 +1,7 @@
 // Offline: questions about accounts by their tickets — "Show me all Enterprise accounts that had more than 2
 // escalated tickets in Q1 and their current health tier" — as one grouped SQL query over the typed tables.
 import type { Condition } from '../../objects/filter';
-import { compileFilter, SqlParameters } from '../../objects/filter-compiler';
+import { compileFilter, parsePeriod, SqlParameters } from '../../objects/filter-compiler';
 import { findField, quoteIdentifier, tableName, type FieldDefinition } from '../../objects/object-schema';
 import { formatTime } from '../../objects/values';
 import { parseConditions } from './conditions';
@@ -16,12 +16,22 @@ const question = new RegExp(
   'i',
 );
 
+/** "3 or more" → "at least 3", "2 or fewer" → "at most 2", "3+" → "at least 3". */
+function countsInWords(text: string): string {
+  return text
+    .replace(new RegExp(`\\b(${countPattern})\\s+or\\s+(?:more|above|over|higher)\\b`, 'gi'), 'at least $1')
+    .replace(new RegExp(`\\b(${countPattern})\\s+or\\s+(?:fewer|less|under|below)\\b`, 'gi'), 'at most $1')
+    .replace(/\b(\d+)\+(?=\s)/g, 'at least $1');
+}
+
 export function looksLikeAccountsQuestion(text: string): boolean {
-  return question.test(text);
+  return question.test(countsInWords(text));
 }
 
 export async function accountsQuestion(turn: Turn, text: string): Promise<IntentResult> {
   const { workspace } = turn;
+  text = text.replace(/\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\b/i, (_, which: string) => `Q${{ first: 1, second: 2, third: 3, fourth: 4, '1st': 1, '2nd': 2, '3rd': 3, '4th': 4 }[which.toLowerCase()]}`);
+  text = countsInWords(text);
   const match = question.exec(text)!;
   const objectName = ticketObject(workspace);
   if (!objectName) return reply('There is no ticket object to count.');
@@ -64,24 +74,41 @@ export async function accountsQuestion(turn: Turn, text: string): Promise<Intent
   }
   if (count === undefined) return reply(`"${match[3]}" is not a number.`);
   const parameters = new SqlParameters();
+  // "escalated … in Q1" means escalations that happened in Q1 (v_escalations, from the field history), not tickets
+  // opened in Q1 that are escalated now.
+  const period = conditions.find((condition) => condition.operator === 'on' && condition.field === vocabulary.opened?.name);
+  const escalatedAt = period ? conditions.findIndex((condition) => isEscalatedCondition(condition, vocabulary)) : -1;
+  const range = period && escalatedAt >= 0 ? parsePeriod(period.value, { now: workspace.clock.now(), timeZone: workspace.timeZone }) : undefined;
+  let history = '';
+  if (range) {
+    conditions.splice(escalatedAt, 1);
+    conditions.splice(conditions.indexOf(period!), 1);
+    history = ` AND e.id IN (SELECT entry_id FROM v_escalations WHERE object = ${parameters.add(tickets.name)} AND escalated_at >= ${parameters.time(range[0])} AND escalated_at < ${parameters.time(range[1])})`;
+  }
   const compiled = compileFilter(tickets, { all: conditions }, workspace.compileContext(), parameters);
   const nameField = findField(company, company.displayField)!;
   const columns = extras.filter((field) => field !== nameField).map((field) => `c.${quoteIdentifier(field.column)} AS ${quoteIdentifier(field.name)}`);
   const rows = await workspace.db.query(
     `SELECT c.${quoteIdentifier(nameField.column)} AS name, ${columns.length ? `${columns.join(', ')}, ` : ''}t.n AS tickets
      FROM (SELECT e.${quoteIdentifier(account.column)} AS company_id, count(*)::INTEGER AS n FROM ${tableName(tickets.name)} AS e ${compiled.joins.join(' ')}
-           WHERE ${compiled.where} AND e.${quoteIdentifier(account.column)} IS NOT NULL GROUP BY 1 HAVING count(*) ${sqlOperator} ${parameters.add(count)}) AS t
+           WHERE ${compiled.where}${history} AND e.${quoteIdentifier(account.column)} IS NOT NULL GROUP BY 1 HAVING count(*) ${sqlOperator} ${parameters.add(count)}) AS t
      JOIN ${tableName(company.name)} AS c ON c.id = t.company_id ORDER BY t.n DESC, name`,
     parameters.values,
   );
-  const period = conditions.find((condition) => condition.operator === 'on');
-  const described = `${match[1]!.trim() ? `${match[1]!.trim()} ` : ''}${company.name === 'company' ? 'accounts' : company.name} with ${operator} ${count} ${match[4]!.trim() ? `${match[4]!.trim()} ` : ''}${match[5]!.toLowerCase()}${period ? ` in ${String(period.value)}` : ''}`;
+  const described = `${match[1]!.trim() ? `${match[1]!.trim()} ` : ''}${company.name === 'company' ? 'accounts' : company.name} with ${operator} ${count} ${match[4]!.trim() ? `${match[4]!.trim()} ` : ''}${match[5]!.toLowerCase()}${period ? ` in ${String(period.value)}` : ''}${range ? ' (escalated then)' : ''}`;
   if (rows.length === 0) return reply(`No ${described}.`);
   const lines = rows.map((row) => {
     const extra = extras.filter((field) => field !== nameField).map((field) => `${field.name} ${show(row[field.name], workspace.timeZone)}`);
     return `- ${String(row.name)}: ${String(row.tickets)} ${match[5]!.toLowerCase().replace(/s$/, '')}${Number(row.tickets) === 1 ? '' : 's'}${extra.length ? `, ${extra.join(', ')}` : ''}`;
   });
   return reply(`${rows.length} ${described}:\n${lines.join('\n')}`);
+}
+
+/** The condition the reader writes for "escalated": the Escalated flag, a tier above None, or Status Escalated. */
+function isEscalatedCondition(condition: Condition, vocabulary: ReturnType<typeof vocabularyOf>): boolean {
+  if (vocabulary.escalatedFlag && condition.field === vocabulary.escalatedFlag.name) return condition.operator === 'is_true';
+  if (vocabulary.tier && condition.field === vocabulary.tier.name) return condition.operator === 'is_any_of';
+  return condition.field === vocabulary.status?.name && condition.operator === 'is' && condition.value === 'Escalated';
 }
 
 function show(value: unknown, timeZone: string): string {

@@ -71,6 +71,21 @@ export function parseActions(text: string, vocabulary: Vocabulary, workspace: Wo
     `${notifyVerb}\\s+((?:(?:the|our|my|both|and|also|,|&|\\s)*${recipient}\\b)+)(?:\\s+know)?(?:\\s+(?:personally|directly|too|as\\s+well|each\\s+time|every\\s+time|right\\s+away|immediately))*(?:\\s+(?:on|via|in|through|by|over)\\s+(telegram|the\\s+terminal|terminal|chat|here|this\\s+chat|email|slack))?(?:\\s+(?:each|every)\\s+time)?(?:\\s+(?:with|including|showing)\\s+([^.;]+?)${notifyStop})?`,
     (match) => notify(match[1]!, match[2], match[3]),
   );
+  // Passives: "the account owner is notified", "the support lead gets alerted", "the AE should be told".
+  take(
+    `((?:(?:the|our|my|both|and|also|,|&|\\s)*${recipient}\\b)+)\\s+(?:is|are|gets?|get|should\\s+(?:also\\s+)?be|will\\s+be|must\\s+be|to\\s+be|needs?\\s+to\\s+be|be)\\s+(?:also\\s+)?(?:notified|alerted|told|messaged|pinged|informed|emailed|e-mailed|paged|texted|looped\\s+in|cc'?d)\\b(?:\\s+(?:on|via|in|through|by|over)\\s+(telegram|the\\s+terminal|terminal|chat|email|slack))?`,
+    (match) => notify(match[1]!, match[2], undefined),
+  );
+  // A person by name ("message Marcus"): jobs notify "me", a role or a person field, not a named person.
+  const people = [...new Set(workspace.config.people.map((person) => person.name))];
+  if (people.length) {
+    const names = people.flatMap((name) => [name, name.split(/\s+/)[0]!]).map((name) => escapeRegExp(name.toLowerCase())).sort((a, b) => b.length - a.length);
+    take(`${notifyVerb}\\s+(?:also\\s+)?(${names.join('|')})\\b`, (match) => {
+      const person = people.find((name) => name.toLowerCase() === match[1] || name.toLowerCase().split(/\s+/)[0] === match[1])!;
+      const roles = Object.entries(workspace.config.roles).filter(([, holders]) => holders.includes(person)).map(([role]) => `"the ${role.replace(/_/g, ' ')}"`);
+      result.problems.push(`a job cannot notify a person by name yet (${person}); it notifies "me", a role${roles.length ? ` (${person} is ${roles.join(', ')})` : ''} or a person field such as "the account owner"`);
+    });
+  }
   // "update the Escalation Tier field": what escalate does; named so it is not a leftover.
   take('\\bupdate\\s+(?:the\\s+)?escalation\\s+tier(?:\\s+field)?\\b', () => {
     if (!vocabulary.tier) result.problems.push(`${vocabulary.definition.name} has no Escalation Tier field`);

@@ -138,6 +138,8 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   // No first response.
   take(noAnswer, () => firstResponseEmpty());
   // No resolution.
+  // "still isn't resolved", "aren't closed yet", "hasn't been solved": open, not a status of Resolved.
+  take("\\b(?:still\\s+)?(?:isn'?t|is\\s+not|aren'?t|are\\s+not|wasn'?t|weren'?t|(?:has|have)(?:n'?t|\\s+not)\\s+(?:yet\\s+)?been|never\\s+(?:got|been))\\s+(?:yet\\s+)?(?:resolved|closed|solved|fixed)(?:\\s+yet)?\\b", () => resolvedEmpty());
   take("\\b(?:without\\s+(?:a\\s+)?resolution|without\\s+being\\s+resolved|with\\s+no\\s+resolution|no\\s+resolution(?:\\s+yet)?|not\\s+(?:yet\\s+)?resolved|unresolved|(?:has|have)\\s*(?:not|n't)\\s+been\\s+resolved)\\b", () => resolvedEmpty());
 
   // "waiting … for a first response", "nobody is assigned to".

@@ -36,6 +36,9 @@ export async function entryIntent(turn: Turn, original: string): Promise<IntentR
   if (match) return changeStatus(turn, definition, vocabulary, match[2]!, ({ reopen: 'open', close: 'closed' } as Record<string, string>)[match[1]!.toLowerCase()] ?? 'resolved');
   match = new RegExp(`^(.+?)\\s+(?:is|was|has\\s+been|got|are)\\s+(?:now\\s+)?${statusWords}\\s*[.!]?$`, 'i').exec(text);
   if (match && !/^(?:which|what|how|show|list)\b/i.test(match[1]!)) return changeStatus(turn, definition, vocabulary, match[1]!, match[2]!);
+  // "Acme export ticket: resolved".
+  match = new RegExp(`^(.+?\\b${ticketNoun})\\s*[:—–-]\\s*(?:now\\s+)?${statusWords}\\s*[.!]?$`, 'i').exec(text);
+  if (match && !/^(?:which|what|how|show|list|new|log|create)\b/i.test(match[1]!)) return changeStatus(turn, definition, vocabulary, match[1]!, match[2]!);
   match =
     /^(?:(?:we|i)(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+)?(?:responded|replied|answered|got\s+back|sent\s+(?:a\s+|the\s+)?first\s+response)\s+(?:to\s+|on\s+)?(.+?)\s*[.!]?$/i.exec(text) ??
     /^first\s+response\s+(?:was\s+)?(?:sent\s+|done\s+|given\s+)?(?:on|for|to)\s+(.+?)\s*[.!]?$/i.exec(text);
@@ -43,10 +46,14 @@ export async function entryIntent(turn: Turn, original: string): Promise<IntentR
   match =
     /^(?:please\s+)?(?:assign|give|hand(?:\s+over)?|route|reassign)\s+(.+?)\s+to\s+(.+?)\s*[.!]?$/i.exec(text) ??
     /^(.+?)\s+(?:is|was|should\s+be)\s+assigned\s+to\s+(.+?)\s*[.!]?$/i.exec(text);
-  if (match) return assign(turn, definition, vocabulary, match[1]!, match[2]!);
+  // "hand the Globex SSO ticket over to Jordan": "over" belongs to the verb.
+  if (match) return assign(turn, definition, vocabulary, match[1]!.replace(/\s+over$/i, ''), match[2]!);
   match = /^([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:should|will|can|is\s+going\s+to)\s+(?:take|own|handle|pick\s+up|work\s+on)\s+(.+?)\s*[.!]?$/.exec(text);
   if (match) return assign(turn, definition, vocabulary, match[2]!, match[1]!);
-  match = /^(?:please\s+)?(?:escalate|bump|send|move|raise|push|promote)\s+(.+?)\s+(?:up\s+)?(?:to|into)\s+(.+?)\s*[.!]?$/i.exec(text);
+  match =
+    /^(?:please\s+)?(?:escalate|bump|send|move|raise|push|promote)\s+(.+?)\s+(?:up\s+)?(?:to|into)\s+(.+?)\s*[.!]?$/i.exec(text) ??
+    // "the Globex SSO ticket should go to engineering", "… needs to be escalated to tier 3".
+    /^(.+?)\s+(?:should|needs?\s+to|has\s+to|must|can)\s+(?:go|move|be\s+(?:escalated|bumped|sent|moved|raised))\s+(?:up\s+)?(?:to|into)\s+(.+?)\s*[.!]?$/i.exec(text);
   if (match && vocabulary.tier && tierOption(vocabulary, match[2]!)) return escalate(turn, definition, vocabulary, match[1]!, tierOption(vocabulary, match[2]!)!);
   // Priority changes: "make … a P2", "downgrade … to P3", "change … priority to critical".
   const priorityField = vocabulary.options.find((option) => /priority/i.test(option.path))?.field;
@@ -233,7 +240,10 @@ async function personName(workspace: Workspace, given: string): Promise<string> 
   const names = [...new Set([...(workspace.objects.has('people') ? await displayNames(workspace, 'people') : []), ...workspace.config.people.map((person) => person.name)])];
   const exact = names.find((name) => name.toLowerCase() === wanted.toLowerCase());
   if (exact) return exact;
-  const starts = names.filter((name) => name.toLowerCase().startsWith(`${wanted.toLowerCase()} `));
+  let starts = names.filter((name) => name.toLowerCase().startsWith(`${wanted.toLowerCase()} `));
+  // Tickets go to the team (workspace.yaml people), not to a customer's contact of the same first name.
+  const team = starts.filter((name) => workspace.config.people.some((person) => person.name === name));
+  if (starts.length > 1 && team.length === 1) starts = team;
   if (starts.length > 1) throw new EscalatorError(`"${wanted}" could be ${starts.join(' or ')}; say the full name`);
   return starts.length === 1 ? starts[0]! : wanted;
 }

@@ -1,5 +1,6 @@
-// The monthly escalation report: escalated tickets per month (by the month they were opened) and account tier,
-// as a table and a stacked bar chart (PNG under exports/).
+// The monthly escalation report: escalated tickets per month — the month the escalation happened, from v_escalations
+// (the field history), not the month the ticket was opened — and account tier, as a table and a stacked bar chart
+// (PNG under exports/). A ticket escalated twice in a month counts once that month.
 import { DateTime } from 'luxon';
 import type { Row } from '../../objects/database';
 import { EscalatorError } from '../../objects/errors';
@@ -22,14 +23,7 @@ export interface EscalationReport {
 export async function escalationReport(workspace: Workspace, objectName: string, options: { months: number; groupBy?: 'tier' | 'priority' | 'escalation tier' }): Promise<EscalationReport> {
   const definition = workspace.object(objectName);
   const vocabulary = vocabularyOf(definition, workspace.objects);
-  const opened = vocabulary.opened;
-  if (!opened) throw new EscalatorError(`${objectName} has no opened date field to group by month`);
-  const escalated = vocabulary.escalatedFlag
-    ? `e.${quoteIdentifier(vocabulary.escalatedFlag.column)}`
-    : vocabulary.tier
-      ? `coalesce(e.${quoteIdentifier(vocabulary.tier.column)}, 'None') <> 'None'`
-      : undefined;
-  if (!escalated) throw new EscalatorError(`${objectName} has no Escalated or Escalation Tier field to count escalations`);
+  if (!vocabulary.tier) throw new EscalatorError(`${objectName} has no escalation tier field, so no escalations are recorded to count`);
   let groupSql: string;
   let groupLabel: string;
   let order: string[] = [];
@@ -37,7 +31,8 @@ export async function escalationReport(workspace: Workspace, objectName: string,
   if (options.groupBy === 'priority' || options.groupBy === 'escalation tier') {
     const field = options.groupBy === 'priority' ? definition.fields.find((candidate) => /priority/i.test(candidate.name)) : vocabulary.tier;
     if (!field) throw new EscalatorError(`${objectName} has no ${options.groupBy} field`);
-    groupSql = `e.${quoteIdentifier(field.column)}`;
+    // By escalation tier: the tier the escalation reached then, not the ticket's tier now.
+    groupSql = options.groupBy === 'escalation tier' ? 'x.to_tier' : `e.${quoteIdentifier(field.column)}`;
     groupLabel = field.name;
     order = field.options ?? [];
   } else {
@@ -59,11 +54,11 @@ export async function escalationReport(workspace: Workspace, objectName: string,
   const now = DateTime.fromJSDate(workspace.clock.now()).setZone(workspace.timeZone);
   const start = now.startOf('month').minus({ months: options.months - 1 });
   const rows = await workspace.db.query<{ month: string; grp: string | null; count: number }>(
-    `SELECT strftime(timezone($1, e.${quoteIdentifier(opened.column)}), '%Y-%m') AS month, ${groupSql} AS grp, count(*)::INTEGER AS count
-     FROM ${tableName(objectName)} AS e ${joins.join(' ')}
-     WHERE ${escalated} AND e.${quoteIdentifier(opened.column)} >= $2::TIMESTAMPTZ
+    `SELECT strftime(timezone($1, x.escalated_at), '%Y-%m') AS month, ${groupSql} AS grp, count(DISTINCT e.id)::INTEGER AS count
+     FROM v_escalations AS x JOIN ${tableName(objectName)} AS e ON e.id = x.entry_id ${joins.join(' ')}
+     WHERE x.object = $3 AND x.escalated_at >= $2::TIMESTAMPTZ
      GROUP BY ALL ORDER BY month`,
-    [workspace.timeZone, start.toJSDate()],
+    [workspace.timeZone, start.toJSDate(), definition.name],
   );
   const months = Array.from({ length: options.months }, (_, index) => start.plus({ months: index }).toFormat('yyyy-MM'));
   const counts = new Map(months.map((month) => [month, new Map<string, number>()]));
@@ -77,11 +72,11 @@ export async function escalationReport(workspace: Workspace, objectName: string,
   const data: Row[] = rows.map((row) => ({ month: row.month, [groupLabel]: row.grp ?? '(none)', escalations: row.count }));
   const title = `Escalations per month by ${groupLabel.toLowerCase()}`;
   const total = rows.reduce((sum, row) => sum + row.count, 0);
-  if (total === 0) throw new EscalatorError(`no escalated ${objectName.replace(/_/g, ' ')} opened in the last ${options.months} months, so there is nothing to chart`);
+  if (total === 0) throw new EscalatorError(`no ${objectName.replace(/_/g, ' ')} were escalated in the last ${options.months} months, so there is nothing to chart`);
   const chartPath = await writeChart(workspace, title, {
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'month', type: 'ordinal', title: 'Month opened', sort: months, scale: { domain: months } },
+      x: { field: 'month', type: 'ordinal', title: 'Month escalated', sort: months, scale: { domain: months } },
       y: { field: 'escalations', type: 'quantitative', title: 'Escalated tickets', aggregate: 'sum' },
       color: { field: groupLabel, type: 'nominal', sort: groups, scale: { domain: groups } },
     },

@@ -13,6 +13,7 @@ import { entityNames } from './entities';
 import { escalationReport, reportText } from './escalation-report';
 import { mentionedObjects } from './object-mention';
 import { ticketObject } from './ticket-lookup';
+import { deleteJobProposal } from './job-edit';
 import { callTool, reply, type IntentResult, type Turn } from './turn';
 import { vocabularyOf } from './vocabulary';
 import { countValue } from './words';
@@ -53,7 +54,7 @@ async function monthlyReport(turn: Turn, lower: string): Promise<IntentResult> {
   const report = await escalationReport(turn.workspace, objectName, { months: Math.max(1, Math.min(36, Math.round(months))), groupBy });
   const file = relative(turn.workspace.dir, report.chartPath);
   return reply(
-    `Escalated tickets per month (by the month they were opened) and ${report.groupLabel.toLowerCase()}, last ${report.months.length} months — ${report.total} in all:\n${reportText(report)}\nChart: ${file}`,
+    `Escalated tickets per month (by the month they were escalated) and ${report.groupLabel.toLowerCase()}, last ${report.months.length} months — ${report.total} in all:\n${reportText(report)}\nChart: ${file}`,
     [{ kind: 'image', path: report.chartPath, caption: `Escalations per month by ${report.groupLabel.toLowerCase()}` }],
   );
 }
@@ -98,16 +99,7 @@ async function jobQuestion(turn: Turn, text: string): Promise<IntentResult | und
   const remove = /^(?:please\s+)?(?:delete|remove)\b/i.test(text);
   if (remove) {
     if (!named) return reply(`Which job? (jobs: ${names.jobs.map((job) => job.name).join(', ') || 'none yet'})`);
-    return {
-      kind: 'confirm',
-      what: `the deletion of ${named.name}`,
-      text: `Delete the job ${named.name} (${named.schedule}, ${named.rules.length} rules) for good? Its run log and ledger stay. Reply "yes" to delete it, or "pause it" instead.`,
-      confirm: async () => {
-        // The person just said yes to the question above: that is the confirmation delete_job asks for.
-        await callTool(turn, 'delete_job', { name: named.name, confirm: true });
-        return { text: `Deleted the job ${named.name}.` };
-      },
-    };
+    return deleteJobProposal(turn, named);
   }
   if (!/\b(?:list|show|what|which|any|my|all)\b/i.test(text)) return undefined;
   if (names.jobs.length === 0 && names.problems.length === 0) return reply('There are no monitoring jobs yet. Describe one, e.g. "Every 30 minutes, check for P1 tickets open more than 30 minutes without a first response: escalate to Tier 2 and notify me".');

@@ -14,18 +14,21 @@ interface Pattern {
   build: (match: RegExpExecArray) => { schedule: string } | { days: string } | undefined;
 }
 
-const time = `(?:at\\s+)?(${timeOfDayPattern})`;
+/** A time after "at" may be a bare hour ("every weekday at 9"): read as 9am; 1 to 6 as the afternoon (13:00–18:00). */
+const bareHour = `(?<=\\bat\\s+)\\d{1,2}(?![\\d:.]|\\s*(?:am|pm|a\\.m|p\\.m|%|min|h\\b|hours?|days?|weeks?)|\\s+(?:in\\s+the|at\\s+night|o'clock))`;
+const time = `(?:at\\s+)?(${timeOfDayPattern}|${bareHour})`;
 const dayNames = '(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?';
 
 function daily(days: string, match: string | undefined): { schedule: string } | { days: string } | undefined {
   if (match === undefined) return { days };
-  const at = timeOfDay(match);
+  const bare = /^\d{1,2}$/.test(match.trim()) ? Number(match.trim()) : undefined;
+  const at = bare === undefined ? timeOfDay(match) : bare >= 1 && bare <= 6 ? { hour: bare + 12, minute: 0 } : bare <= 23 ? { hour: bare, minute: 0 } : undefined;
   return at ? { schedule: `${at.minute} ${at.hour} * * ${days}` } : undefined;
 }
 
 const patterns: Pattern[] = [
   { regex: /\bcron\s*[:=]?\s*["'`]([^"'`]+)["'`]/i, build: (match) => ({ schedule: match[1]!.trim() }) },
-  { regex: /\bevery\s+(?:half\s+(?:an\s+)?hour|30\s*min(?:ute)?s?\b)|\btwice\s+(?:an|per|every)\s+hour\b/i, build: () => ({ schedule: 'every 30 minutes' }) },
+  { regex: /\bevery\s+(?:half\s+(?:an\s+)?hour|30\s*min(?:ute)?s?\b)|\btwice\s+(?:an|per|every)\s+hour\b|\bhalf[\s-]?hourly\b/i, build: () => ({ schedule: 'every 30 minutes' }) },
   { regex: /\bevery\s+quarter(?:\s+of\s+an)?\s+hour\b/i, build: () => ({ schedule: 'every 15 minutes' }) },
   { regex: /\bevery\s+other\s+hour\b/i, build: () => ({ schedule: 'every 2 hours' }) },
   {
@@ -38,7 +41,7 @@ const patterns: Pattern[] = [
   },
   { regex: /\b(?:every|each)\s+minute\b/i, build: () => ({ schedule: 'every 1 minutes' }) },
   { regex: /\b(?:hourly|every\s+hour|each\s+hour|once\s+(?:an|per|every)\s+hour)\b/i, build: () => ({ schedule: 'every 1 hours' }) },
-  { regex: new RegExp(`\\b(?:every\\s+weekday|on\\s+weekdays|weekdays|every\\s+working\\s+day|monday\\s+(?:to|through|-)\\s+friday)(?:\\s+${time})?`, 'i'), build: (match) => daily('1-5', match[1]) },
+  { regex: new RegExp(`\\b(?:(?:every|each)\\s+weekday|on\\s+weekdays|weekdays|(?:every|each)\\s+working\\s+day|monday\\s+(?:to|through|-)\\s+friday)(?:\\s+${time})?`, 'i'), build: (match) => daily('1-5', match[1]) },
   { regex: new RegExp(`\\b${time}\\s+(?:every\\s+weekday|on\\s+weekdays)\\b`, 'i'), build: (match) => daily('1-5', match[1]) },
   {
     regex: new RegExp(`\\b(?:every|on)\\s+${dayNames}(?:\\s+${time})?`, 'i'),

@@ -1,4 +1,4 @@
-// escalator chat [--offline]: the agent in the terminal with the jobs scheduler running in-process; alerts appear
+// escalator chat [--offline] [--as NAME]: the agent in the terminal with the jobs scheduler running in-process; alerts appear
 // in the chat as they happen. Claude when ANTHROPIC_API_KEY is set (and not --offline), the offline brain otherwise.
 import { buildAgent, type AgentSettings } from '../../agent/build-agent';
 import { runTerminalChat } from '../../channels/terminal/terminal-chat';
@@ -9,8 +9,36 @@ import { printable } from '../../objects/printable';
 import type { Workspace } from '../../objects/workspace';
 import { wantsHelpdeskWriteback, type Env } from '../env';
 import { parseFlags, type Command } from '../command';
+import { UsageError } from '../../objects/errors';
+import { findField, quoteIdentifier, tableName } from '../../objects/object-schema';
 
-const usage = 'escalator chat [--offline] [--workspace DIR]';
+const usage = 'escalator chat [--offline] [--as NAME] [--workspace DIR]';
+
+/**
+ * The person `--as` names, as the workspace spells them ("priya" → "Priya Patel" when one person starts so): recorded
+ * as the author of the chat's changes (chat:terminal:local:<name>) and as who acknowledged an alert.
+ */
+export async function chatPerson(workspace: Workspace, given: string): Promise<string> {
+  const wanted = given.trim().toLowerCase();
+  const people = new Set(workspace.config.people.map((person) => person.name));
+  const peopleObject = workspace.objects.get('people');
+  if (peopleObject) {
+    for (const row of await workspace.db.query<{ name: string | null }>(`SELECT ${quoteIdentifier(findField(peopleObject, peopleObject.displayField)!.column)} AS name FROM ${tableName(peopleObject.name)}`)) {
+      if (row.name) people.add(row.name);
+    }
+  }
+  const known = [...people];
+  const exact = known.find((name) => name.toLowerCase() === wanted);
+  if (exact) return exact;
+  const starts = known.filter((name) => name.toLowerCase().startsWith(`${wanted} `));
+  const team = starts.filter((name) => workspace.config.people.some((person) => person.name === name));
+  if (starts.length === 1 || team.length === 1) return (starts.length === 1 ? starts[0] : team[0])!;
+  if (starts.length > 1) throw new UsageError(`--as: "${given}" could be ${starts.slice(0, 5).join(' or ')}; give the full name`);
+  if (known.length > 0) throw new UsageError(`--as: no person named "${given}" in this workspace (workspace.yaml people or the people object), e.g. ${known.slice(0, 3).join(', ')}`);
+  // No people are kept here: any plain name (it becomes part of the changes' author, "chat:terminal:local:<name>").
+  if (!/^[\p{L}\p{M}][\p{L}\p{M}' .-]{0,79}$/u.test(given.trim())) throw new UsageError('--as: a name is letters, spaces, apostrophes, dots or hyphens (at most 80)');
+  return given.trim();
+}
 
 /** The agent settings the environment gives (only bin/ reads it). */
 export function agentSettings(env: Env, options: { offline: boolean; log: (line: string) => void }): AgentSettings {
@@ -40,8 +68,9 @@ export const chatCommand: Command = {
   // inside it.
   owns: { nested: 'run' },
   async run(context) {
-    const { values } = parseFlags(context.argv, { offline: { type: 'boolean' } }, usage);
+    const { values } = parseFlags(context.argv, { offline: { type: 'boolean' }, as: { type: 'string' } }, usage);
     const workspace = await context.openWorkspace();
+    const user = values.as === undefined ? undefined : await chatPerson(workspace, values.as);
     // Log lines carry outside text (ticket titles, error messages): one printable line each.
     const log = (line: string) => context.io.stderr(printable(line, { max: 4000 }));
     const { agent, description } = buildAgent(workspace, agentSettings(context.env, { offline: values.offline === true, log }));
@@ -62,7 +91,7 @@ ${text}`);
       registerHelpdeskDeliverers(runtime.outbox, workspace, context.env, (line) => log(`[jobs] ${line}`));
     }
     const where = context.insideOwner ? `, inside the running escalator (pid ${process.pid}) that runs its jobs` : '';
-    context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone})${where} — brain: ${description}. Type "help"; Ctrl-D ends.`);
+    context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone})${where} — brain: ${description}${user ? `; you are ${user}` : ''}. Type "help"; Ctrl-D ends.`);
     try {
       const chat: Parameters<typeof runTerminalChat>[0] = {
         agent,
@@ -75,6 +104,7 @@ ${text}`);
           print = printer;
         },
       };
+      if (user) chat.user = user;
       if (runtime) chat.settle = () => settleJobs(workspace, runtime);
       await runTerminalChat(chat);
     } finally {

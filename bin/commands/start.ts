@@ -11,7 +11,7 @@ import { boardCommand } from './board';
 export const startCommand: Command = {
   name: 'start',
   summary: 'first run: create ./workspace with demo data if missing, then open the chat',
-  usage: 'escalator start [--offline]',
+  usage: 'escalator start [--offline] [--as NAME]',
   // It opens the chat, which owns the workspace while it is open.
   owns: { nested: 'run' },
   async run(context) {

@@ -1,9 +1,9 @@
 // The inline buttons under an alert and what their callback data says: "al:<action>:<outbox message id>" (at most
 // 64 bytes, as Telegram requires).
 import type { InlineKeyboardMarkup } from 'grammy/types';
+import { alertActions, type AlertAction } from '../../jobs/alert-actions';
 
-export const alertActions = ['ack', 'resolve', 'snooze', 'escalate', 'mute'] as const;
-export type AlertAction = (typeof alertActions)[number];
+export { alertActions, type AlertAction };
 
 const labels: Record<AlertAction, string> = { ack: 'Acknowledge', resolve: 'Resolve', snooze: 'Snooze 1 h', escalate: 'Escalate', mute: 'Mute 24h' };
 

@@ -1,0 +1,166 @@
+// Offline: edits to a saved job in words — "make the P1 threshold 20 minutes", "only during business hours", "pause
+// it on weekends", "stop messaging me", "pause it", "resume it", "delete that job". Each is said back as the diff
+// update_job previews (or what pause/resume/delete will do) and saved through update_job / delete_job on "yes".
+import { jobNames, readJob } from '../../jobs/job-files';
+import type { JobAction, JobDefinition } from '../../jobs/job-schema';
+import type { Condition, Filter } from '../../objects/filter';
+import { errorMessage } from '../../objects/errors';
+import { callTool, reply, type IntentResult, type Turn } from './turn';
+import { durationPattern, durationValue, escapeRegExp } from './words';
+
+type Active = 'business_hours' | { days?: string[]; hours?: string };
+type Edit = { kind: 'enabled'; enabled: boolean } | { kind: 'delete' } | { kind: 'update'; input: Record<string, unknown>; words: string[] };
+
+const jobWord = /\b(?:it|that|this|the\s+(?:job|monitor|rule|automation)|that\s+(?:job|one)|this\s+job|jobs?)\b/i;
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
+const editWords =
+  /\b(?:delete|remove|drop|rid|trash|resume|unpause|re-?enable|enable|re-?start|turn|switch|start|pause|disable|suspend|stop|don'?t|not|no|quit|threshold|limit|wait|after|lower|raise|bump|reduce|increase|shorten|lengthen|change|make|set|business|working|office|weekends?|weekdays?|only|between|monday)\b/i;
+
+/** The job a message edits: one it names, else the last one saved in this chat, else the only job there is. */
+function targetJob(turn: Turn, text: string): string | undefined {
+  const names = jobNames(turn.workspace);
+  const named = names.find((name) => new RegExp(`\\b${escapeRegExp(name)}\\b`, 'i').test(text));
+  if (named) return named;
+  if (turn.memory.lastJob && names.includes(turn.memory.lastJob)) return turn.memory.lastJob;
+  return names.length === 1 ? names[0] : undefined;
+}
+
+/** The active window a message asks for, or undefined. */
+export function activeOf(text: string): Active | undefined {
+  if (/\b(?:business|working|office)\s+hours\b/i.test(text)) return 'business_hours';
+  const hours = /\b(?:from\s+|between\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:to|-|–|until|till|and)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/i.exec(text);
+  let range: string | undefined;
+  if (hours && /\b(?:only|during|between|from|run|active|weekdays?|hours)\b/i.test(text)) {
+    let from = Number(hours[1]);
+    let to = Number(hours[4]);
+    if (hours[3]?.toLowerCase() === 'pm' && from < 12) from += 12;
+    // "9 to 5": an end before the start without am/pm is in the afternoon.
+    if (hours[6]?.toLowerCase() === 'pm' || (!hours[6] && to <= from && to < 12)) to += 12;
+    if (from < to && to <= 24) range = `${String(from).padStart(2, '0')}:${hours[2] ?? '00'}-${String(to).padStart(2, '0')}:${hours[5] ?? '00'}`;
+  }
+  const noWeekends = /\b(?:pause|stop|skip|off|no|not|never|except|without|quiet)\b[^.]*\bweekends?\b|\bweekends?\s+off\b|\bweekdays?\s+only\b|\bonly\s+(?:on\s+)?weekdays\b|\bon\s+weekdays\b|\bweekdays\b|\bmonday\s+(?:to|through|-)\s+friday\b/i.test(text);
+  if (!noWeekends && !range) return undefined;
+  return { ...(noWeekends ? { days: weekdays } : {}), ...(range ? { hours: range } : {}) };
+}
+
+/** A new threshold for the rule's waiting time: "make the P1 threshold 20 minutes", "lower it to 20 min". */
+function thresholdOf(text: string): { milliseconds: number; compact: string; business: boolean; priority?: string } | undefined {
+  if (!/\b(?:threshold|limit|wait|after|lower|raise|bump|reduce|increase|shorten|lengthen|change|make|set)\b/i.test(text)) return undefined;
+  if (/\bevery\b|\bhourly\b|\bhalf-?hourly\b|\bdaily\b/i.test(text)) return undefined;
+  // "escalate P1 tickets after 2 hours to tier 2" is a new rule, not a new threshold for this one.
+  if (/\btickets?\b|\btier\b|\bt[1-4]\b/i.test(text)) return undefined;
+  const durations = [...text.matchAll(new RegExp(durationPattern, 'gi'))];
+  // "to 20 minutes instead of 30": the new value is the one after "to", or the first.
+  const chosen = durations.find((match) => /\bto\s*$/i.test(text.slice(0, match.index))) ?? durations[0];
+  if (!chosen) return undefined;
+  const value = durationValue(chosen[0]);
+  if (!value) return undefined;
+  const priority = /\b(p[1-4])\b/i.exec(text)?.[1]?.toUpperCase();
+  return { ...value, ...(priority ? { priority } : {}) };
+}
+
+/** Reads an edit of a saved job; undefined when the text is not one. */
+export async function jobEditIntent(turn: Turn, text: string): Promise<IntentResult | undefined> {
+  if (text.split(/\s+/).length > 16 || turn.memory.pendingJob) return undefined;
+  if (/^\s*(?:every|each|hourly|daily|when|whenever|if|show|list|how|which|what|who|where|is|are|does|do|new|log|create|add)\b/i.test(text)) return undefined;
+  // Words an edit needs, checked before any job file is read (most messages are not edits).
+  if (!editWords.test(text)) return undefined;
+  const name = targetJob(turn, text);
+  if (!name) return undefined;
+  let job: JobDefinition;
+  try {
+    job = await readJob(turn.workspace, name);
+  } catch (error) {
+    return reply(`I could not read the job "${name}": ${errorMessage(error)}.`);
+  }
+  const edit = readEdit(text, job);
+  if (!edit) return undefined;
+  if (edit.kind === 'delete') return deleteJobProposal(turn, job);
+  // Pausing and resuming are applied at once (undone as easily), as "pause the <name> job" always was.
+  if (edit.kind === 'enabled') {
+    if (job.enabled === edit.enabled) return reply(`The job "${name}" is already ${edit.enabled ? 'running' : 'paused'}; nothing changed.`);
+    await callTool(turn, 'update_job', { name, enabled: edit.enabled, confirm: true });
+    turn.memory.lastJob = name;
+    return reply(`${edit.enabled ? 'Resumed' : 'Paused'} the job ${name} (enabled: ${String(job.enabled)} → ${String(edit.enabled)}); say "${edit.enabled ? 'pause' : 'resume'} it" to undo.`);
+  }
+  let preview: Record<string, unknown>;
+  try {
+    preview = await callTool(turn, 'update_job', { name, ...edit.input, confirm: false });
+  } catch (error) {
+    return reply(`That change would not be valid: ${errorMessage(error)}. Nothing was changed.`);
+  }
+  const changes = (preview.changes as string[] | undefined) ?? [];
+  if (changes.length === 0 || changes[0] === 'nothing changes') return reply(`The job "${name}" already does that; nothing changed.`);
+  return {
+    kind: 'confirm',
+    what: `the change to job "${name}"`,
+    text: [`I would change the job "${name}":`, ...changes.map((line) => `- ${line}`), 'Reply "yes" to save that change.'].join('\n'),
+    confirm: async () => {
+      await callTool(turn, 'update_job', { name, ...edit.input, confirm: true });
+      turn.memory.lastJob = name;
+      return reply(`Saved the change to "${name}": ${edit.words.join('; ')}.`);
+    },
+  };
+}
+
+/** Deleting a job is said back and waits for yes; its run log and ledger stay. */
+export function deleteJobProposal(turn: Turn, job: { name: string; schedule: string; rules: readonly unknown[] }): IntentResult {
+  return {
+    kind: 'confirm',
+    what: `the deletion of ${job.name}`,
+    text: `Delete the job ${job.name} (${job.schedule}, ${job.rules.length} rule${job.rules.length === 1 ? '' : 's'}) for good? Its run log and ledger stay. Reply "yes" to delete it, or "pause it" instead.`,
+    confirm: async () => {
+      // The person just said yes to the question above: that is the confirmation delete_job asks for.
+      await callTool(turn, 'delete_job', { name: job.name, confirm: true });
+      if (turn.memory.lastJob === job.name) delete turn.memory.lastJob;
+      return reply(`Deleted the job ${job.name}.`);
+    },
+  };
+}
+
+function readEdit(text: string, job: JobDefinition): Edit | undefined {
+  if (!jobWord.test(text) && !/\b(?:threshold|weekends?|weekdays?|business\s+hours|messaging|alerting|before\s+escalating|only|between)\b/i.test(text)) return undefined;
+  if (/\b(?:delete|remove|drop|get\s+rid\s+of|trash)\b/i.test(text) && !/\b(?:rule|recipient|notify|alert)\b/i.test(text)) return { kind: 'delete' };
+  const active = activeOf(text);
+  if (active) return { kind: 'update', input: { active }, words: [active === 'business_hours' ? 'acts during business hours only' : `acts ${active.days ? 'on weekdays' : ''}${active.days && active.hours ? ', ' : ''}${active.hours ? active.hours : ''}`] };
+  if (/\b(?:resume|unpause|re-?enable|re-?start|turn\s+(?:it|that|this|the\s+job)?\s*(?:back\s+)?on|switch\s+(?:it\s+)?(?:back\s+)?on|start\s+(?:it|the\s+job)\s+again|enable)\b/i.test(text)) return { kind: 'enabled', enabled: true };
+  if (/\b(?:pause|disable|suspend|turn\s+(?:it|that(?:\s+job)?|this(?:\s+job)?|the\s+job)?\s*off|switch\s+(?:it\s+)?off|stop\s+(?:it|that\s+job|the\s+job|running))\b/i.test(text)) return { kind: 'enabled', enabled: false };
+  const stop = /\b(?:stop|don'?t|do\s+not|no\s+longer|quit)\s+(?:messaging|notifying|alerting|pinging|telling|emailing|texting|message|notify|alert|ping|tell)\s+(me|the\s+[\w\s]+?)\s*[.!]?$/i.exec(text);
+  if (stop) {
+    const who = stop[1]!.toLowerCase() === 'me' ? 'me' : undefined;
+    if (!who) return undefined;
+    const rules = job.rules.map((rule) => ({ ...rule, then: withoutRecipient(rule.then, who) }));
+    return { kind: 'update', input: { rules }, words: [`no longer notifies ${who}`] };
+  }
+  const threshold = thresholdOf(text);
+  if (threshold) {
+    let changed = 0;
+    const rules = job.rules.map((rule) => {
+      if (threshold.priority && !JSON.stringify(rule.when).toUpperCase().includes(`"${threshold.priority}`)) return rule;
+      const when = retime(rule.when, (condition) => {
+        changed++;
+        return { ...condition, value: threshold.compact, ...(threshold.business ? { business: true } : {}) };
+      });
+      return { ...rule, when };
+    });
+    if (changed === 0) return undefined;
+    return { kind: 'update', input: { rules }, words: [`waits ${threshold.compact}${threshold.business ? ' of business hours' : ''}`] };
+  }
+  return undefined;
+}
+
+/** The filter with each older_than condition changed by `change`. */
+function retime(filter: Filter, change: (condition: Condition) => Condition): Filter {
+  if ('all' in filter) return { ...filter, all: filter.all.map((part) => retime(part, change)) };
+  if ('any' in filter) return { ...filter, any: filter.any.map((part) => retime(part, change)) };
+  if ('not' in filter) return { ...filter, not: retime(filter.not, change) };
+  return filter.operator === 'older_than' ? change(filter) : filter;
+}
+
+function withoutRecipient(then: JobAction[], who: string): JobAction[] {
+  return then.flatMap((action): JobAction[] => {
+    if (!('notify' in action)) return [action];
+    const to = action.notify.to.filter((spec) => spec !== who);
+    return to.length ? [{ notify: { ...action.notify, to } }] : [];
+  });
+}
