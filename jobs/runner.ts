@@ -4,7 +4,8 @@
 import type { Row, Sql } from '../objects/database';
 import { insertRows, updateEntries, type FieldValues } from '../objects/entries';
 import { compileFilter, SqlParameters } from '../objects/filter-compiler';
-import { findField, type FieldDefinition, type ObjectDefinition, quoteIdentifier, tableName, viewName } from '../objects/object-schema';
+import { findField, type FieldDefinition, type ObjectDefinition, quoteIdentifier, tableName } from '../objects/object-schema';
+import { viewSelect } from '../objects/schema-sync';
 import type { Workspace } from '../objects/workspace';
 import { alertText, valueAtPath } from './alert';
 import { readJob } from './job-files';
@@ -63,6 +64,9 @@ class DryRunRollback extends Error {
   }
 }
 
+/** How many of a rule's matched entries are changed, logged and alerted at a time. */
+const applyChunk = 10_000;
+
 /** `by` of the field changes a job makes: the scheduler ignores a job's own changes. */
 export function changedByJob(job: string): string {
   return `job:${job}`;
@@ -97,8 +101,10 @@ export async function runJob(workspace: Workspace, nameOrJob: string | JobDefini
         const entries = await matchRule(sql, workspace, job, definition, rule, at, entryIds);
         result.rules.push({ rule: rule.name, entries });
         result.matched += entries.length;
-        if (entries.length > 0) {
-          const effect = await applyRule(sql, workspace, job, definition, rule, entries, at, result.runId);
+        // In chunks, so a run over a big backlog never holds every matched entry's row, changes and alert in memory
+        // at once; each chunk sees the chunks before it (one transaction), as the whole rule at once would.
+        for (let start = 0; start < entries.length; start += applyChunk) {
+          const effect = await applyRule(sql, workspace, job, definition, rule, entries.slice(start, start + applyChunk), at, result.runId);
           for (const id of effect.changed) changedEntries.add(id);
           result.notified += effect.notified;
         }
@@ -270,18 +276,20 @@ async function readEntries(
 ): Promise<{ rows: Map<string, Row>; related: Record<string, Map<string, Row>> }> {
   const relations = definition.fields.filter((field) => field.type === 'relation' && workspace.objects.has(field.relatedObject ?? ''));
   const relationColumns = relations.map((field) => `e.${quoteIdentifier(field.column)} AS ${quoteIdentifier(`__id ${field.name}`)}`);
-  const rows = await sql.query(
-    `SELECT v.*${relationColumns.length ? `, ${relationColumns.join(', ')}` : ''} FROM ${viewName(definition.name)} AS v JOIN ${tableName(definition.name)} AS e ON e.id = v.id
-     WHERE v.id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`,
-    [JSON.stringify(ids)],
-  );
+  // The view's own columns, selected from the table narrowed to the ids first (not the view joined back to its table).
+  const viewRows = (object: ObjectDefinition, extra: string[], wanted: readonly string[]) => {
+    const { select, joins } = viewSelect(object, workspace.objects);
+    return sql.query(
+      `SELECT ${[...select, ...extra].join(', ')} FROM ${tableName(object.name)} AS e ${joins.join(' ')} WHERE e.id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`,
+      [JSON.stringify(wanted)],
+    );
+  };
+  const rows = await viewRows(definition, relationColumns, ids);
   const byId = new Map(rows.map((row) => [String(row.id), row]));
   const related: Record<string, Map<string, Row>> = {};
   for (const field of relations) {
     const wanted = [...new Set(rows.map((row) => row[`__id ${field.name}`]).filter((value): value is string => typeof value === 'string'))];
-    const relatedRows = wanted.length
-      ? await sql.query(`SELECT * FROM ${viewName(field.relatedObject!)} WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`, [JSON.stringify(wanted)])
-      : [];
+    const relatedRows = wanted.length ? await viewRows(workspace.object(field.relatedObject!), [], wanted) : [];
     related[field.name] = new Map(relatedRows.map((row) => [String(row.id), row]));
   }
   return { rows: byId, related };

