@@ -401,12 +401,21 @@ export function asText(value: unknown): string | null {
  */
 export async function insertRows(sql: Sql, table: string, columns: readonly string[], casts: readonly string[], rows: readonly unknown[][]): Promise<void> {
   const perStatement = 5000;
-  const select = columns.map((_, index) => `r[${index + 1}]${casts[index] ?? ''}`).join(', ');
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement).map((row) => row.map(asText));
+    // A column with one value in every row (the job, the time, who changed it) is bound once instead of travelling in
+    // each row: a job run's ledger and history rows are mostly such columns.
+    const same = columns.map((_, index) => chunk.length > 1 && chunk.every((row) => row[index] === chunk[0]![index]));
+    const varying = columns.map((_, index) => index).filter((index) => !same[index]);
+    const parameters: unknown[] = [JSON.stringify(varying.length === columns.length ? chunk : chunk.map((row) => varying.map((index) => row[index])))];
+    const select = columns.map((_, index) => {
+      if (!same[index]) return `r[${varying.indexOf(index) + 1}]${casts[index] ?? ''}`;
+      parameters.push(chunk[0]![index]);
+      return `$${parameters.length}::VARCHAR${casts[index] ?? ''}`;
+    });
     await sql.run(
-      `INSERT INTO ${table} (${columns.map(quoteIdentifier).join(', ')}) SELECT ${select} FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r)`,
-      [JSON.stringify(chunk)],
+      `INSERT INTO ${table} (${columns.map(quoteIdentifier).join(', ')}) SELECT ${select.join(', ')} FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r)`,
+      parameters,
     );
   }
 }
