@@ -74,9 +74,9 @@ const applyChunk = 10_000;
  */
 const checkpointAfter = 1_000;
 
-/** Queues a CHECKPOINT; skipped when another write transaction is open (DuckDB then checkpoints later by itself). */
+/** Queues a CHECKPOINT; it fails, harmlessly, when another write transaction is open (DuckDB then checkpoints later by itself). */
 function checkpoint(workspace: Workspace): void {
-  void workspace.db.run('CHECKPOINT').catch(() => undefined);
+  workspace.db.runInBackground('CHECKPOINT');
 }
 
 /** `by` of the field changes a job makes: the scheduler ignores a job's own changes. */

@@ -73,6 +73,7 @@ const instances = new Map<string, Promise<DuckDBInstance>>();
  */
 export class Database implements Sql {
   private queue: Promise<unknown> = Promise.resolve();
+  private background: Promise<unknown> = Promise.resolve();
   /** Set while a transaction runs: the callbacks to run once it commits. */
   private readonly inTransaction = new AsyncLocalStorage<(() => void)[]>();
   private closed = false;
@@ -143,6 +144,20 @@ export class Database implements Sql {
   /** Runs a statement for its effect. */
   async run(sql: string, params: readonly unknown[] = []): Promise<void> {
     await this.exclusive(() => this.execute(sql, params, false));
+  }
+
+  /**
+   * Queues a statement nobody waits for and whose failure does not matter (a CHECKPOINT after a big job run);
+   * `settle` waits for such statements, so the workspace is never closed under one.
+   */
+  runInBackground(sql: string): void {
+    const done = this.run(sql).catch(() => undefined);
+    this.background = Promise.all([this.background, done]);
+  }
+
+  /** Resolves once the statements queued with runInBackground have ended. */
+  async settle(): Promise<void> {
+    await this.background;
   }
 
   /**
