@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { zendeskSignature } from '../channels/webhooks/signatures';
 import { saveJob } from '../jobs/job-files';
 import { seedEscalationJob } from '../jobs/seed-job';
+import { serveMemoryLimit } from '../objects/database';
 import { Workspace } from '../objects/workspace';
 import { companiesSql, ticketsSql } from './sweep';
 
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   const tickets = Number((values.tickets ?? '1000000').replace(/k$/i, '000').replace(/m$/i, '000000'));
   const seconds = Number(values.seconds ?? 60);
   const concurrency = Number(values.concurrency ?? 16);
-  const memoryLimit = process.env.ESCALATOR_MEMORY_LIMIT ?? '1GB (default)';
+  const memoryLimit = process.env.ESCALATOR_MEMORY_LIMIT ?? `${serveMemoryLimit} (serve's default)`;
   const companies = Math.max(100, Math.floor(tickets / 100));
   const dir = mkdtempSync(join(tmpdir(), 'escalator-serve-memory-'));
   const workspaceDir = join(dir, 'workspace');

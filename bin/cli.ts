@@ -71,7 +71,13 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
           workspace = await Workspace.open(workspaceDir, {
             clock,
             ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }),
-            ...(env.ESCALATOR_MEMORY_LIMIT === undefined ? {} : { memoryLimit: env.ESCALATOR_MEMORY_LIMIT }),
+            // serve holds the workspace for days beside ingestion and the jobs: its DuckDB gets a smaller default, so
+            // a job's first run over a big backlog spills to disk instead of growing the process.
+            ...(env.ESCALATOR_MEMORY_LIMIT !== undefined
+              ? { memoryLimit: env.ESCALATOR_MEMORY_LIMIT }
+              : command.name === 'serve'
+                ? { memoryLimit: (require('../objects/database') as typeof import('../objects/database.js')).serveMemoryLimit }
+                : {}),
           });
           attachCalendar(workspace);
           if (wantsHelpdeskWriteback(env)) {

@@ -200,12 +200,29 @@ export function entryNoun(objectName: string): string {
   return /s$/i.test(last) ? last.toLowerCase() : `${objectName.replace(/_/g, ' ')} entries`;
 }
 
+/** The entries of a digest as SQL (a digest covering thousands of alerts counts them without reading them). */
+export interface DigestEntries {
+  /** A SELECT of the entry ids (repeats allowed), with its parameters. */
+  sql: string;
+  params: unknown[];
+  /** How many ids it selects, repeats included. */
+  count: number;
+}
+
 /**
  * How entries split for a digest: by their customer's Account Tier when the object has a customer with one, else by
  * Priority; labels counted, largest first.
  */
-export async function digestGroups(sql: Sql, definition: ObjectDefinition, objects: ReadonlyMap<string, ObjectDefinition>, ids: readonly string[]): Promise<[string, number][]> {
-  if (ids.length === 0) return [];
+export async function digestGroups(
+  sql: Sql,
+  definition: ObjectDefinition,
+  objects: ReadonlyMap<string, ObjectDefinition>,
+  ids: readonly string[] | DigestEntries,
+): Promise<[string, number][]> {
+  const source = Array.isArray(ids)
+    ? { sql: `SELECT unnest(from_json($1, '["VARCHAR"]'))`, params: [JSON.stringify(ids)], count: ids.length }
+    : (ids as DigestEntries);
+  if (source.count === 0) return [];
   const relation = customerRelation(definition);
   const related = relation?.relatedObject ? objects.get(relation.relatedObject) : undefined;
   const tier = related ? (findField(related, 'Account Tier') ?? findField(related, 'Tier')) : undefined;
@@ -222,10 +239,10 @@ export async function digestGroups(sql: Sql, definition: ObjectDefinition, objec
   }
   const rows = await sql.query<{ label: string | null; count: number }>(
     `SELECT CAST(${label} AS VARCHAR) AS label, count(*)::INTEGER AS count FROM ${tableName(definition.name)} AS e ${join}
-     WHERE e.id IN (SELECT unnest(from_json($1, '["VARCHAR"]'))) GROUP BY 1 ORDER BY 2 DESC, 1`,
-    [JSON.stringify(ids)],
+     WHERE e.id IN (${source.sql}) GROUP BY 1 ORDER BY 2 DESC, 1`,
+    source.params,
   );
-  const missing = ids.length - rows.reduce((sum, row) => sum + row.count, 0);
+  const missing = source.count - rows.reduce((sum, row) => sum + row.count, 0);
   const groups: [string, number][] = rows.map((row) => [row.label === null || row.label === '' ? (tier ? 'without a tier' : 'without a priority') : tier ? row.label : optionCode(row.label).toUpperCase(), row.count]);
   if (missing > 0) groups.push(['no longer found', missing]);
   return groups;

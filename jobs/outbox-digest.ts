@@ -102,33 +102,46 @@ function groupKey(runId: string, channel: string, recipient: string): string {
   return `${runId}\u0000${channel}\u0000${recipient}`;
 }
 
-/** The digest's text from the alerts it covers: how many, split by account tier, and where to see them all. */
+/**
+ * The digest's text from the alerts it covers: how many, split by account tier, and where to see them all. Counted
+ * in SQL: a first run over a big backlog covers tens of thousands of alerts, and the digest is rewritten as each
+ * chunk of the run adds to it.
+ */
 async function writeDigest(sql: Sql, workspace: Workspace, id: string): Promise<void> {
   const [digest] = await sql.query<{ channel: string; payload: string }>('SELECT channel, payload FROM outbox WHERE id = $1', [id]);
   if (!digest) return;
-  const covered = await sql.query<{ text: string; payload: string }>('SELECT text, payload FROM outbox WHERE covered_by = $1 ORDER BY sequence', [id]);
-  const payloads = covered.map((row) => JSON.parse(row.payload) as MessagePayload);
-  const byObject = new Map<string, string[]>();
-  for (const payload of payloads) {
-    if (typeof payload.object !== 'string' || typeof payload.entryId !== 'string') continue;
-    byObject.set(payload.object, [...(byObject.get(payload.object) ?? []), payload.entryId]);
-  }
+  const entryOf = `json_type(payload, '$.object') = 'VARCHAR' AND json_type(payload, '$.entryId') = 'VARCHAR'`;
+  const [summary] = await sql.query<{ count: number; escalated: boolean | null }>(
+    `SELECT count(*)::INTEGER AS count,
+            bool_and(CASE WHEN json_type(payload, '$.escalated') = 'BOOLEAN' THEN json_extract(payload, '$.escalated')::BOOLEAN ELSE starts_with(text, '🚨') END) AS escalated
+     FROM outbox WHERE covered_by = $1`,
+    [id],
+  );
+  // The objects in the order their first alert was queued, with how many alerts each (repeats included).
+  const objects = await sql.query<{ object: string; count: number }>(
+    `SELECT json_extract_string(payload, '$.object') AS object, count(*)::INTEGER AS count FROM outbox
+     WHERE covered_by = $1 AND ${entryOf} GROUP BY 1 ORDER BY min(sequence)`,
+    [id],
+  );
   const counts = new Map<string, number>();
-  for (const [object, ids] of byObject) {
+  for (const { object, count } of objects) {
     const definition = workspace.objects.get(object);
     if (!definition) continue;
-    for (const [label, count] of await digestGroups(sql, definition, workspace.objects, ids)) counts.set(label, (counts.get(label) ?? 0) + count);
+    const entries = {
+      sql: `SELECT json_extract_string(payload, '$.entryId') FROM outbox WHERE covered_by = $1 AND ${entryOf} AND json_extract_string(payload, '$.object') = $2`,
+      params: [id, object],
+      count,
+    };
+    for (const [label, found] of await digestGroups(sql, definition, workspace.objects, entries)) counts.set(label, (counts.get(label) ?? 0) + found);
   }
-  const objects = [...byObject.keys()];
-  const escalated = covered.every((row, index) => (typeof payloads[index]!.escalated === 'boolean' ? payloads[index]!.escalated : row.text.startsWith('🚨')));
   const text = digestText({
-    count: covered.length,
-    noun: objects.length === 1 ? entryNoun(objects[0]!) : 'entries',
-    escalated,
+    count: summary?.count ?? 0,
+    noun: objects.length === 1 ? entryNoun(objects[0]!.object) : 'entries',
+    escalated: summary?.escalated ?? true,
     groups: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     job: String((JSON.parse(digest.payload) as MessagePayload).job ?? 'a job'),
     pointer: digest.channel === 'telegram' ? '/board' : 'escalator board',
   });
-  const payload = { ...(JSON.parse(digest.payload) as MessagePayload), covered: covered.length };
+  const payload = { ...(JSON.parse(digest.payload) as MessagePayload), covered: summary?.count ?? 0 };
   await sql.run('UPDATE outbox SET text = $2, payload = $3 WHERE id = $1', [id, text, JSON.stringify(payload)]);
 }

@@ -33,11 +33,19 @@ const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /** Random 10-character ids (Crockford-style base32, no i/l/o/u): short enough to type in a chat. */
 export const randomIds: IdGenerator = () => {
-  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  // Random bytes are drawn 4 KiB at a time: a job run over a backlog makes tens of thousands of ids (one each per
+  // message), and one call into the system's generator per id cost more than the rest of making it.
+  if (randomOffset + 10 > randomPool.length) {
+    crypto.getRandomValues(randomPool);
+    randomOffset = 0;
+  }
   let id = '';
-  for (const byte of bytes) id += alphabet[byte % 32];
+  for (let index = randomOffset; index < randomOffset + 10; index++) id += alphabet[randomPool[index]! % 32];
+  randomOffset += 10;
   return id;
 };
+const randomPool = new Uint8Array(4100);
+let randomOffset = randomPool.length;
 
 /** A deterministic id generator (demo data, tests): the same seed gives the same ids. */
 export function seededIds(seed: number): IdGenerator {

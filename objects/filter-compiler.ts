@@ -293,7 +293,7 @@ function compileText(column: string, condition: Condition, parameters: SqlParame
       const values = listOf(need(condition)).map(lowerParam);
       return condition.operator === 'is_any_of'
         ? `lower(${column}) IN (${values.join(', ')})`
-        : `(${orEmpty(column, condition)} OR lower(${column}) NOT IN (${values.join(', ')}))`;
+        : `(${orEmpty(column, condition)} OR lower(${column}) ${values.length === 1 ? `<> ${values[0]}` : `NOT IN (${values.join(', ')})`})`;
     }
     default:
       throw new ValidationError(`operator ${condition.operator} does not apply to text; use is, is_not, contains, starts_with, is_any_of or is_empty`);
@@ -317,8 +317,11 @@ function compileEnum(field: FieldDefinition, column: string, condition: Conditio
       return `(${orEmpty(column, condition)} OR ${column} <> ${option(need(condition))})`;
     case 'is_any_of':
       return `${column} IN (${listOf(need(condition)).map(option).join(', ')})`;
-    case 'is_none_of':
-      return `(${orEmpty(column, condition)} OR ${column} NOT IN (${listOf(need(condition)).map(option).join(', ')}))`;
+    case 'is_none_of': {
+      // One value compares as <>, which DuckDB pushes into the scan as a plain comparison.
+      const values = listOf(need(condition)).map(option);
+      return `(${orEmpty(column, condition)} OR ${column} ${values.length === 1 ? `<> ${values[0]}` : `NOT IN (${values.join(', ')})`})`;
+    }
     case 'gt':
     case 'gte':
     case 'lt':

@@ -415,12 +415,23 @@ function isEmptyGroup(filter: Filter): boolean {
 
 /** Finds a field by display name or column name, case-insensitively. */
 export function findField(definition: ObjectDefinition, name: string): FieldDefinition | undefined {
+  // Looked up per value of every entry a job or a batch writes, so the answers are kept per fields list (a list that
+  // grows starts over).
+  let lookup = fieldLookups.get(definition.fields);
+  if (!lookup || lookup.length !== definition.fields.length) {
+    lookup = { length: definition.fields.length, found: new Map() };
+    fieldLookups.set(definition.fields, lookup);
+  }
+  if (lookup.found.has(name)) return lookup.found.get(name);
   const lower = name.trim().toLowerCase();
-  return (
+  const found =
     definition.fields.find((field) => field.name.toLowerCase() === lower) ??
-    definition.fields.find((field) => field.column === lower || field.column === columnName(name))
-  );
+    definition.fields.find((field) => field.column === lower || field.column === columnName(name));
+  if (lookup.found.size < 1000) lookup.found.set(name, found);
+  return found;
 }
+
+const fieldLookups = new WeakMap<readonly FieldDefinition[], { length: number; found: Map<string, FieldDefinition | undefined> }>();
 
 /** The typed table holding an object's entries. */
 export function tableName(objectName: string): string {

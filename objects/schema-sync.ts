@@ -143,6 +143,16 @@ async function storedFingerprint(sql: Sql): Promise<string | undefined> {
 
 /** CREATE VIEW v_<object>: id, created_at, updated_at, then each field under its display name. */
 export function viewSql(definition: ObjectDefinition, objects: ObjectRegistry): string {
+  const { select, joins } = viewSelect(definition, objects);
+  return `CREATE OR REPLACE VIEW ${viewName(definition.name)} AS SELECT ${select.join(', ')} FROM ${tableName(definition.name)} AS e ${joins.join(' ')}`;
+}
+
+/**
+ * The v_<object> view's columns (over the table as `e`) and the joins they need: code that wants view rows of a
+ * few entries selects them straight from the table with these (`… FROM <table> AS e <joins> WHERE e.id IN …`),
+ * so the id filter narrows the table before the joins instead of joining the view back to its own table.
+ */
+export function viewSelect(definition: ObjectDefinition, objects: ObjectRegistry): { select: string[]; joins: string[] } {
   const select = ['e.id', 'e.created_at', 'e.updated_at'];
   const joins: string[] = [];
   for (const field of definition.fields) {
@@ -158,5 +168,5 @@ export function viewSql(definition: ObjectDefinition, objects: ObjectRegistry): 
       select.push(`${column} AS ${quoteIdentifier(field.name)}`);
     }
   }
-  return `CREATE OR REPLACE VIEW ${viewName(definition.name)} AS SELECT ${select.join(', ')} FROM ${tableName(definition.name)} AS e ${joins.join(' ')}`;
+  return { select, joins };
 }

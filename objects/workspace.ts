@@ -254,6 +254,7 @@ export class Workspace {
   }
 
   async close(): Promise<void> {
+    await this.db.settle();
     this.db.close();
     await Database.release(this.db.path);
   }

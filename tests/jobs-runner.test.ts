@@ -4,6 +4,7 @@ import { saveJob } from '../jobs/job-files';
 import { listOutbox } from '../jobs/outbox';
 import { runJob } from '../jobs/runner';
 import { seedEscalationJob } from '../jobs/seed-job';
+import { Workspace } from '../objects/workspace';
 import { createTestWorkspace, type TestWorkspace } from './helpers';
 
 const minute = 60_000;
@@ -161,5 +162,66 @@ describe('updating many entries at once (what a job run does)', () => {
     expect(byId.get(ids[29])).toMatchObject({ Status: 'Escalated', 'Assigned To': 'Sam Ortiz' });
     const history = await test.workspace.db.query(`SELECT old_value, new_value FROM field_changes WHERE entry_id = $1 AND field = 'Status' AND changed_by = 'job:bulk'`, [ids[0]]);
     expect(history).toEqual([{ old_value: 'Open', new_value: 'Escalated' }, { old_value: 'Escalated', new_value: 'Resolved' }]);
+  });
+});
+
+describe('a run over more entries than one chunk of the runner', () => {
+  let test: TestWorkspace;
+  beforeEach(async () => {
+    test = await createTestWorkspace();
+  });
+  afterEach(async () => test.cleanup());
+
+  it('escalates, logs and alerts every one of 10,050 overdue tickets once, with one digest counting the rest, and keeps it all after closing', async () => {
+    const now = test.clock.now().getTime();
+    const [company] = await createEntries(test.workspace, 'company', [{ Name: 'Big Co', 'Account Tier': 'Enterprise' }], { by: 'test' });
+    const count = 10_050;
+    const records = Array.from({ length: count }, (_, index) => ({
+      Title: `overdue ${index}`,
+      Customer: company,
+      Priority: 'P1 - Critical',
+      Status: 'Open',
+      'Opened Date': new Date(now - 2 * hour - index * 1000),
+    }));
+    await createEntries(test.workspace, 'support_tickets', records, { by: 'test' });
+    await saveJob(test.workspace, seedEscalationJob({ channel: 'telegram', chat: 42 }));
+
+    const result = await runJob(test.workspace, 'support-escalation');
+    expect(result.rules[0]).toMatchObject({ rule: 'p1-no-first-response' });
+    expect(new Set(result.rules[0]!.entries).size).toBe(count);
+    expect(result).toMatchObject({ matched: count, changed: count, notified: count });
+
+    const db = test.workspace.db;
+    const [tickets] = await db.query<{ escalated: number }>(`SELECT count(*)::INTEGER AS escalated FROM obj_support_tickets WHERE escalation_tier = 'Tier 2 - Engineering' AND status = 'Escalated'`);
+    expect(tickets!.escalated).toBe(count);
+    const [history] = await db.query<{ rows: number; entries: number }>(
+      `SELECT count(*)::INTEGER AS rows, count(DISTINCT entry_id)::INTEGER AS entries FROM field_changes WHERE changed_by = 'job:support-escalation' AND field = 'Escalation Tier'`,
+    );
+    expect(history).toEqual({ rows: count, entries: count });
+    const [ledger] = await db.query<{ rows: number }>(`SELECT count(*)::INTEGER AS rows FROM job_ledger WHERE entry_id IN (SELECT id FROM obj_support_tickets)`);
+    expect(ledger!.rows).toBe(2 * count);
+    const states = await db.query<{ state: string; count: number }>(`SELECT state, count(*)::INTEGER AS count FROM outbox GROUP BY state ORDER BY state`);
+    expect(states).toEqual([
+      { state: 'covered', count: count - 5 },
+      { state: 'pending', count: 6 },
+    ]);
+    const digests = (await listOutbox(test.workspace, { limit: count + 10 })).filter((message) => message.payload.kind === 'digest');
+    expect(digests).toHaveLength(1);
+    const digest = digests[0];
+    expect(digest!.payload).toMatchObject({ kind: 'digest', covered: count - 5 });
+    expect(digest!.text).toContain(`${count - 5} more tickets`);
+    expect(digest!.text).toContain(`${count - 5} Enterprise`);
+
+    // The run's writes were folded into the file after it; closing at once waits for that and loses nothing.
+    const dir = test.dir;
+    await test.workspace.close();
+    const reopened = await Workspace.open(dir, { clock: test.clock });
+    try {
+      const [again] = await reopened.db.query<{ count: number }>(`SELECT count(*)::INTEGER AS count FROM job_ledger`);
+      expect(again!.count).toBe(2 * count);
+      expect((await runJob(reopened, 'support-escalation')).matched).toBe(0);
+    } finally {
+      await reopened.close();
+    }
   });
 });
