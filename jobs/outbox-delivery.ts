@@ -5,6 +5,7 @@ import type { Clock } from '../objects/clock';
 import type { Database, Sql } from '../objects/database';
 import { errorMessage } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
+import { takeDigest } from './outbox-digest';
 import { PermanentDeliveryError, RetryableDeliveryError, rowToMessage, type Deliverer, type OutboxMessage } from './outbox-message';
 import { DeliveryPacer } from './outbox-pacing';
 import { ensureJobTables } from './tables';
@@ -29,6 +30,11 @@ export interface OutboxOptions {
   maxBackoffMs?: number;
   /** After this many failed attempts of one message a retryable failure becomes permanent. Default 100. */
   maxAttempts?: number;
+  /**
+   * How long a digest waits for more of its storm while the scheduler still drains that storm (from the digest's
+   * creation; default 15 s): the runs of one burst share one digest, and a storm that never ends still gets digests.
+   */
+  digestHoldMs?: number;
   /**
    * Where attempts and outcomes are written and due messages read. Default: the outbox's own connection to the
    * workspace database, so recording a delivery never waits behind a job run or ingestion holding the main one.
@@ -61,6 +67,7 @@ export class Outbox {
   private readonly deliverers = new Map<string, Deliverer>();
   private readonly log: (line: string) => void;
   private readonly maxAttempts: number;
+  private readonly digestHoldMs: number;
   private readonly pacer: DeliveryPacer;
   private readonly injectedRecorder: Sql | undefined;
   private connection: Database | undefined;
@@ -81,6 +88,7 @@ export class Outbox {
     this.timers = options.timers ?? realTimers;
     this.log = options.log ?? (() => undefined);
     this.maxAttempts = options.maxAttempts ?? 100;
+    this.digestHoldMs = options.digestHoldMs ?? 15_000;
     this.pacer = new DeliveryPacer({ baseBackoffMs: options.baseBackoffMs ?? 5_000, maxBackoffMs: options.maxBackoffMs ?? 30_000 });
     this.injectedRecorder = options.recorder;
     for (const deliverer of options.deliverers ?? []) this.deliverers.set(deliverer.channel, deliverer);
@@ -225,6 +233,16 @@ export class Outbox {
       } else if (due > now) {
         next = Math.min(next, due);
         continue;
+      }
+      if (message.payload.kind === 'digest') {
+        // Taken only when no run of its storm can still merge into it (decided and marked in this same tick).
+        const stormId = typeof message.payload.stormId === 'string' ? message.payload.stormId : undefined;
+        const verdict = takeDigest(this.workspace, { id: message.id, stormId, createdAt: message.createdAt.getTime() }, now, this.digestHoldMs);
+        if (verdict !== true) {
+          if (asProbe) this.pacer.probeAbandoned(message.channel);
+          next = Math.min(next, verdict);
+          continue;
+        }
       }
       this.pacer.setBusy(message.channel, key, true);
       this.track(this.deliverOne(deliverer, message, asProbe));

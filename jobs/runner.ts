@@ -32,6 +32,11 @@ export interface RunOptions {
    * the writer for a whole backlog; `morePending` in the result says some are left.
    */
   pendingLimit?: number;
+  /**
+   * The storm (burst) this run belongs to: the scheduler gives the runs of one drain of a backlog one id, so alerts
+   * past `alerts.digest_after` per recipient go into one digest for the whole burst. Default: the run's own id.
+   */
+  stormId?: string;
   /** The schedule slot this run stands for (recorded as the job's last slot, for catching up after downtime). */
   slot?: Date;
   /** Called after each rule, inside the transaction. */
@@ -98,7 +103,7 @@ export async function runJob(workspace: Workspace, nameOrJob: string | JobDefini
         result.rules.push({ rule: rule.name, entries });
         result.matched += entries.length;
         if (entries.length > 0) {
-          const effect = await applyRule(sql, workspace, job, definition, rule, entries, at, result.runId);
+          const effect = await applyRule(sql, workspace, job, definition, rule, entries, at, { runId: result.runId, stormId: options.stormId ?? result.runId });
           for (const id of effect.changed) changedEntries.add(id);
           result.notified += effect.notified;
         }
@@ -215,7 +220,7 @@ async function applyRule(
   rule: JobRule,
   entries: string[],
   at: Date,
-  runId: string,
+  { runId, stormId }: { runId: string; stormId: string },
 ): Promise<{ changed: Set<string>; notified: number }> {
   const values = ruleValues(definition, rule);
   const changed = new Set<string>();
@@ -250,7 +255,7 @@ async function applyRule(
             to: address,
             text,
             idempotencyKey: `${job.name}/${rule.name}/${id}/${addressKey(address)}`,
-            payload: { kind: 'alert', object: definition.name, entryId: id, job: job.name, rule: rule.name, runId },
+            payload: { kind: 'alert', object: definition.name, entryId: id, job: job.name, rule: rule.name, runId, stormId },
           });
         }
       }

@@ -12,7 +12,8 @@ import { activeWindowOf, nextActiveSlots, type ActiveWindow } from './active-hou
 import { nextCrossing } from './deadlines';
 import { loadJobsReport, onJobsChanged, readJob } from './job-files';
 import type { JobDefinition } from './job-schema';
-import { enqueueMessage } from './outbox';
+import { enqueueMessage, wakeOutbox } from './outbox';
+import { closeStorm, openStorm, stormRunning } from './outbox-digest';
 import { addressOfCreator } from './recipients';
 import { changedByJob, recordFailure, runJob, type JobRunResult, type RunTrigger } from './runner';
 import { entriesOfEndedMutes, nextMuteEnd, onMutesChanged, type MutedRef } from './mutes';
@@ -290,7 +291,13 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Runs the job's queue until it is empty. One drain is one burst: its runs (a backlog split into batches, and what
+   * arrives meanwhile) share a storm id, so their alerts past `alerts.digest_after` per recipient share one digest.
+   */
   private async drain(scheduled: ScheduledJob): Promise<void> {
+    const stormId = `s_${this.workspace.ids()}`;
+    openStorm(this.workspace, stormId);
     try {
       while (scheduled.pending && this.started) {
         if (!this.mayRun(scheduled)) break;
@@ -306,26 +313,35 @@ export class Scheduler {
           request.entryIds = new Set(ids.slice(0, this.changeBatch));
           scheduled.pending = { trigger: 'change', entryIds: new Set(ids.slice(this.changeBatch)) };
         }
-        const result = await this.runOnce(scheduled, request);
+        const result = await this.runOnce(scheduled, request, stormId);
         if (result?.morePending) this.merge(scheduled, { trigger: 'change', entryIds: new Set() });
       }
     } finally {
+      closeStorm(this.workspace, stormId);
+      wakeOutbox(this.workspace);
       scheduled.running = undefined;
       if (this.started && this.jobs.get(scheduled.job.name) === scheduled) this.arm(scheduled);
     }
   }
 
   /** One run of the job; its result, or undefined when it failed (the failure is logged and recorded). */
-  private async runOnce(scheduled: ScheduledJob, request: Pending): Promise<JobRunResult | undefined> {
+  private async runOnce(scheduled: ScheduledJob, request: Pending, stormId: string): Promise<JobRunResult | undefined> {
     const { job } = scheduled;
     const startedAt = this.clock.now();
     const entryIds = request.entryIds ? [...request.entryIds] : undefined;
     let result: JobRunResult | undefined;
     try {
-      const options: Parameters<typeof runJob>[2] = { trigger: request.trigger };
+      const options: Parameters<typeof runJob>[2] = { trigger: request.trigger, stormId };
       if (request.slot) options.slot = request.slot;
       if (entryIds) Object.assign(options, { entryIds, pendingLimit: this.changeBatch });
-      result = await runJob(this.workspace, job, options);
+      // While the run is under way the outbox takes no digest of its storm (the run may merge into it).
+      stormRunning(this.workspace, stormId, true);
+      try {
+        result = await runJob(this.workspace, job, options);
+      } finally {
+        stormRunning(this.workspace, stormId, false);
+        wakeOutbox(this.workspace);
+      }
       this.history.push(result);
       if (result.matched > 0 || request.trigger !== 'change') {
         this.log(

@@ -92,13 +92,16 @@ async function createTables(sql: Sql): Promise<void> {
     remote_id VARCHAR,
     run_id VARCHAR,
     covered_by VARCHAR,
-    restart_resends INTEGER DEFAULT 0
+    restart_resends INTEGER DEFAULT 0,
+    storm_id VARCHAR
   )`);
   // Files made before these columns: the job run an alert came from, the digest that covers it, and how often it was
   // sent again because a process died while sending it.
   await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS run_id VARCHAR');
   await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS covered_by VARCHAR');
   await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS restart_resends INTEGER DEFAULT 0');
+  // The storm (a burst of runs) an alert or digest belongs to: alerts past the limit share its digest.
+  await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS storm_id VARCHAR');
 }
 
 /**
