@@ -53,6 +53,10 @@ async function createTables(sql: Sql): Promise<void> {
   // How far each job has evaluated pending_evaluations (by sequence), and on which object; added to older files.
   await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS object VARCHAR');
   await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS evaluated_through BIGINT');
+  // When the job last evaluated every entry, and under which definition (restart-scope.ts): a restart evaluates only
+  // what came up since, unless the definition changed.
+  await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS full_evaluated_at TIMESTAMPTZ');
+  await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS evaluated_fingerprint VARCHAR');
   // Entries committed (by ingestion) that the jobs on their object must still evaluate: written in the same
   // transaction as the entry, so a process killed before its immediate run leaves the row for the next start.
   await sql.run('CREATE SEQUENCE IF NOT EXISTS pending_evaluation_sequence');
