@@ -219,7 +219,7 @@ export class Outbox {
       const key = recipientKey(message);
       if (held.has(key) || this.pacer.busy(key)) continue;
       const deliverer = this.deliverers.get(message.channel)!;
-      const due = Math.max((row.next_attempt_at as Date).getTime(), this.pacer.recipientFreeAt(message.channel, key));
+      const due = Math.max((row.next_attempt_at as Date).getTime(), this.pacer.recipientFreeAt(message.channel, key), this.pacer.channelFreeAt(message.channel, deliverer.rate));
       const asProbe = this.pacer.channelFailing(message.channel);
       if (asProbe) {
         // A failing channel with a probe call waits for it; one without is probed with one of its due messages.
@@ -245,6 +245,8 @@ export class Outbox {
         }
       }
       this.pacer.setBusy(message.channel, key, true);
+      // Counted now, in this loop, so the recipients started in one look together stay within the channel's rate.
+      this.pacer.channelSending(message.channel, now, deliverer.rate);
       this.track(this.deliverOne(deliverer, message, asProbe));
     }
     for (const [channel, deliverer] of this.deliverers) {

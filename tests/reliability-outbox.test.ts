@@ -159,6 +159,28 @@ describe('reliable alert delivery to Telegram', () => {
     expect(arrivals(group)).toEqual([0, 3, 6, 9]);
   });
 
+  it('sends at most 30 messages a second across all chats (the bot-wide limit), each chat still in order', async () => {
+    const chats = Array.from({ length: 40 }, (_, index) => 3000 + index);
+    for (const recipient of chats) {
+      await queue(`first to ${recipient}`, recipient);
+      await queue(`second to ${recipient}`, recipient);
+    }
+    await start();
+    await timers.advance(minute);
+    const times = chats.flatMap((recipient) => arrivals(recipient));
+    expect(times).toHaveLength(80);
+    // Per second of the clock, never more than 30: the first 30 chats' first messages, then their second ones (queued
+    // earlier than the last 10 chats' first), then the last 10 chats' first and, a second later, their second.
+    const perSecond = new Map<number, number>();
+    for (const time of times) perSecond.set(time, (perSecond.get(time) ?? 0) + 1);
+    expect([...perSecond.entries()].sort((a, b) => a[0] - b[0])).toEqual([[0, 30], [1, 30], [2, 10], [3, 10]]);
+    for (const recipient of chats) {
+      expect(fake.botMessages(recipient).map((message) => message.text)).toEqual([`first to ${recipient}`, `second to ${recipient}`]);
+      const [first, second_] = arrivals(recipient);
+      expect(second_! - first!).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('turns a storm of 200 firings to one chat into 5 alerts and one digest, a second apart', async () => {
     const customers = ['Acme Corp', 'Initech', 'Stark Logistics', 'Wayne Analytics'];
     await createEntries(
