@@ -204,8 +204,15 @@ export function entryNoun(objectName: string): string {
  * How entries split for a digest: by their customer's Account Tier when the object has a customer with one, else by
  * Priority; labels counted, largest first.
  */
-export async function digestGroups(sql: Sql, definition: ObjectDefinition, objects: ReadonlyMap<string, ObjectDefinition>, ids: readonly string[]): Promise<[string, number][]> {
-  if (ids.length === 0) return [];
+export async function digestGroups(
+  sql: Sql,
+  definition: ObjectDefinition,
+  objects: ReadonlyMap<string, ObjectDefinition>,
+  /** The entry ids, or the digest whose covered alerts name them (read in SQL: a storm can cover thousands). */
+  ids: readonly string[] | { coveredBy: string },
+): Promise<[string, number][]> {
+  const byDigest = 'coveredBy' in ids ? ids.coveredBy : undefined;
+  if (byDigest === undefined && (ids as readonly string[]).length === 0) return [];
   const relation = customerRelation(definition);
   const related = relation?.relatedObject ? objects.get(relation.relatedObject) : undefined;
   const tier = related ? (findField(related, 'Account Tier') ?? findField(related, 'Tier')) : undefined;
@@ -220,12 +227,21 @@ export async function digestGroups(sql: Sql, definition: ObjectDefinition, objec
   } else {
     return [];
   }
-  const rows = await sql.query<{ label: string | null; count: number }>(
-    `SELECT CAST(${label} AS VARCHAR) AS label, count(*)::INTEGER AS count FROM ${tableName(definition.name)} AS e ${join}
-     WHERE e.id IN (SELECT unnest(from_json($1, '["VARCHAR"]'))) GROUP BY 1 ORDER BY 2 DESC, 1`,
-    [JSON.stringify(ids)],
+  const wanted =
+    byDigest === undefined
+      ? { sql: `SELECT unnest(from_json($1, '["VARCHAR"]')) AS id`, params: [JSON.stringify(ids)] }
+      : {
+          sql: `SELECT DISTINCT json_extract_string(payload, '$.entryId') AS id FROM outbox WHERE covered_by = $1 AND json_extract_string(payload, '$.object') = $2`,
+          params: [byDigest, definition.name],
+        };
+  const rows = await sql.query<{ label: string | null; count: number; wanted: number }>(
+    `WITH wanted AS (${wanted.sql})
+     SELECT CAST(${label} AS VARCHAR) AS label, count(*)::INTEGER AS count, (SELECT count(*) FROM wanted)::INTEGER AS wanted
+     FROM ${tableName(definition.name)} AS e ${join} WHERE e.id IN (SELECT id FROM wanted) GROUP BY 1 ORDER BY 2 DESC, 1`,
+    wanted.params,
   );
-  const missing = ids.length - rows.reduce((sum, row) => sum + row.count, 0);
+  const total = byDigest === undefined ? (ids as readonly string[]).length : (rows[0]?.wanted ?? 0);
+  const missing = total - rows.reduce((sum, row) => sum + row.count, 0);
   const groups: [string, number][] = rows.map((row) => [row.label === null || row.label === '' ? (tier ? 'without a tier' : 'without a priority') : tier ? row.label : optionCode(row.label).toUpperCase(), row.count]);
   if (missing > 0) groups.push(['no longer found', missing]);
   return groups;

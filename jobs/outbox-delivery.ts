@@ -5,8 +5,8 @@ import type { Clock } from '../objects/clock';
 import type { Database, Sql } from '../objects/database';
 import { errorMessage } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
-import { takeDigest } from './outbox-digest';
-import { PermanentDeliveryError, RetryableDeliveryError, rowToMessage, type Deliverer, type OutboxMessage } from './outbox-message';
+import { takeDigest, writeDigest } from './outbox-digest';
+import { PermanentDeliveryError, RetryableDeliveryError, resentNotice, rowToMessage, type Deliverer, type OutboxMessage } from './outbox-message';
 import { DeliveryPacer } from './outbox-pacing';
 import { ensureJobTables } from './tables';
 import { realTimers, type Timers } from './timers';
@@ -307,6 +307,18 @@ export class Outbox {
         return;
       }
       this.inFlight.add(message.id);
+      if (message.payload.kind === 'digest') {
+        // Later runs of its storm merged into it: its text is completed now, from every alert it covers.
+        try {
+          message = await this.completeDigest(message);
+        } catch (error) {
+          const delay = this.pacer.recipientFailed(message.channel, key, this.now());
+          if (asProbe) this.pacer.probeAbandoned(message.channel);
+          this.log(`outbox: cannot write digest ${message.id} (${errorMessage(error)}); trying again in ${Math.round(delay / 1000)} s`);
+          await this.writeOutcome(this.outcome(message, false, `UPDATE outbox SET state = 'pending', last_error = $2 WHERE id = $1`, [message.id, errorMessage(error)]));
+          return;
+        }
+      }
       this.pacer.sending(message.channel, key, this.now(), deliverer.spacingMs?.(message.recipient) ?? 0);
       let outcome: UnrecordedOutcome;
       try {
@@ -324,6 +336,14 @@ export class Outbox {
     } finally {
       this.pacer.setBusy(message.channel, key, false);
     }
+  }
+
+  /** The digest with its text and count written from all the alerts it covers (on the outbox's connection). */
+  private async completeDigest(message: OutboxMessage): Promise<OutboxMessage> {
+    await writeDigest(this.sql, this.workspace, message.id);
+    const [row] = await this.sql.query<{ text: string; payload: string }>('SELECT text, payload FROM outbox WHERE id = $1', [message.id]);
+    if (!row) return message;
+    return { ...message, text: message.resentAfterRestart ? `${resentNotice}\n${row.text}` : row.text, payload: JSON.parse(row.payload) as OutboxMessage['payload'] };
   }
 
   private failure(message: OutboxMessage, key: string, error: unknown, asProbe: boolean): UnrecordedOutcome {

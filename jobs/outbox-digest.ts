@@ -148,10 +148,13 @@ export async function groupAlertStorms(sql: Sql, workspace: Workspace, rows: Pre
     row.coveredBy = group.digest;
     touched.add(group.digest);
   }
+  // A digest made here gets its text now; one an earlier run made gets it when the outbox takes it (`writeDigest`),
+  // so a long storm does not recount its digest in every run.
+  const created = new Set(digests.map((digest) => digest.id));
   return {
     digests,
     finish: async () => {
-      for (const id of touched) await writeDigest(sql, workspace, id);
+      for (const id of touched) if (created.has(id)) await writeDigest(sql, workspace, id);
     },
   };
 }
@@ -165,33 +168,37 @@ function groupKey(stormId: string, channel: string, recipient: string): string {
   return `${stormId}\u0000${channel}\u0000${recipient}`;
 }
 
-/** The digest's text from the alerts it covers: how many, split by account tier, and where to see them all. */
-async function writeDigest(sql: Sql, workspace: Workspace, id: string): Promise<void> {
+/**
+ * Writes the digest's text from the alerts it covers: how many, split by account tier, and where to see them all.
+ * Called when the digest is made and again by the outbox when it takes the digest for sending.
+ */
+export async function writeDigest(sql: Sql, workspace: Workspace, id: string): Promise<void> {
   const [digest] = await sql.query<{ channel: string; payload: string }>('SELECT channel, payload FROM outbox WHERE id = $1', [id]);
   if (!digest) return;
-  const covered = await sql.query<{ text: string; payload: string }>('SELECT text, payload FROM outbox WHERE covered_by = $1 ORDER BY sequence', [id]);
-  const payloads = covered.map((row) => JSON.parse(row.payload) as MessagePayload);
-  const byObject = new Map<string, string[]>();
-  for (const payload of payloads) {
-    if (typeof payload.object !== 'string' || typeof payload.entryId !== 'string') continue;
-    byObject.set(payload.object, [...(byObject.get(payload.object) ?? []), payload.entryId]);
-  }
+  // Counted in SQL: a storm's digest can cover thousands of alerts and is rewritten by each run that adds to it.
+  const covered = await sql.query<{ object: string | null; count: number; escalated: boolean }>(
+    `SELECT json_extract_string(payload, '$.object') AS object, count(*)::INTEGER AS count,
+            bool_and(CASE WHEN json_type(payload, '$.escalated') = 'BOOLEAN' THEN CAST(json_extract(payload, '$.escalated') AS BOOLEAN) ELSE starts_with(text, '🚨') END) AS escalated
+     FROM outbox WHERE covered_by = $1 GROUP BY 1 ORDER BY 1`,
+    [id],
+  );
+  const coveredCount = covered.reduce((sum, row) => sum + row.count, 0);
   const counts = new Map<string, number>();
-  for (const [object, ids] of byObject) {
-    const definition = workspace.objects.get(object);
+  for (const row of covered) {
+    const definition = row.object === null ? undefined : workspace.objects.get(row.object);
     if (!definition) continue;
-    for (const [label, count] of await digestGroups(sql, definition, workspace.objects, ids)) counts.set(label, (counts.get(label) ?? 0) + count);
+    for (const [label, count] of await digestGroups(sql, definition, workspace.objects, { coveredBy: id })) counts.set(label, (counts.get(label) ?? 0) + count);
   }
-  const objects = [...byObject.keys()];
-  const escalated = covered.every((row, index) => (typeof payloads[index]!.escalated === 'boolean' ? payloads[index]!.escalated : row.text.startsWith('🚨')));
+  const objects = covered.flatMap((row) => (row.object === null ? [] : [row.object]));
+  const escalated = covered.every((row) => row.escalated);
   const text = digestText({
-    count: covered.length,
+    count: coveredCount,
     noun: objects.length === 1 ? entryNoun(objects[0]!) : 'entries',
     escalated,
     groups: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     job: String((JSON.parse(digest.payload) as MessagePayload).job ?? 'a job'),
     pointer: digest.channel === 'telegram' ? '/board' : 'escalator board',
   });
-  const payload = { ...(JSON.parse(digest.payload) as MessagePayload), covered: covered.length };
+  const payload = { ...(JSON.parse(digest.payload) as MessagePayload), covered: coveredCount };
   await sql.run('UPDATE outbox SET text = $2, payload = $3 WHERE id = $1', [id, text, JSON.stringify(payload)]);
 }
