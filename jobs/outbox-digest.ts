@@ -104,9 +104,11 @@ export async function groupAlertStorms(sql: Sql, workspace: Workspace, rows: Pre
   // What earlier inserts of the same storms (other rules, earlier runs) already queued, per recipient, and the digests
   // still unsent (the outbox takes none while this run is under way; those it took before are in `taken`).
   const known = await sql.query<{ storm_id: string; channel: string; recipient: string; standalone: number; digests: string[] | null }>(
+    // Only alerts and digests carry a storm id; a digest's key starts with "digest/" (no JSON read: a storm can hold
+    // thousands of rows, and every run of it asks).
     `SELECT storm_id, channel, recipient,
-            count(*) FILTER (WHERE covered_by IS NULL AND json_extract_string(payload, '$.kind') = 'alert')::INTEGER AS standalone,
-            list(id ORDER BY sequence) FILTER (WHERE json_extract_string(payload, '$.kind') = 'digest' AND state = 'pending') AS digests
+            count(*) FILTER (WHERE covered_by IS NULL AND NOT starts_with(idempotency_key, 'digest/'))::INTEGER AS standalone,
+            list(id ORDER BY sequence) FILTER (WHERE starts_with(idempotency_key, 'digest/') AND state = 'pending') AS digests
      FROM outbox WHERE storm_id IN (SELECT unnest(from_json($1, '["VARCHAR"]'))) GROUP BY ALL`,
     [JSON.stringify(stormIds)],
   );
