@@ -234,14 +234,15 @@ export async function digestGroups(
           sql: `SELECT DISTINCT json_extract_string(payload, '$.entryId') AS id FROM outbox WHERE covered_by = $1 AND json_extract_string(payload, '$.object') = $2`,
           params: [byDigest, definition.name],
         };
-  const rows = await sql.query<{ label: string | null; count: number; wanted: number }>(
+  // From the wanted ids, so entries no longer found are counted too (their row has no e.id).
+  const found = await sql.query<{ gone: boolean; label: string | null; count: number }>(
     `WITH wanted AS (${wanted.sql})
-     SELECT CAST(${label} AS VARCHAR) AS label, count(*)::INTEGER AS count, (SELECT count(*) FROM wanted)::INTEGER AS wanted
-     FROM ${tableName(definition.name)} AS e ${join} WHERE e.id IN (SELECT id FROM wanted) GROUP BY 1 ORDER BY 2 DESC, 1`,
+     SELECT e.id IS NULL AS gone, CAST(${label} AS VARCHAR) AS label, count(*)::INTEGER AS count
+     FROM (SELECT DISTINCT id FROM wanted) AS w LEFT JOIN ${tableName(definition.name)} AS e ON e.id = w.id ${join} GROUP BY ALL ORDER BY 3 DESC, 2`,
     wanted.params,
   );
-  const total = byDigest === undefined ? (ids as readonly string[]).length : (rows[0]?.wanted ?? 0);
-  const missing = total - rows.reduce((sum, row) => sum + row.count, 0);
+  const rows = found.filter((row) => !row.gone);
+  const missing = found.filter((row) => row.gone).reduce((sum, row) => sum + row.count, 0);
   const groups: [string, number][] = rows.map((row) => [row.label === null || row.label === '' ? (tier ? 'without a tier' : 'without a priority') : tier ? row.label : optionCode(row.label).toUpperCase(), row.count]);
   if (missing > 0) groups.push(['no longer found', missing]);
   return groups;
