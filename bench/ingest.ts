@@ -4,6 +4,10 @@
 // two hours ago, so the job fires (escalates, records, queues an alert) on every delivery while ingest goes on. The
 // alerts stay queued (no deliverer): delivery is the outbox's work, measured on its own.
 // The load generator runs in a worker thread so it does not share the server's event loop.
+// While the load runs, routed CLI commands (`node dist/bin/escalator.js query …` and `jobs list`, as separate
+// processes) go through the owner socket to the bench's open workspace, as they would to `serve`, one after another;
+// it prints "routed cli p50 X ms, p90 Y ms" (BENCH_CLI=off leaves them out).
+import { execFile } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +17,8 @@ import { randomUUID } from 'node:crypto';
 import { zendeskSignature } from '../channels/webhooks/signatures';
 import { startWebhookServer } from '../channels/webhooks/server';
 import { ingestionFirst } from '../bin/webhook-service';
+import { runCli } from '../bin/cli';
+import { OwnerServer } from '../bin/owner-server';
 import { ingestActivity } from '../channels/ingest/ingest-queue';
 import { saveJob } from '../jobs/job-files';
 import { startJobsRuntime, type JobsRuntime } from '../jobs/runtime';
@@ -115,6 +121,28 @@ async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
   return { latencies, statuses: counts, seconds };
 }
 
+const binary = join(__dirname, '..', 'bin', 'escalator.js');
+const cliCommands = [
+  ['query', "SELECT Priority, count(*) AS tickets FROM v_support_tickets GROUP BY ALL ORDER BY 2 DESC"],
+  ['jobs', 'list'],
+];
+
+/** Runs routed CLI commands one after another until `done` resolves; their wall times in ms, by command. */
+async function routedCli(workspaceDir: string, done: Promise<unknown>): Promise<{ times: number[]; failures: string[] }> {
+  let finished = false;
+  void done.finally(() => (finished = true));
+  const times: number[] = [];
+  const failures: string[] = [];
+  for (let index = 0; !finished; index++) {
+    const argv = [...cliCommands[index % cliCommands.length]!, '--workspace', workspaceDir];
+    const before = performance.now();
+    const error = await new Promise<Error | null>((resolve) => execFile(process.execPath, [binary, ...argv], { env: process.env }, (failure) => resolve(failure)));
+    if (error) failures.push(`${argv.slice(0, 2).join(' ')}: ${error.message.split('\n')[0]}`);
+    else if (!finished) times.push(performance.now() - before);
+  }
+  return { times, failures };
+}
+
 function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
 }
@@ -142,11 +170,18 @@ async function main(): Promise<void> {
     const server = await startWebhookServer({ workspace, port: 0, secrets: { zendesk: secret }, log: () => logged++, clock: systemClock });
     console.log(`${total} signed Zendesk deliveries (${warmup} warm-up), ${concurrency} concurrent connections, demo workspace, loopback${firing ? ', seed job firing on every new ticket' : ''}`);
     const plan: LoadPlan = { port: server.port, secret, total, warmup, concurrency, firing };
-    const result = await new Promise<LoadResult>((resolve, reject) => {
+    const workspaceDir = join(dir, 'workspace');
+    // Routed commands reach this process as they reach `serve`: over the workspace's owner socket.
+    const owner = process.env.BENCH_CLI === 'off' ? undefined : await OwnerServer.listen(workspaceDir, { command: 'serve', run: (routed, io) => runCli(routed.argv, { io, env: process.env, cwd: routed.cwd, host: { workspace } }) });
+    const load = new Promise<LoadResult>((resolve, reject) => {
       const worker = new Worker(__filename, { workerData: plan });
       worker.once('message', resolve);
       worker.once('error', reject);
     });
+    const cli = owner ? routedCli(workspaceDir, load) : undefined;
+    const result = await load;
+    const cliResult = await cli;
+    await owner?.close();
     await server.close();
     const settling = performance.now();
     await runtime?.scheduler.idle();
@@ -171,6 +206,10 @@ async function main(): Promise<void> {
     console.log(`statuses: ${Object.entries(result.statuses).map(([status, count]) => `${status}×${count}`).join(', ')}`);
     console.log(`stored: ${row!.tickets} Zendesk tickets, ${row!.deliveries} deliveries remembered; ${logged} log lines`);
     console.log(`latency: p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p90 ${percentile(sorted, 0.9).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`);
+    if (cliResult) {
+      const times = [...cliResult.times].sort((a, b) => a - b);
+      console.log(`routed cli p50 ${percentile(times, 0.5).toFixed(0)} ms, p90 ${percentile(times, 0.9).toFixed(0)} ms (${times.length} commands while the load ran: query, jobs list${cliResult.failures.length ? `; ${cliResult.failures.length} failed: ${cliResult.failures[0]}` : ''})`);
+    }
     console.log(`ingest: ${rate} deliveries/s, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

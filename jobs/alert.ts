@@ -200,15 +200,6 @@ export function entryNoun(objectName: string): string {
   return /s$/i.test(last) ? last.toLowerCase() : `${objectName.replace(/_/g, ' ')} entries`;
 }
 
-/** The entries of a digest as SQL (a digest covering thousands of alerts counts them without reading them). */
-export interface DigestEntries {
-  /** A SELECT of the entry ids (repeats allowed), with its parameters. */
-  sql: string;
-  params: unknown[];
-  /** How many ids it selects, repeats included. */
-  count: number;
-}
-
 /**
  * How entries split for a digest: by their customer's Account Tier when the object has a customer with one, else by
  * Priority; labels counted, largest first.
@@ -217,12 +208,11 @@ export async function digestGroups(
   sql: Sql,
   definition: ObjectDefinition,
   objects: ReadonlyMap<string, ObjectDefinition>,
-  ids: readonly string[] | DigestEntries,
+  /** The entry ids, or the digest whose covered alerts name them (read in SQL: a storm can cover thousands). */
+  ids: readonly string[] | { coveredBy: string },
 ): Promise<[string, number][]> {
-  const source = Array.isArray(ids)
-    ? { sql: `SELECT unnest(from_json($1, '["VARCHAR"]'))`, params: [JSON.stringify(ids)], count: ids.length }
-    : (ids as DigestEntries);
-  if (source.count === 0) return [];
+  const byDigest = 'coveredBy' in ids ? ids.coveredBy : undefined;
+  if (byDigest === undefined && (ids as readonly string[]).length === 0) return [];
   const relation = customerRelation(definition);
   const related = relation?.relatedObject ? objects.get(relation.relatedObject) : undefined;
   const tier = related ? (findField(related, 'Account Tier') ?? findField(related, 'Tier')) : undefined;
@@ -237,12 +227,22 @@ export async function digestGroups(
   } else {
     return [];
   }
-  const rows = await sql.query<{ label: string | null; count: number }>(
-    `SELECT CAST(${label} AS VARCHAR) AS label, count(*)::INTEGER AS count FROM ${tableName(definition.name)} AS e ${join}
-     WHERE e.id IN (${source.sql}) GROUP BY 1 ORDER BY 2 DESC, 1`,
-    source.params,
+  const wanted =
+    byDigest === undefined
+      ? { sql: `SELECT unnest(from_json($1, '["VARCHAR"]')) AS id`, params: [JSON.stringify(ids)] }
+      : {
+          sql: `SELECT DISTINCT json_extract_string(payload, '$.entryId') AS id FROM outbox WHERE covered_by = $1 AND json_extract_string(payload, '$.object') = $2`,
+          params: [byDigest, definition.name],
+        };
+  // From the wanted ids, so entries no longer found are counted too (their row has no e.id).
+  const found = await sql.query<{ gone: boolean; label: string | null; count: number }>(
+    `WITH wanted AS (${wanted.sql})
+     SELECT e.id IS NULL AS gone, CAST(${label} AS VARCHAR) AS label, count(*)::INTEGER AS count
+     FROM (SELECT DISTINCT id FROM wanted) AS w LEFT JOIN ${tableName(definition.name)} AS e ON e.id = w.id ${join} GROUP BY ALL ORDER BY 3 DESC, 2`,
+    wanted.params,
   );
-  const missing = source.count - rows.reduce((sum, row) => sum + row.count, 0);
+  const rows = found.filter((row) => !row.gone);
+  const missing = found.filter((row) => row.gone).reduce((sum, row) => sum + row.count, 0);
   const groups: [string, number][] = rows.map((row) => [row.label === null || row.label === '' ? (tier ? 'without a tier' : 'without a priority') : tier ? row.label : optionCode(row.label).toUpperCase(), row.count]);
   if (missing > 0) groups.push(['no longer found', missing]);
   return groups;

@@ -118,3 +118,31 @@ export async function nextCrossing(workspace: Workspace, job: JobDefinition, now
   }
   return best === undefined ? undefined : new Date(best);
 }
+
+/**
+ * Entries that crossed one of the job's time thresholds in (since, now] and have not fired on that rule — what a
+ * restart must evaluate for thresholds that passed while the process was down. With business-time thresholds the
+ * calendar bound only bounds the crossing from below, so every unfired entry whose bound has passed is included.
+ */
+export async function crossedBetween(workspace: Workspace, job: JobDefinition, since: Date, now: Date): Promise<string[]> {
+  const definition = workspace.object(job.object);
+  const ids = new Set<string>();
+  for (const rule of job.rules) {
+    const parameters = new SqlParameters();
+    const joins = new Map<string, string>();
+    const shape = shapeOf(definition, rule.when, workspace, now, parameters, joins, { next: 0 });
+    const timeLeaves = leaves(shape).filter((leaf) => leaf.kind === 'time');
+    if (timeLeaves.length === 0) continue;
+    const guards = [...ruleGuards(job, definition, rule, parameters), notMutedSql(workspace, definition, now, parameters)];
+    const business = timeLeaves.some((leaf) => leaf.kind === 'time' && leaf.business);
+    const nowParameter = parameters.add(now.getTime());
+    const sinceParameter = parameters.add(since.getTime());
+    const window = business ? `c <= ${nowParameter}::DOUBLE` : `c > ${sinceParameter}::DOUBLE AND c <= ${nowParameter}::DOUBLE`;
+    const rows = await workspace.db.query<{ id: string }>(
+      `SELECT id FROM (SELECT e.id, ${lowerBoundSql(shape)} AS c FROM ${tableName(definition.name)} AS e ${[...joins.values()].join(' ')} WHERE ${guards.join(' AND ')}) WHERE ${window}`,
+      parameters.values,
+    );
+    for (const row of rows) ids.add(row.id);
+  }
+  return [...ids];
+}

@@ -5,7 +5,8 @@ import type { Clock } from '../objects/clock';
 import type { Database, Sql } from '../objects/database';
 import { errorMessage } from '../objects/errors';
 import type { Workspace } from '../objects/workspace';
-import { PermanentDeliveryError, RetryableDeliveryError, rowToMessage, type Deliverer, type OutboxMessage } from './outbox-message';
+import { takeDigest, writeDigest } from './outbox-digest';
+import { PermanentDeliveryError, RetryableDeliveryError, resentNotice, rowToMessage, type Deliverer, type OutboxMessage } from './outbox-message';
 import { DeliveryPacer } from './outbox-pacing';
 import { ensureJobTables } from './tables';
 import { realTimers, type Timers } from './timers';
@@ -29,6 +30,11 @@ export interface OutboxOptions {
   maxBackoffMs?: number;
   /** After this many failed attempts of one message a retryable failure becomes permanent. Default 100. */
   maxAttempts?: number;
+  /**
+   * How long a digest waits for more of its storm while the scheduler still drains that storm (from the digest's
+   * creation; default 15 s): the runs of one burst share one digest, and a storm that never ends still gets digests.
+   */
+  digestHoldMs?: number;
   /**
    * Where attempts and outcomes are written and due messages read. Default: the outbox's own connection to the
    * workspace database, so recording a delivery never waits behind a job run or ingestion holding the main one.
@@ -61,6 +67,7 @@ export class Outbox {
   private readonly deliverers = new Map<string, Deliverer>();
   private readonly log: (line: string) => void;
   private readonly maxAttempts: number;
+  private readonly digestHoldMs: number;
   private readonly pacer: DeliveryPacer;
   private readonly injectedRecorder: Sql | undefined;
   private connection: Database | undefined;
@@ -81,6 +88,7 @@ export class Outbox {
     this.timers = options.timers ?? realTimers;
     this.log = options.log ?? (() => undefined);
     this.maxAttempts = options.maxAttempts ?? 100;
+    this.digestHoldMs = options.digestHoldMs ?? 15_000;
     this.pacer = new DeliveryPacer({ baseBackoffMs: options.baseBackoffMs ?? 5_000, maxBackoffMs: options.maxBackoffMs ?? 30_000 });
     this.injectedRecorder = options.recorder;
     for (const deliverer of options.deliverers ?? []) this.deliverers.set(deliverer.channel, deliverer);
@@ -211,7 +219,7 @@ export class Outbox {
       const key = recipientKey(message);
       if (held.has(key) || this.pacer.busy(key)) continue;
       const deliverer = this.deliverers.get(message.channel)!;
-      const due = Math.max((row.next_attempt_at as Date).getTime(), this.pacer.recipientFreeAt(message.channel, key));
+      const due = Math.max((row.next_attempt_at as Date).getTime(), this.pacer.recipientFreeAt(message.channel, key), this.pacer.channelFreeAt(message.channel, deliverer.rate));
       const asProbe = this.pacer.channelFailing(message.channel);
       if (asProbe) {
         // A failing channel with a probe call waits for it; one without is probed with one of its due messages.
@@ -226,7 +234,19 @@ export class Outbox {
         next = Math.min(next, due);
         continue;
       }
+      if (message.payload.kind === 'digest') {
+        // Taken only when no run of its storm can still merge into it (decided and marked in this same tick).
+        const stormId = typeof message.payload.stormId === 'string' ? message.payload.stormId : undefined;
+        const verdict = takeDigest(this.workspace, { id: message.id, stormId, createdAt: message.createdAt.getTime() }, now, this.digestHoldMs);
+        if (verdict !== true) {
+          if (asProbe) this.pacer.probeAbandoned(message.channel);
+          next = Math.min(next, verdict);
+          continue;
+        }
+      }
       this.pacer.setBusy(message.channel, key, true);
+      // Counted now, in this loop, so the recipients started in one look together stay within the channel's rate.
+      this.pacer.channelSending(message.channel, now, deliverer.rate);
       this.track(this.deliverOne(deliverer, message, asProbe));
     }
     for (const [channel, deliverer] of this.deliverers) {
@@ -287,6 +307,18 @@ export class Outbox {
         return;
       }
       this.inFlight.add(message.id);
+      if (message.payload.kind === 'digest') {
+        // Later runs of its storm merged into it: its text is completed now, from every alert it covers.
+        try {
+          message = await this.completeDigest(message);
+        } catch (error) {
+          const delay = this.pacer.recipientFailed(message.channel, key, this.now());
+          if (asProbe) this.pacer.probeAbandoned(message.channel);
+          this.log(`outbox: cannot write digest ${message.id} (${errorMessage(error)}); trying again in ${Math.round(delay / 1000)} s`);
+          await this.writeOutcome(this.outcome(message, false, `UPDATE outbox SET state = 'pending', last_error = $2 WHERE id = $1`, [message.id, errorMessage(error)]));
+          return;
+        }
+      }
       this.pacer.sending(message.channel, key, this.now(), deliverer.spacingMs?.(message.recipient) ?? 0);
       let outcome: UnrecordedOutcome;
       try {
@@ -304,6 +336,14 @@ export class Outbox {
     } finally {
       this.pacer.setBusy(message.channel, key, false);
     }
+  }
+
+  /** The digest with its text and count written from all the alerts it covers (on the outbox's connection). */
+  private async completeDigest(message: OutboxMessage): Promise<OutboxMessage> {
+    await writeDigest(this.sql, this.workspace, message.id);
+    const [row] = await this.sql.query<{ text: string; payload: string }>('SELECT text, payload FROM outbox WHERE id = $1', [message.id]);
+    if (!row) return message;
+    return { ...message, text: message.resentAfterRestart ? `${resentNotice}\n${row.text}` : row.text, payload: JSON.parse(row.payload) as OutboxMessage['payload'] };
   }
 
   private failure(message: OutboxMessage, key: string, error: unknown, asProbe: boolean): UnrecordedOutcome {

@@ -52,6 +52,8 @@ export interface Deliverer {
   probe?(): Promise<void>;
   /** The least time between two messages to one recipient (Telegram: ~1 s in a private chat, 3 s in a group). */
   spacingMs?(recipient: string): number;
+  /** The most sends the channel takes across all recipients in a window (Telegram: about 30 a second per bot). */
+  rate?: { messages: number; perMs: number };
 }
 
 /**

@@ -1,5 +1,6 @@
 // When the outbox may send next, in memory: per recipient (pacing, a 429's retry_after, backoff after a failure)
-// and per channel (failing → probed with growing but capped waits; recovered → every recipient may go at once).
+// and per channel (a rate across all its recipients — Telegram's ~30 messages a second per bot; failing → probed with
+// growing but capped waits; recovered → every recipient may go at once).
 // Times are milliseconds on the outbox's injected clock. A restart forgets it all, which is right: a restart is a
 // fresh look at the channel.
 
@@ -17,6 +18,14 @@ interface ChannelHealth {
   failures: number;
   probeAt: number;
   probing: boolean;
+  /** Start times of the latest sends, oldest first (at most the rate's message count), for the channel-wide rate. */
+  recentSends: number[];
+}
+
+/** A channel-wide limit: at most `messages` sends start in any `perMs` window, whoever they go to. */
+export interface ChannelRate {
+  messages: number;
+  perMs: number;
 }
 
 export interface PacerOptions {
@@ -60,6 +69,22 @@ export class DeliveryPacer {
       const health = this.channels.get(channel);
       if (health && !health.probing) Object.assign(health, { failing: false, failures: 0 });
     }
+  }
+
+  /** The earliest time the channel's rate lets another send start (0 when it has no rate or room now). */
+  channelFreeAt(channel: string, rate: ChannelRate | undefined): number {
+    if (!rate) return 0;
+    const recent = this.channels.get(channel)?.recentSends ?? [];
+    if (recent.length < rate.messages) return 0;
+    return recent[recent.length - rate.messages]! + rate.perMs;
+  }
+
+  /** A send on the channel starts now (counted against its rate, whoever it goes to). */
+  channelSending(channel: string, now: number, rate: ChannelRate | undefined): void {
+    if (!rate) return;
+    const recent = this.health(channel).recentSends;
+    recent.push(now);
+    if (recent.length > rate.messages) recent.splice(0, recent.length - rate.messages);
   }
 
   /** Telegram asked this chat to wait (429 retry_after): only it waits. */
@@ -135,7 +160,7 @@ export class DeliveryPacer {
 
   private health(channel: string): ChannelHealth {
     let health = this.channels.get(channel);
-    if (!health) this.channels.set(channel, (health = { failing: false, failures: 0, probeAt: 0, probing: false }));
+    if (!health) this.channels.set(channel, (health = { failing: false, failures: 0, probeAt: 0, probing: false, recentSends: [] }));
     return health;
   }
 }

@@ -25,7 +25,7 @@ export async function enqueueMessage(workspace: Workspace, input: EnqueueInput):
 }
 
 /**
- * Inserts messages; keys already present are skipped. Alerts of one job run (`payload.runId`) to one recipient past
+ * Inserts messages; keys already present are skipped. Alerts of one storm (`payload.stormId`, else their run `payload.runId`) to one recipient past
  * workspace.yaml `alerts.digest_after` are stored as covered by one digest message. Returns the ids inserted (or
  * undefined), covered alerts included.
  */
@@ -45,6 +45,7 @@ export async function insertMessages(sql: Sql, workspace: Workspace, inputs: rea
       payload,
       state: 'pending',
       runId: payload.kind === 'alert' && typeof payload.runId === 'string' ? payload.runId : null,
+      stormId: payload.kind === 'alert' && typeof payload.stormId === 'string' ? payload.stormId : null,
       coveredBy: null,
     };
   });
@@ -65,10 +66,10 @@ export async function insertMessages(sql: Sql, workspace: Workspace, inputs: rea
   for (let start = 0; start < all.length; start += 5000) {
     const chunk = all
       .slice(start, start + 5000)
-      .map((row) => [row.id, row.key, row.channel, row.recipient, row.name, row.text, JSON.stringify(row.payload), row.state, row.runId, row.coveredBy]);
+      .map((row) => [row.id, row.key, row.channel, row.recipient, row.name, row.text, JSON.stringify(row.payload), row.state, row.runId, row.coveredBy, row.stormId]);
     await sql.run(
-      `INSERT INTO outbox (id, idempotency_key, channel, recipient, recipient_name, text, payload, state, run_id, covered_by, created_at, next_attempt_at)
-       SELECT r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], $2::TIMESTAMPTZ, $2::TIMESTAMPTZ FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r)`,
+      `INSERT INTO outbox (id, idempotency_key, channel, recipient, recipient_name, text, payload, state, run_id, covered_by, storm_id, created_at, next_attempt_at)
+       SELECT r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], $2::TIMESTAMPTZ, $2::TIMESTAMPTZ FROM (SELECT unnest(from_json($1, '["VARCHAR[]"]')) AS r)`,
       [JSON.stringify(chunk), now],
     );
   }

@@ -35,6 +35,11 @@ export interface RunOptions {
    * the writer for a whole backlog; `morePending` in the result says some are left.
    */
   pendingLimit?: number;
+  /**
+   * The storm (burst) this run belongs to: the scheduler gives the runs of one drain of a backlog one id, so alerts
+   * past `alerts.digest_after` per recipient go into one digest for the whole burst. Default: the run's own id.
+   */
+  stormId?: string;
   /** The schedule slot this run stands for (recorded as the job's last slot, for catching up after downtime). */
   slot?: Date;
   /** Called after each rule, inside the transaction. */
@@ -119,7 +124,7 @@ export async function runJob(workspace: Workspace, nameOrJob: string | JobDefini
         // In chunks, so a run over a big backlog never holds every matched entry's row, changes and alert in memory
         // at once; each chunk sees the chunks before it (one transaction), as the whole rule at once would.
         for (let start = 0; start < entries.length; start += applyChunk) {
-          const effect = await applyRule(sql, workspace, job, definition, rule, entries.slice(start, start + applyChunk), at, result.runId, current);
+          const effect = await applyRule(sql, workspace, job, definition, rule, entries.slice(start, start + applyChunk), at, { runId: result.runId, stormId: options.stormId ?? result.runId }, current);
           for (const id of effect.changed) changedEntries.add(id);
           result.notified += effect.notified;
         }
@@ -243,7 +248,7 @@ async function applyRule(
   rule: JobRule,
   entries: string[],
   at: Date,
-  runId: string,
+  { runId, stormId }: { runId: string; stormId: string },
   current: ReadonlyMap<string, Row>,
 ): Promise<{ changed: Set<string>; notified: number }> {
   const values = ruleValues(definition, rule);
@@ -279,7 +284,7 @@ async function applyRule(
             to: address,
             text,
             idempotencyKey: `${job.name}/${rule.name}/${id}/${addressKey(address)}`,
-            payload: { kind: 'alert', object: definition.name, entryId: id, job: job.name, rule: rule.name, runId },
+            payload: { kind: 'alert', object: definition.name, entryId: id, job: job.name, rule: rule.name, runId, stormId },
           });
         }
       }

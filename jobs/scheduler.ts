@@ -12,10 +12,12 @@ import { activeWindowOf, nextActiveSlots, type ActiveWindow } from './active-hou
 import { nextCrossing } from './deadlines';
 import { loadJobsReport, onJobsChanged, readJob } from './job-files';
 import { isReportJob, type JobDefinition } from './job-schema';
-import { enqueueMessage } from './outbox';
+import { enqueueMessage, wakeOutbox } from './outbox';
+import { closeStorm, openStorm, stormRunning } from './outbox-digest';
 import { addressOfCreator } from './recipients';
 import { changedByJob, recordFailure, runJob, type JobRunResult, type RunTrigger } from './runner';
 import { entriesOfEndedMutes, nextMuteEnd, onMutesChanged, type MutedRef } from './mutes';
+import { recordFullEvaluation, restartScope } from './restart-scope';
 import { lastSlotBetween, scheduleOf, type Schedule } from './schedule';
 import { ensureJobTables, releasePending } from './tables';
 import { realTimers, type Timers } from './timers';
@@ -110,8 +112,9 @@ export class Scheduler {
 
   /**
    * Loads the jobs and runs each enabled one once — a missed slot's catch-up, or else a restart run that evaluates
-   * every entry (what changed while down, what ingestion left pending, thresholds crossed while down; the ledger
-   * keeps what already fired from firing again) — then arms the timers and listens for changes.
+   * what came up while down (entries changed and related to changes, what ingestion left pending, thresholds crossed
+   * and mutes ended while down; every entry when the job's definition changed; the ledger keeps what already fired
+   * from firing again) — then arms the timers and listens for changes.
    */
   async start(): Promise<void> {
     await ensureJobTables(this.workspace.db);
@@ -119,7 +122,7 @@ export class Scheduler {
     this.unsubscribe.push(this.workspace.onEntriesChanged((changes) => this.entriesChanged(changes)));
     this.unsubscribe.push(onJobsChanged(this.workspace, ({ job }) => void this.reloadJob(job)));
     this.unsubscribe.push(onMutesChanged(this.workspace, (event) => this.mutesChanged(event.ended)));
-    // The start runs evaluate every entry, so mutes that ended while down need nothing more.
+    // The start runs cover mutes that ended while down (a full run, or the restart scope), so they need nothing more.
     this.mutesCheckedAt = this.clock.now();
     await this.reload();
     await this.armMutes();
@@ -259,10 +262,32 @@ export class Scheduler {
       const missed = since ? lastSlotBetween(schedule, since, now) : undefined;
       if (missed) this.request(scheduled, { trigger: 'catch-up', slot: missed });
       else if (previous && (changed || definitionChanged)) this.request(scheduled, { trigger: 'manual' });
-      else if (!previous) this.request(scheduled, { trigger: 'restart' });
+      else if (!previous) await this.requestRestart(scheduled);
       else await this.refreshDeadline(scheduled);
     }
     this.arm(scheduled);
+  }
+
+  /**
+   * The run at start when no slot was missed: only what came up while down (restart-scope.ts), or every entry when
+   * the job's definition changed or no full evaluation is on record.
+   */
+  private async requestRestart(scheduled: ScheduledJob): Promise<void> {
+    const { job } = scheduled;
+    try {
+      const scope = await restartScope(this.workspace, job, this.clock.now());
+      if (scope.full) {
+        this.log(`job ${job.name}: restart run evaluates every entry — ${scope.reason}`);
+        this.request(scheduled, { trigger: 'restart' });
+        return;
+      }
+      const { changed, related, crossed, unmuted } = scope.counts;
+      this.log(`job ${job.name}: restart run evaluates ${scope.entryIds.length} ${scope.entryIds.length === 1 ? 'entry' : 'entries'} (changed ${changed}, related to a change ${related}, crossed a threshold ${crossed}, mute ended ${unmuted}) and those pending`);
+      this.request(scheduled, { trigger: 'restart', entryIds: new Set(scope.entryIds) });
+    } catch (error) {
+      this.log(`job ${job.name}: cannot tell what changed while down, evaluating every entry — ${errorMessage(error)}`);
+      this.request(scheduled, { trigger: 'restart' });
+    }
   }
 
   /**
@@ -295,7 +320,13 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Runs the job's queue until it is empty. One drain is one burst: its runs (a backlog split into batches, and what
+   * arrives meanwhile) share a storm id, so their alerts past `alerts.digest_after` per recipient share one digest.
+   */
   private async drain(scheduled: ScheduledJob): Promise<void> {
+    const stormId = `s_${this.workspace.ids()}`;
+    openStorm(this.workspace, stormId);
     try {
       while (scheduled.pending && this.started) {
         if (!this.mayRun(scheduled)) break;
@@ -311,27 +342,38 @@ export class Scheduler {
           request.entryIds = new Set(ids.slice(0, this.changeBatch));
           scheduled.pending = { trigger: 'change', entryIds: new Set(ids.slice(this.changeBatch)) };
         }
-        const result = await this.runOnce(scheduled, request);
+        const result = await this.runOnce(scheduled, request, stormId);
         if (result?.morePending) this.merge(scheduled, { trigger: 'change', entryIds: new Set() });
       }
     } finally {
+      closeStorm(this.workspace, stormId);
+      wakeOutbox(this.workspace);
       scheduled.running = undefined;
       if (this.started && this.jobs.get(scheduled.job.name) === scheduled) this.arm(scheduled);
     }
   }
 
   /** One run of the job; its result, or undefined when it failed (the failure is logged and recorded). */
-  private async runOnce(scheduled: ScheduledJob, request: Pending): Promise<JobRunResult | undefined> {
+  private async runOnce(scheduled: ScheduledJob, request: Pending, stormId: string): Promise<JobRunResult | undefined> {
     const { job } = scheduled;
     const startedAt = this.clock.now();
     const entryIds = request.entryIds ? [...request.entryIds] : undefined;
     let result: JobRunResult | undefined;
     try {
-      const options: Parameters<typeof runJob>[2] = { trigger: request.trigger };
+      const options: Parameters<typeof runJob>[2] = { trigger: request.trigger, stormId };
       if (request.slot) options.slot = request.slot;
       if (entryIds) Object.assign(options, { entryIds, pendingLimit: this.changeBatch });
-      result = await runJob(this.workspace, job, options);
+      // While the run is under way the outbox takes no digest of its storm (the run may merge into it).
+      stormRunning(this.workspace, stormId, true);
+      try {
+        result = await runJob(this.workspace, job, options);
+      } finally {
+        stormRunning(this.workspace, stormId, false);
+        wakeOutbox(this.workspace);
+      }
       this.history.push(result);
+      // A full evaluation is the mark a later restart evaluates from (only what came up since).
+      if (!entryIds) await this.noteFullEvaluation(job, result.at);
       if (result.matched > 0 || request.trigger !== 'change') {
         this.log(
           `job ${job.name}: ${request.trigger} run${request.slot ? ` for ${formatTime(request.slot, this.workspace.timeZone)}` : ''} — matched ${result.matched}, changed ${result.changed}, notified ${result.notified}`,
@@ -358,8 +400,18 @@ export class Scheduler {
       }
     }
     // From the instant the run looked at, not from now: an entry that crossed while the run was busy is due at once.
-    await this.refreshDeadline(scheduled, entryIds, startedAt);
+    // A restart run's deadline is the job's next one over every entry, whatever the run evaluated.
+    await this.refreshDeadline(scheduled, request.trigger === 'restart' ? undefined : entryIds, startedAt);
     return result;
+  }
+
+  private async noteFullEvaluation(job: JobDefinition, at: Date): Promise<void> {
+    try {
+      await recordFullEvaluation(this.workspace, job, at);
+    } catch (error) {
+      // Without the record the next restart evaluates every entry: slower, never wrong.
+      this.log(`job ${job.name}: could not record its full evaluation — ${errorMessage(error)}`);
+    }
   }
 
   /** After a full run: the job's next crossing. After a change run: the earlier of the known one and the changed entries'. */

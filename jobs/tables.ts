@@ -55,6 +55,10 @@ async function createTables(sql: Sql): Promise<void> {
   // How far each job has evaluated pending_evaluations (by sequence), and on which object; added to older files.
   await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS object VARCHAR');
   await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS evaluated_through BIGINT');
+  // When the job last evaluated every entry, and under which definition (restart-scope.ts): a restart evaluates only
+  // what came up since, unless the definition changed.
+  await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS full_evaluated_at TIMESTAMPTZ');
+  await sql.run('ALTER TABLE job_state ADD COLUMN IF NOT EXISTS evaluated_fingerprint VARCHAR');
   // Entries committed (by ingestion) that the jobs on their object must still evaluate: written in the same
   // transaction as the entry, so a process killed before its immediate run leaves the row for the next start.
   await sql.run('CREATE SEQUENCE IF NOT EXISTS pending_evaluation_sequence');
@@ -94,13 +98,16 @@ async function createTables(sql: Sql): Promise<void> {
     remote_id VARCHAR,
     run_id VARCHAR,
     covered_by VARCHAR,
-    restart_resends INTEGER DEFAULT 0
+    restart_resends INTEGER DEFAULT 0,
+    storm_id VARCHAR
   )`);
   // Files made before these columns: the job run an alert came from, the digest that covers it, and how often it was
   // sent again because a process died while sending it.
   await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS run_id VARCHAR');
   await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS covered_by VARCHAR');
   await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS restart_resends INTEGER DEFAULT 0');
+  // The storm (a burst of runs) an alert or digest belongs to: alerts past the limit share its digest.
+  await sql.run('ALTER TABLE outbox ADD COLUMN IF NOT EXISTS storm_id VARCHAR');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { writeDigest } from '../jobs/outbox-digest';
 import { loadDemo } from '../objects/demo';
 import { createEntries, findEntries, getEntry, updateEntries } from '../objects/entries';
 import { saveJob } from '../jobs/job-files';
@@ -205,9 +206,12 @@ describe('a run over more entries than one chunk of the runner', () => {
       { state: 'covered', count: count - 5 },
       { state: 'pending', count: 6 },
     ]);
-    const digests = (await listOutbox(test.workspace, { limit: count + 10 })).filter((message) => message.payload.kind === 'digest');
-    expect(digests).toHaveLength(1);
-    const digest = digests[0];
+    // A digest made by the run's first chunk gets the later chunks' alerts counted when the outbox takes it for
+    // sending (writeDigest, as jobs/outbox-delivery.ts does), so that is what is checked.
+    const made = (await listOutbox(test.workspace, { limit: count + 10 })).filter((message) => message.payload.kind === 'digest');
+    expect(made).toHaveLength(1);
+    await db.transaction(async (sql) => writeDigest(sql, test.workspace, made[0]!.id));
+    const digest = (await listOutbox(test.workspace, { limit: count + 10 })).find((message) => message.id === made[0]!.id);
     expect(digest!.payload).toMatchObject({ kind: 'digest', covered: count - 5 });
     expect(digest!.text).toContain(`${count - 5} more tickets`);
     expect(digest!.text).toContain(`${count - 5} Enterprise`);

@@ -10,6 +10,7 @@ import { createEntries } from '../objects/entries';
 import { saveJob } from '../jobs/job-files';
 import { enqueueMessage, listOutbox, Outbox, type OutboxOptions } from '../jobs/outbox';
 import { runJob } from '../jobs/runner';
+import { Scheduler } from '../jobs/scheduler';
 import { FakeTimers } from './fake-time';
 import { FakeBotApi } from './fakes/telegram-bot-api';
 import { createTestWorkspace, testNow, type TestWorkspace } from './helpers';
@@ -158,6 +159,28 @@ describe('reliable alert delivery to Telegram', () => {
     expect(arrivals(group)).toEqual([0, 3, 6, 9]);
   });
 
+  it('sends at most 30 messages a second across all chats (the bot-wide limit), each chat still in order', async () => {
+    const chats = Array.from({ length: 40 }, (_, index) => 3000 + index);
+    for (const recipient of chats) {
+      await queue(`first to ${recipient}`, recipient);
+      await queue(`second to ${recipient}`, recipient);
+    }
+    await start();
+    await timers.advance(minute);
+    const times = chats.flatMap((recipient) => arrivals(recipient));
+    expect(times).toHaveLength(80);
+    // Per second of the clock, never more than 30: the first 30 chats' first messages, then their second ones (queued
+    // earlier than the last 10 chats' first), then the last 10 chats' first and, a second later, their second.
+    const perSecond = new Map<number, number>();
+    for (const time of times) perSecond.set(time, (perSecond.get(time) ?? 0) + 1);
+    expect([...perSecond.entries()].sort((a, b) => a[0] - b[0])).toEqual([[0, 30], [1, 30], [2, 10], [3, 10]]);
+    for (const recipient of chats) {
+      expect(fake.botMessages(recipient).map((message) => message.text)).toEqual([`first to ${recipient}`, `second to ${recipient}`]);
+      const [first, second_] = arrivals(recipient);
+      expect(second_! - first!).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('turns a storm of 200 firings to one chat into 5 alerts and one digest, a second apart', async () => {
     const customers = ['Acme Corp', 'Initech', 'Stark Logistics', 'Wayne Analytics'];
     await createEntries(
@@ -199,6 +222,82 @@ describe('reliable alert delivery to Telegram', () => {
     expect(await runJob(test.workspace, 'storm')).toMatchObject({ matched: 0, notified: 0 });
     await timers.advance(minute);
     expect(fake.botMessages(chat)).toHaveLength(6);
+  });
+
+  it('groups a backlog of 230 firings drained in runs of 100, 100 and 30 into 5 alerts and one digest of 225', async () => {
+    await saveJob(test.workspace, {
+      name: 'storm',
+      schedule: 'every 30 minutes',
+      object: 'support_tickets',
+      created_by: { channel: 'telegram', chat },
+      rules: [
+        {
+          name: 'storm-tickets',
+          when: { field: 'Title', operator: 'contains', value: 'storm' },
+          then: [{ escalate: { tier: 'Tier 2 - Engineering' } }, { notify: { to: ['me'], template: 'brief' } }],
+        },
+      ],
+    });
+    await start();
+    const scheduler = new Scheduler({ workspace: test.workspace, timers });
+    await scheduler.start();
+    try {
+      await scheduler.idle();
+      // One burst: 230 tickets stored at once, evaluated by the scheduler a hundred per run.
+      await createEntries(
+        test.workspace,
+        'support_tickets',
+        Array.from({ length: 230 }, (_, index) => ({ Title: `storm ${index}`, Customer: 'Acme Corp', Priority: 'P1', Status: 'Open', 'Opened Date': testNow })),
+        { by: 'test' },
+      );
+      await scheduler.idle();
+      await timers.advance(minute);
+      await scheduler.idle();
+      await timers.advance(minute);
+      const changeRuns = scheduler.history.filter((run) => 'trigger' in run && run.trigger === 'change');
+      expect(changeRuns.map((run) => ('matched' in run ? run.matched : run.error))).toEqual([100, 100, 30]);
+      const texts = fake.botMessages(chat).map((message) => message.text!);
+      expect(texts).toHaveLength(6);
+      expect(texts.slice(0, 5).every((text) => /^🚨 Acme Corp: 'storm \d+' \(P1\)/.test(text))).toBe(true);
+      expect(texts[5]).toBe('🚨 225 more tickets were escalated (storm): 225 Enterprise — /board');
+      const rows = await listOutbox(test.workspace, { limit: 1000 });
+      const digests = rows.filter((row) => row.payload.kind === 'digest');
+      expect(digests).toHaveLength(1);
+      expect(digests[0]).toMatchObject({ state: 'sent', payload: { kind: 'digest', job: 'storm', covered: 225 } });
+      // Every firing is recorded: 5 sent on their own, 225 covered by the digest that went out.
+      const alerts = rows.filter((row) => row.payload.kind === 'alert');
+      expect(new Set(alerts.map((row) => row.payload.entryId)).size).toBe(230);
+      expect(alerts.filter((row) => row.state === 'sent')).toHaveLength(5);
+      expect(alerts.filter((row) => row.state === 'covered' && row.coveredBy === digests[0]!.id)).toHaveLength(225);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('starts a new digest when the storm goes on after its digest was sent', async () => {
+    await saveJob(test.workspace, {
+      name: 'storm',
+      schedule: 'every 30 minutes',
+      object: 'support_tickets',
+      created_by: { channel: 'telegram', chat },
+      rules: [{ name: 'storm-tickets', when: { field: 'Title', operator: 'contains', value: 'storm' }, then: [{ notify: { to: ['me'], template: 'brief' } }] }],
+    });
+    await start({ digestHoldMs: 0 });
+    const tickets = (from: number, count: number) =>
+      Array.from({ length: count }, (_, index) => ({ Title: `storm ${from + index}`, Customer: 'Acme Corp', Priority: 'P1', Status: 'Open', 'Opened Date': testNow }));
+    const first = await createEntries(test.workspace, 'support_tickets', tickets(0, 8), { by: 'test' });
+    const second_ = await createEntries(test.workspace, 'support_tickets', tickets(8, 4), { by: 'test' });
+    // Two runs of one storm (as one drain of the scheduler makes them), the outbox delivering in between.
+    await runJob(test.workspace, 'storm', { entryIds: first, stormId: 's_one', trigger: 'change' });
+    await timers.advance(minute);
+    expect(fake.botMessages(chat)).toHaveLength(6);
+    await runJob(test.workspace, 'storm', { entryIds: second_, stormId: 's_one', trigger: 'change' });
+    await timers.advance(minute);
+    const texts = fake.botMessages(chat).map((message) => message.text!);
+    // The first digest (3 alerts) had gone: the storm's later alerts go in a second digest, never in the sent one.
+    expect(texts.slice(5)).toEqual(['🔔 3 more tickets need attention (storm): 3 Enterprise — /board', '🔔 4 more tickets need attention (storm): 4 Enterprise — /board']);
+    const rows = await listOutbox(test.workspace, { limit: 100 });
+    expect(rows.filter((row) => row.state === 'covered')).toHaveLength(7);
   });
 
   it('after a phase of 502s and dropped connections, drains the queue as soon as Telegram answers (no backoff wait)', async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createEntries, findEntries } from '../objects/entries';
+import { createEntries, findEntries, updateEntries } from '../objects/entries';
 import { Workspace } from '../objects/workspace';
 import { saveJob } from '../jobs/job-files';
 import { listOutbox, type Deliverer, type OutboxMessage } from '../jobs/outbox';
@@ -34,7 +34,7 @@ function runUntilKilled(dir: string, mode: 'after-commit' | 'after-run', now: st
 }
 
 /** The jobs runtime as `serve` runs it, on fake time, with a Telegram deliverer that records what it sends. */
-async function startServe(test: TestWorkspace): Promise<{ runtime: JobsRuntime; timers: FakeTimers; delivered: { at: string; message: OutboxMessage }[] }> {
+async function startServe(test: TestWorkspace, log?: (line: string) => void): Promise<{ runtime: JobsRuntime; timers: FakeTimers; delivered: { at: string; message: OutboxMessage }[] }> {
   let runtime: JobsRuntime | undefined;
   const timers = new FakeTimers(test.clock, async () => {
     await runtime?.scheduler.idle();
@@ -49,7 +49,7 @@ async function startServe(test: TestWorkspace): Promise<{ runtime: JobsRuntime; 
       return { remoteId: String(delivered.length) };
     },
   };
-  runtime = await startJobsRuntime({ workspace: test.workspace, clock: test.clock, timers, deliverers: [deliverer] });
+  runtime = await startJobsRuntime({ workspace: test.workspace, clock: test.clock, timers, deliverers: [deliverer], ...(log ? { log } : {}) });
   await timers.advance(0);
   return { runtime, timers, delivered };
 }
@@ -143,6 +143,65 @@ describe('a restart of serve', () => {
     ]);
   });
 
+  it('evaluates at start only the pending ticket and those that crossed a threshold while down, each alerting once', async () => {
+    // Before the first run: 40 quiet tickets and two P1s that cross 30 minutes at 10:15.
+    test.clock.set('2026-04-14T09:50:00Z');
+    const quiet = Array.from({ length: 40 }, (_, index) => ({ Title: `Question ${index}`, Priority: 'P3 - Medium', Status: 'Open', 'Opened Date': '2026-04-14T09:00:00Z' }));
+    const crossing = await createEntries(
+      test.workspace,
+      'support_tickets',
+      [...quiet, ...['Login loops', 'Invoices blank'].map((Title) => ({ Title, Priority: 'P1 - Critical', Status: 'Open', 'Opened Date': '2026-04-14T09:45:00Z' }))],
+      { by: 'chat' },
+    );
+    test.clock.set('2026-04-14T10:02:00Z');
+    await firstServe(); // the first run evaluates every entry, fires nothing, and records that
+    // Down from 10:02 to 10:20: the two P1s cross; a webhook's ticket is committed and left pending.
+    const workspace = await reopen(test, '2026-04-14T10:20:00Z');
+    const [pending] = await workspace.db.transaction(async (sql) => {
+      const ids = await createEntries(workspace, 'support_tickets', [{ Title: 'Exports down', Priority: 'P1 - Critical', Status: 'Open', 'Opened Date': '2026-04-14T09:00:00Z' }], { by: 'webhook:zendesk' });
+      await queueEvaluations(sql, 'support_tickets', ids, workspace.clock.now());
+      return ids;
+    });
+    const log: string[] = [];
+    const serve = await startServe(test, (line) => log.push(line));
+    runtime = serve.runtime;
+    expect(log).toContain('job support-escalation: restart run evaluates 3 entries (changed 1, related to a change 0, crossed a threshold 2, mute ended 0) and those pending');
+    expect(serve.delivered.map((item) => item.message.payload.entryId).sort()).toEqual([pending!, ...crossing.slice(40)].sort());
+    await serve.timers.advanceTo('2026-04-14T11:10:00Z');
+    expect(serve.delivered).toHaveLength(3);
+    expect(await count(workspace, 'pending_evaluations')).toBe(0);
+    expect((await runs(workspace)).filter((run) => run.started_at >= '2026-04-14T10:20:00.000Z')[0]).toEqual({ trigger: 'restart', started_at: '2026-04-14T10:20:00.000Z', matched: 3 });
+  });
+
+  it("evaluates at start the tickets of a company that changed while down (Globex became Enterprise: its old P2 fires)", async () => {
+    const [globex] = await findEntries(test.workspace, 'company', { filter: { field: 'Name', operator: 'is', value: 'Globex Industries' } });
+    test.clock.set('2026-04-14T10:01:00Z');
+    const [ticket] = await createEntries(
+      test.workspace,
+      'support_tickets',
+      [{ Title: 'Reports slow', Priority: 'P2 - High', Status: 'Open', Customer: 'Globex Industries', 'Opened Date': '2026-04-14T05:00:00Z' }],
+      { by: 'chat' },
+    );
+    test.clock.set('2026-04-14T10:05:00Z');
+    await firstServe(); // Mid-Market: the Enterprise P2 rule does not fire
+    const workspace = await reopen(test, '2026-04-14T10:20:00Z');
+    await updateEntries(workspace, 'company', [{ id: String(globex!.id), values: { 'Account Tier': 'Enterprise' } }], { by: 'chat' });
+    const log: string[] = [];
+    const serve = await startServe(test, (line) => log.push(line));
+    runtime = serve.runtime;
+    expect(log).toContain('job support-escalation: restart run evaluates 1 entry (changed 0, related to a change 1, crossed a threshold 0, mute ended 0) and those pending');
+    expect(serve.delivered.map((item) => [item.message.payload.entryId, item.message.payload.rule])).toEqual([[ticket, 'p2-enterprise-4h']]);
+  });
+
+  it('evaluates every entry at start when the job changed while down', async () => {
+    await firstServe();
+    const workspace = await reopen(test, '2026-04-14T10:20:00Z');
+    await saveJob(workspace, { ...seedEscalationJob(me), description: 'edited while serve was down' });
+    const log: string[] = [];
+    runtime = (await startServe(test, (line) => log.push(line))).runtime;
+    expect(log).toContain('job support-escalation: restart run evaluates every entry — its definition changed since its last full evaluation');
+  });
+
   it('after a kill -9 with nothing left to evaluate, evaluates once at start and fires nothing new', async () => {
     await firstServe();
     await runUntilKilled(test.dir, 'after-run', '2026-04-14T10:05:00Z', urgentTicket, 'EVALUATED');
@@ -215,12 +274,12 @@ describe('ingestion while jobs fire', () => {
     await serve.timers.advance(0);
     const changeRuns = runtime.scheduler.history.filter((run) => 'trigger' in run && run.trigger === 'change');
     expect(changeRuns.map((run) => ('matched' in run ? run.matched : run.error))).toEqual([100, 100, 50]);
-    // Each ticket fired once (ledger and outbox); each run of 100 sends 5 alerts and one digest of the rest (issue 10).
+    // Each ticket fired once (ledger and outbox); the backlog is one burst: 5 alerts and one digest of the rest (issue 10).
     expect((await test.workspace.db.query(`SELECT count(DISTINCT entry_id)::INTEGER AS count FROM job_ledger`))[0]!.count).toBe(250);
     const alerts = (await listOutbox(test.workspace, { limit: 1000 })).filter((row) => row.payload.kind === 'alert');
     expect(new Set(alerts.map((row) => row.payload.entryId)).size).toBe(250);
-    expect(serve.delivered.map((item) => item.message.payload.kind)).toEqual([...Array(5).fill('alert'), 'digest', ...Array(5).fill('alert'), 'digest', ...Array(5).fill('alert'), 'digest']);
-    expect(serve.delivered.filter((item) => item.message.payload.kind === 'digest').map((item) => item.message.payload.covered)).toEqual([95, 95, 45]);
+    expect(serve.delivered.map((item) => item.message.payload.kind)).toEqual([...Array(5).fill('alert'), 'digest']);
+    expect(serve.delivered.filter((item) => item.message.payload.kind === 'digest').map((item) => item.message.payload.covered)).toEqual([245]);
     expect(await count(test.workspace, 'pending_evaluations')).toBe(0);
   });
 });

@@ -2,7 +2,8 @@
 // Resolve / Snooze / Escalate buttons under alerts, and returns the Telegram message id, which the outbox stores
 // against the row. 5xx, 429 and network failures are retryable (a 429 holds that chat for its retry_after; the others
 // make the outbox probe Telegram with getMe until it answers); other refusals are permanent. Messages to one chat are
-// spaced as Telegram allows (about one a second in a private chat, twenty a minute in a group).
+// spaced as Telegram allows (about one a second in a private chat, twenty a minute in a group), and the bot as a whole
+// sends at most about thirty a second.
 import { existsSync } from 'node:fs';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Api, GrammyError, HttpError, InputFile } from 'grammy';
@@ -22,6 +23,8 @@ export interface TelegramDelivererOptions {
   chatSpacingMs?: number;
   /** Least time between two messages to one group (negative chat id). Default 3000 ms (20 a minute). */
   groupSpacingMs?: number;
+  /** Most messages the bot sends in any one second, across all chats (Telegram's broadcast limit). Default 30. */
+  botMessagesPerSecond?: number;
 }
 
 /** Whether a message is an alert about an entry (and so gets buttons). */
@@ -38,6 +41,7 @@ export function telegramDeliverer(options: TelegramDelivererOptions): Deliverer 
   return {
     channel: 'telegram',
     spacingMs: (recipient) => (recipient.trim().startsWith('-') ? groupSpacing : chatSpacing),
+    rate: { messages: options.botMessagesPerSecond ?? 30, perMs: 1_000 },
     async probe() {
       try {
         await api.getMe();

@@ -310,6 +310,13 @@ export class FakeBotApi {
     const ready = this.pending(offset, limit);
     if (ready.length > 0 || timeout === 0) return send(response, 200, { ok: true, result: ready });
     let done = false;
+    // A kept-alive socket carries poll after poll: each answered poll takes its close listener away again, or they
+    // pile up on the socket (MaxListenersExceededWarning after ten polls).
+    const closed = () => {
+      done = true;
+      clearTimeout(timer);
+      this.polls = this.polls.filter((candidate) => candidate !== poll);
+    };
     const poll: PendingPoll = {
       offset,
       limit,
@@ -317,6 +324,7 @@ export class FakeBotApi {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        request.socket.off('close', closed);
         send(response, 200, { ok: true, result: updates });
       },
     };
@@ -324,11 +332,7 @@ export class FakeBotApi {
       this.polls = this.polls.filter((candidate) => candidate !== poll);
       poll.respond([]);
     }, timeout * 1000);
-    request.socket.once('close', () => {
-      done = true;
-      clearTimeout(timer);
-      this.polls = this.polls.filter((candidate) => candidate !== poll);
-    });
+    request.socket.once('close', closed);
     this.polls.push(poll);
   }
 
