@@ -64,15 +64,23 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       openWorkspace: async () => {
         if (host) return host;
         if (!workspace) {
-          // Loaded here, not at the top: `escalator --help` and routed commands never need DuckDB.
+          // Loaded here, not at the top: `escalator --help` and routed commands never need DuckDB. DuckDB starts
+          // reading the file first, on a libuv thread, while the object files' modules load and parse.
+          const { preopenWorkspaceDatabase, abandonPreopened } = require('../objects/workspace-database') as typeof import('../objects/workspace-database.js');
+          const preopened = preopenWorkspaceDatabase(workspaceDir);
           const { Workspace } = require('../objects/workspace') as typeof import('../objects/workspace.js');
           const { attachCalendar } = require('../jobs/sla-config') as typeof import('../jobs/sla-config.js');
           const timeout = env.ESCALATOR_QUERY_TIMEOUT_SECONDS;
-          workspace = await Workspace.open(workspaceDir, {
-            clock,
-            ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }),
-            ...(env.ESCALATOR_MEMORY_LIMIT === undefined ? {} : { memoryLimit: env.ESCALATOR_MEMORY_LIMIT }),
-          });
+          try {
+            workspace = await Workspace.open(workspaceDir, {
+              clock,
+              ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }),
+              ...(env.ESCALATOR_MEMORY_LIMIT === undefined ? {} : { memoryLimit: env.ESCALATOR_MEMORY_LIMIT }),
+            });
+          } catch (error) {
+            if (preopened) await abandonPreopened(preopened);
+            throw error;
+          }
           attachCalendar(workspace);
           if (wantsHelpdeskWriteback(env)) {
             // What this command changes on a help-desk ticket is queued for write-back in the change's transaction,

@@ -14,6 +14,7 @@ import { reconcileObjects } from './schema-sync';
 import { reservedFieldProblem } from './environment-names';
 import type { ValueContext } from './values';
 import { type WorkspaceConfig, workspaceConfigSchema } from './workspace-config';
+import { restrictDatabaseFile, workspaceDatabasePath } from './workspace-database';
 
 export interface WorkspaceOptions {
   clock?: Clock;
@@ -74,8 +75,8 @@ export class Workspace {
     const clock = options.clock ?? systemClock;
     validateRegistry(objects, fileLabel, { now: clock.now(), timeZone: config.timezone }, { lenient: true });
     mkdirSync(join(root, 'exports'), { recursive: true, mode: 0o700 });
-    restrictDatabaseFile(join(root, 'workspace.duckdb'));
-    const db = await Database.open(join(root, 'workspace.duckdb'), {
+    restrictDatabaseFile(workspaceDatabasePath(root));
+    const db = await Database.open(workspaceDatabasePath(root), {
       allowedDirectory: join(root, 'exports'),
       ...(options.queryTimeoutMs === undefined ? {} : { readTimeoutMs: options.queryTimeoutMs }),
       ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
@@ -256,16 +257,6 @@ export class Workspace {
   async close(): Promise<void> {
     this.db.close();
     await Database.release(this.db.path);
-  }
-}
-
-/**
- * DuckDB creates its file and .wal with the process umask; the CRM data is the owner's alone, so an existing
- * file readable by group or others is narrowed to 0600 on open (bin/ also sets umask 077 for new ones).
- */
-function restrictDatabaseFile(path: string): void {
-  for (const file of [path, `${path}.wal`]) {
-    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   }
 }
 
