@@ -10,7 +10,7 @@ import { stageFile, packageRoot } from './files';
 import { type ObjectFileProblem, definitionFrom, dumpObjectFile, loadObjects, parseYaml, validateRegistry } from './object-files';
 import { type ObjectDefinition, objectNameFrom } from './object-schema';
 import { pathInside } from './safe-path';
-import { reconcileObjects } from './schema-sync';
+import { reconcileObjects, schemaIsCurrent } from './schema-sync';
 import { reservedFieldProblem } from './environment-names';
 import type { ValueContext } from './values';
 import { type WorkspaceConfig, workspaceConfigSchema } from './workspace-config';
@@ -82,7 +82,7 @@ export class Workspace {
       ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
     });
     try {
-      await db.transaction((sql) => reconcileObjects(sql, objects, fileLabel));
+      if (!(await schemaIsCurrent(db, objects))) await db.transaction((sql) => reconcileObjects(sql, objects, fileLabel));
     } catch (error) {
       db.close();
       await Database.release(db.path);
