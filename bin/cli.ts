@@ -64,21 +64,29 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       openWorkspace: async () => {
         if (host) return host;
         if (!workspace) {
-          // Loaded here, not at the top: `escalator --help` and routed commands never need DuckDB.
+          // Loaded here, not at the top: `escalator --help` and routed commands never need DuckDB. DuckDB starts
+          // reading the file first, on a libuv thread, while the object files' modules load and parse.
+          const { preopenWorkspaceDatabase, abandonPreopened } = require('../objects/workspace-database') as typeof import('../objects/workspace-database.js');
+          const preopened = preopenWorkspaceDatabase(workspaceDir);
           const { Workspace } = require('../objects/workspace') as typeof import('../objects/workspace.js');
           const { attachCalendar } = require('../jobs/sla-config') as typeof import('../jobs/sla-config.js');
           const timeout = env.ESCALATOR_QUERY_TIMEOUT_SECONDS;
-          workspace = await Workspace.open(workspaceDir, {
-            clock,
-            ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }),
-            // serve holds the workspace for days beside ingestion and the jobs: its DuckDB gets a smaller default, so
-            // a job's first run over a big backlog spills to disk instead of growing the process.
-            ...(env.ESCALATOR_MEMORY_LIMIT !== undefined
-              ? { memoryLimit: env.ESCALATOR_MEMORY_LIMIT }
-              : command.name === 'serve'
-                ? { memoryLimit: (require('../objects/database') as typeof import('../objects/database.js')).serveMemoryLimit }
-                : {}),
-          });
+          try {
+            workspace = await Workspace.open(workspaceDir, {
+              clock,
+              ...(timeout === undefined ? {} : { queryTimeoutMs: Number(timeout) * 1000 }),
+              // serve holds the workspace for days beside ingestion and the jobs: its DuckDB gets a smaller default, so
+              // a job's first run over a big backlog spills to disk instead of growing the process.
+              ...(env.ESCALATOR_MEMORY_LIMIT !== undefined
+                ? { memoryLimit: env.ESCALATOR_MEMORY_LIMIT }
+                : command.name === 'serve'
+                  ? { memoryLimit: (require('../objects/database') as typeof import('../objects/database.js')).serveMemoryLimit }
+                  : {}),
+            });
+          } catch (error) {
+            if (preopened) await abandonPreopened(preopened);
+            throw error;
+          }
           attachCalendar(workspace);
           if (wantsHelpdeskWriteback(env)) {
             // What this command changes on a help-desk ticket is queued for write-back in the change's transaction,

@@ -2,11 +2,12 @@
 // workspace's socket whether a `serve` or `chat` owns it, and if so runs there, relaying stdin, stdout, stderr and
 // the exit code. It talks only to a socket of its own user's, in a folder only that user can write, and sends the
 // owner's token with the command line and an allow-list of variables — never a secret.
-import { connect, type Socket } from 'node:net';
+// Only the socket-path checks load up front: with no owner listening (most commands) the protocol's schemas, node:net
+// and the token code are never loaded.
+import type { Socket } from 'node:net';
 import type { CliIo } from './command';
-import { callerVariables, frame, frameReader, ownerFrameSchema, type RunRequest } from './owner-protocol';
+import type { RunRequest } from './owner-protocol';
 import { checkSocketFile, locateOwnerSocket, privateFolderExists, type SocketEnvironment } from './owner-socket-path';
-import { readOwnerToken } from './owner-token';
 
 export interface RouteResult {
   code: number;
@@ -33,6 +34,8 @@ export async function routeToOwner({ workspaceDir, argv, cwd, environment, io }:
   if (!privateFolderExists(location)) return undefined;
   const { socketPath } = location;
   if (checkSocketFile(socketPath) === 'absent') return undefined;
+  const { callerVariables, frame, frameReader, ownerFrameSchema } = require('./owner-protocol') as typeof import('./owner-protocol.js');
+  const { readOwnerToken } = require('./owner-token') as typeof import('./owner-token.js');
   const socket = await connectOrUndefined(socketPath);
   if (!socket) return undefined;
   let token: string;
@@ -84,6 +87,7 @@ export async function routeToOwner({ workspaceDir, argv, cwd, environment, io }:
 }
 
 function connectOrUndefined(socketPath: string): Promise<Socket | undefined> {
+  const { connect } = require('node:net') as typeof import('node:net');
   return new Promise((resolve) => {
     const socket = connect(socketPath);
     socket.once('connect', () => {

@@ -2,11 +2,10 @@
 // the active window, the next fire times that will really happen (in the job's zone), the last run and whether it is
 // failing.
 import type { Workspace } from '../objects/workspace';
-import type { JobDefinition } from './job-schema';
+import type { JobDefinition, ReportSpec } from './job-schema';
 import { activeWindowOf, nextActiveSlots } from './active-hours';
 import { describeSchedule, scheduleOf } from './schedule';
 import { ensureJobTables } from './tables';
-import { reportWords } from './report-job';
 
 export interface JobState {
   last_run_at: string | null;
@@ -92,4 +91,9 @@ export async function recentRuns(workspace: Workspace, job: string, limit = 10):
     notified: Number(row.notified),
     error: (row.error as string | null) ?? null,
   }));
+}
+
+/** report-job (with the outbox and the chart renderer behind it) loads only when a listed job is a report job. */
+function reportWords(report: ReportSpec): string {
+  return (require('./report-job') as typeof import('./report-job.js')).reportWords(report);
 }

@@ -107,6 +107,20 @@ export class Database implements Sql {
     readonly readTimeoutMs: number,
   ) {}
 
+  /**
+   * Starts opening the instance of `path` without waiting (the file is read on one of libuv's threads), so a command
+   * can parse its object files meanwhile; the next `open` of the path takes it. A failure surfaces there. Returns
+   * whether it started one (false when the path's instance is already open or opening).
+   */
+  static preopen(path: string): boolean {
+    if (instances.has(path)) return false;
+    const instance = DuckDBInstance.create(path);
+    // Seen by `open` (which reports it) or by `release`; never an unhandled rejection in between.
+    instance.catch(() => undefined);
+    instances.set(path, instance);
+    return true;
+  }
+
   static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
     let instance = instances.get(path);
     if (!instance) {

@@ -53,14 +53,28 @@ const maxObjectDepth = 4;
  * Loads every .object.yaml under objects/ (objects/<name>/, or nested folders such as objects/marketing/influencer/).
  * A file that cannot be read is reported with its reason and skipped; the others load.
  */
+/**
+ * `items` sorted by `name` as localeCompare sorts them. When every name is lowercase letters and underscores, or every
+ * name lowercase letters and digits, code-point order is the same order, and it spares the first localeCompare of
+ * the process building ICU's collator (~9 ms at every command's open).
+ */
+export function inLocaleOrder<T>(items: readonly T[], name: (item: T) => string): T[] {
+  const names = items.map(name);
+  const plain = names.every((text) => /^[a-z_]*$/.test(text)) || names.every((text) => /^[a-z0-9]*$/.test(text));
+  return [...items].sort((a, b) => {
+    const [x, y] = [name(a), name(b)];
+    return plain ? (x < y ? -1 : x > y ? 1 : 0) : x.localeCompare(y);
+  });
+}
+
 export function loadObjects(workspaceDir: string): LoadedObjects {
   const objectsDir = join(workspaceDir, 'objects');
   const loaded: LoadedObjects = { objects: new Map(), files: new Map(), problems: [] };
   if (!existsSync(objectsDir)) return loaded;
   const visit = (dir: string, depth: number) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      // Symbolic links are not followed: a folder dropped into the workspace must not pull in files from elsewhere.
-      if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'docs') continue;
+    // Symbolic links are not followed: a folder dropped into the workspace must not pull in files from elsewhere.
+    const folders = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'docs');
+    for (const entry of inLocaleOrder(folders, (entry) => entry.name)) {
       const folder = join(dir, entry.name);
       const path = join(folder, '.object.yaml');
       if (existsSync(path)) loadOne(path, entry.name);

@@ -10,10 +10,11 @@ import { stageFile, packageRoot } from './files';
 import { type ObjectFileProblem, definitionFrom, dumpObjectFile, loadObjects, parseYaml, validateRegistry } from './object-files';
 import { type ObjectDefinition, objectNameFrom } from './object-schema';
 import { pathInside } from './safe-path';
-import { reconcileObjects } from './schema-sync';
+import { reconcileObjects, schemaIsCurrent } from './schema-sync';
 import { reservedFieldProblem } from './environment-names';
 import type { ValueContext } from './values';
 import { type WorkspaceConfig, workspaceConfigSchema } from './workspace-config';
+import { restrictDatabaseFile, workspaceDatabasePath } from './workspace-database';
 
 export interface WorkspaceOptions {
   clock?: Clock;
@@ -74,14 +75,14 @@ export class Workspace {
     const clock = options.clock ?? systemClock;
     validateRegistry(objects, fileLabel, { now: clock.now(), timeZone: config.timezone }, { lenient: true });
     mkdirSync(join(root, 'exports'), { recursive: true, mode: 0o700 });
-    restrictDatabaseFile(join(root, 'workspace.duckdb'));
-    const db = await Database.open(join(root, 'workspace.duckdb'), {
+    restrictDatabaseFile(workspaceDatabasePath(root));
+    const db = await Database.open(workspaceDatabasePath(root), {
       allowedDirectory: join(root, 'exports'),
       ...(options.queryTimeoutMs === undefined ? {} : { readTimeoutMs: options.queryTimeoutMs }),
       ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
     });
     try {
-      await db.transaction((sql) => reconcileObjects(sql, objects, fileLabel));
+      if (!(await schemaIsCurrent(db, objects))) await db.transaction((sql) => reconcileObjects(sql, objects, fileLabel));
     } catch (error) {
       db.close();
       await Database.release(db.path);
@@ -257,16 +258,6 @@ export class Workspace {
     await this.db.settle();
     this.db.close();
     await Database.release(this.db.path);
-  }
-}
-
-/**
- * DuckDB creates its file and .wal with the process umask; the CRM data is the owner's alone, so an existing
- * file readable by group or others is narrowed to 0600 on open (bin/ also sets umask 077 for new ones).
- */
-function restrictDatabaseFile(path: string): void {
-  for (const file of [path, `${path}.wal`]) {
-    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   }
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runEscalator, temporaryDir } from './helpers';
@@ -76,6 +76,23 @@ describe('the escalator command line', () => {
     expect(ambiguous.stderr).toMatch(/no company entry is named or has id "Nowhere Inc"/);
     const missing = await runEscalator(['board', '--workspace', join(dir, 'nothing-here')]);
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringMatching(/no workspace at .*nothing-here.*run "escalator init"/) });
+    expect(existsSync(join(dir, 'nothing-here', 'workspace.duckdb'))).toBe(false);
+  });
+
+  it('leaves the database free for the next process when the workspace fails to open', async () => {
+    // The command line starts opening DuckDB before it reads workspace.yaml; a workspace.yaml it then refuses must not
+    // leave this process holding the file (DuckDB lets one process have it).
+    const other = join(dir, 'refused');
+    expect((await runEscalator(['init', '--workspace', other])).code).toBe(0);
+    const config = join(other, 'workspace.yaml');
+    const good = readFileSync(config, 'utf8');
+    writeFileSync(config, good.replace(/^timezone: .*$/m, 'timezone: Mars/Olympus_Mons'));
+    const refused = await runEscalator(['objects', 'list', '--workspace', other]);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('Mars/Olympus_Mons') });
+    writeFileSync(config, good);
+    const binary = join(__dirname, '..', 'dist', 'bin', 'escalator.js');
+    const { stdout } = await run(process.execPath, [binary, 'objects', 'list', '--json', '--workspace', other]);
+    expect((JSON.parse(stdout) as { name: string }[]).map((object) => object.name)).toEqual(['company', 'people', 'support_tickets']);
   });
 
   it('refuses to init over an existing workspace and leaves it as it was', async () => {

@@ -5,7 +5,7 @@ import { formatTime } from '../../objects/values';
 import type { Workspace } from '../../objects/workspace';
 import { loadJobsReport, readJob, setJobEnabled } from '../../jobs/job-files';
 import { jobsWithState, recentRuns } from '../../jobs/job-status';
-import { runJob, type JobRunResult } from '../../jobs/runner';
+import type { JobRunResult } from '../../jobs/runner';
 import type { ReportRunResult } from '../../jobs/report-job';
 import { relative } from 'node:path';
 import { parseFlags, type Command } from '../command';
@@ -104,6 +104,8 @@ export const jobsCommand: Command = {
       case 'run': {
         if (!name) throw new UsageError(`usage: ${usage}`);
         const job = await readJob(workspace, name);
+        // The runner (outbox, report jobs, charts) loads only for `jobs run`.
+        const { runJob } = require('../../jobs/runner') as typeof import('../../jobs/runner.js');
         const result = await runJob(workspace, job, { dryRun: values['dry-run'] === true });
         if (values.json) {
           const report = 'report' in result ? (result as ReportRunResult).report : undefined;

@@ -1,6 +1,5 @@
 // Vega-Lite spec → SVG (vega, headless, no network) → PNG (resvg with a real font: without one resvg draws no text).
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
 import { EscalatorError } from '../errors';
 
 const fontCandidates = [
@@ -60,5 +59,7 @@ export async function renderVegaLitePng(spec: Record<string, unknown>): Promise<
   const svg = await view.toSVG();
   view.finalize();
   if (refused.length > 0) throw new EscalatorError(`charts may not load data from "${refused[0]}"; give the data inline (values) or as SQL`);
+  // Loaded here: its native library is 4 MB, and `escalator jobs list` reaches this module without drawing a chart.
+  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   return new Resvg(svg, { font: { fontFiles: [font], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' }, background: 'white' }).render().asPng();
 }
