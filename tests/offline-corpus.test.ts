@@ -63,12 +63,12 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
 }
 
 /**
- * The pass rate this corpus reached when last measured: 424/429 (98.8 %) with issue 12's round 3 (63 phrasings of
- * alert actions, job edits, escalation history and earlier misses, 19/63 before its code; 32 more written after it,
- * 21/29 as written, then 29/29; the last 3 were written with their fix, 2 of them seen failing before it). A change
- * that lowers it fails.
+ * The pass rate this corpus reached when last measured: 456/460 (99.1 %) with issue 12's round 4 (31 phrasings of
+ * people as recipients by name, report jobs in words and their edits, and a new request typed while a question
+ * waits: 1/31 before their code, 31/31 after; two earlier cases that expected "message Priya/Marcus" to be refused or
+ * read as a role now expect person:<name>). The 4 failures left are known misses. A change that lowers it fails.
  */
-const floor = 0.98;
+const floor = 0.99;
 
 const tierNames = { T1: 'Tier 1 - Support Lead', T2: 'Tier 2 - Engineering', T3: 'Tier 3 - Executive' } as const;
 const closed = ['Resolved', 'Closed'];
