@@ -63,10 +63,10 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
 }
 
 /**
- * The pass rate this corpus reached when last measured: 456/460 (99.1 %) with issue 12's round 4 (31 phrasings of
+ * The pass rate this corpus reached when last measured: 461/465 (99.1 %) with issue 12's round 4 (31 phrasings of
  * people as recipients by name, report jobs in words and their edits, and a new request typed while a question
- * waits: 1/31 before their code, 31/31 after; two earlier cases that expected "message Priya/Marcus" to be refused or
- * read as a role now expect person:<name>). The 4 failures left are known misses. A change that lowers it fails.
+ * waits: 1/31 before their code, 31/31 after; 5 more probed after it, 3 of them seen failing before their fix;
+ * two earlier cases that expected "message Priya/Marcus" to be refused or read as a role now expect person:<name>). The 4 failures left are known misses. A change that lowers it fails.
  */
 const floor = 0.99;
 

@@ -80,6 +80,12 @@ describe('offline: report jobs', () => {
     expect((await readJob(chat.workspace, 'escalation-report-monthly')).schedule).toBe('0 9 * * 1');
   });
 
+  it('never pauses a monitoring job for "pause the report" when there is no report job', async () => {
+    await chat.write('Every 30 minutes, escalate P1 tickets open more than 30 minutes without a first response to Tier 2 and notify me');
+    await chat.write('pause the monthly report');
+    expect((await readJob(chat.workspace, 'support-escalation')).enabled).toBe(true);
+  });
+
   it('still answers "monthly escalation report for the last 6 months" now, without a job', async () => {
     const reply = await chat.say('monthly escalation report for the last 6 months');
     expect(reply.text).not.toMatch(/Reply "yes"/);

@@ -28,7 +28,8 @@ async function targetJob(turn: Turn, text: string): Promise<string | undefined> 
     const reports = await reportJobNames(turn);
     if (reports.length === 1) return reports[0];
     if (turn.memory.lastJob && reports.includes(turn.memory.lastJob)) return turn.memory.lastJob;
-    if (reports.length > 1) return undefined;
+    // "pause the report" with no report job (or several) never lands on a monitoring job.
+    return undefined;
   }
   if (turn.memory.lastJob && names.includes(turn.memory.lastJob)) return turn.memory.lastJob;
   return names.length === 1 ? names[0] : undefined;

@@ -72,7 +72,7 @@ async function reportFollowUp(turn: Turn, base: JobDefinition & { report: Report
   const report = { ...base.report, ...(added.length ? { to: [...base.report.to, ...added] } : {}) };
   // A built-in report titled by its cadence ("Monthly escalation report") is retitled with a new cadence.
   const cadence = input.schedule ? cadenceOf(String(input.schedule)) : undefined;
-  if (cadence && /^(?:monthly|weekly|daily|weekday) escalation report$/i.test(base.report.title ?? '')) report.title = `${cadence[0]!.toUpperCase()}${cadence.slice(1)} escalation report`;
+  if (cadence && /^(?:monthly|quarterly|weekly|daily|weekday) escalation report$/i.test(base.report.title ?? '')) report.title = `${cadence[0]!.toUpperCase()}${cadence.slice(1)} escalation report`;
   if (added.length || report.title !== base.report.title) input.report = report;
   if (Object.keys(input).length === 1) return reply(`The report job "${base.name}" already does that; nothing changed.`);
   let preview: Record<string, unknown>;

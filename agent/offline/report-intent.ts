@@ -51,7 +51,7 @@ export function reportSchedule(text: string): { schedule: string; defaulted: boo
   const at = new RegExp(`\\bat\\s+(${timeOfDayPattern}|\\d{1,2})(?!\\d|[:.]\\d)`, 'i').exec(text);
   const bare = at && /^\d{1,2}$/.test(at[1]!) ? Number(at[1]) : undefined;
   const time = at ? (bare !== undefined ? (bare >= 1 && bare <= 6 ? { hour: bare + 12, minute: 0 } : bare <= 23 ? { hour: bare, minute: 0 } : undefined) : timeOfDay(at[1]!)) : undefined;
-  const clock = time ?? { hour: 9, minute: 0 };
+  const clock = time ?? { hour: /\bafternoons?\b/i.test(text) ? 14 : /\bevenings?\b/i.test(text) ? 18 : 9, minute: 0 };
   const cron = (days: string, dayOfMonth = '*') => ({ schedule: `${clock.minute} ${clock.hour} ${dayOfMonth} * ${days}`, defaulted: !time });
   const dayOfMonth = /\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+day)?\s+of\s+(?:every|each|the)\s+month\b|\b(?:every|each)\s+month\s+on\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\b/i.exec(text);
   if (dayOfMonth) {
@@ -62,6 +62,13 @@ export function reportSchedule(text: string): { schedule: string; defaulted: boo
   const found = findSchedule(text);
   if (found?.kind === 'schedule') return { schedule: found.schedule, defaulted: false };
   if (found?.kind === 'needs-time') return cron(found.days);
+  // "each Monday morning", "Friday afternoons", "on Mondays": that day of the week.
+  const day = /\b(?:(?:every|each|on)\s+)?(sun|mon|tues|wednes|thurs|fri|satur)days?\b(?=\s*(?:morning|afternoon|evening|at|,|$|\s))/i.exec(text);
+  if (day && (/^(?:every|each|on)\s/i.test(day[0]) || /days\b/i.test(day[0]))) {
+    const number = ['sun', 'mon', 'tues', 'wednes', 'thurs', 'fri', 'satur'].indexOf(day[1]!.toLowerCase());
+    return cron(String(number));
+  }
+  if (/\b(?:quarterly|every\s+quarter|each\s+quarter|once\s+a\s+quarter)\b/i.test(text)) return { schedule: `${clock.minute} ${clock.hour} 1 1,4,7,10 *`, defaulted: !time };
   if (/\b(?:monthly|every\s+month|each\s+month|once\s+a\s+month)\b/i.test(text)) return cron('*', '1');
   if (/\b(?:weekly|every\s+week|each\s+week|once\s+a\s+week)\b/i.test(text)) return cron('1');
   if (/\b(?:daily|every\s+day|each\s+day|nightly)\b/i.test(text)) return cron('*');
@@ -72,13 +79,12 @@ export function reportSchedule(text: string): { schedule: string; defaulted: boo
  * The report's recipients, wherever they are named: "me", a role ("the support lead", "the CS VP"), a person by name
  * ("Priya", "Jordan Lee"). A person field ("the account owner") cannot receive a report (no entry to read it from).
  */
-export function recipientsOf(text: string, workspace: Workspace | undefined): { to: string[]; problems: string[] } {
+export function recipientsOf(text: string, workspace: Workspace): { to: string[]; problems: string[] } {
   const lower = ` ${text.toLowerCase().replace(/\bcustomer\s+success\b/g, 'cs').replace(/\bvp\s+of\s+cs\b|\bvp\s+cs\b/g, 'cs vp')} `;
   const to: string[] = [];
   const problems: string[] = [];
   const add = (spec: string) => void (to.includes(spec) || to.push(spec));
   if (/\b(?:me|myself|us)\b/.test(lower.replace(/\blet\s+me\s+know\b|\bgive\s+me\b|\bshow\s+me\b|\bi\s+want\b/g, ' '))) add('me');
-  if (!workspace) return { to, problems };
   for (const role of Object.keys(workspace.config.roles)) {
     const words = role.split('_').map(escapeRegExp).join('\\s+');
     if (new RegExp(`\\b${words}s?\\b`).test(lower)) add(`role:${role}`);
@@ -115,7 +121,8 @@ export async function reportIntent(turn: Turn, text: string): Promise<IntentResu
     ? { title: `${tier.option} accounts with escalations`, sql: tier.sql, to, ...(chart ? { chart: tierChart } : {}) }
     : { title: `${cadence ? `${cadence[0]!.toUpperCase()}${cadence.slice(1)} e` : 'E'}scalation report`, builtin: 'escalations', to, ...(chart ? { chart: true } : {}) };
   const data: ReportJobData = { name, description: text.replace(/\s+/g, ' ').slice(0, 200), schedule: schedule.schedule, report };
-  return proposeReport(turn, data, schedule.defaulted ? ['(No time was named, so it sends at 9:00; say "at 8am" to change it.)'] : []);
+  const hour = schedule.schedule.split(' ')[1]!.padStart(2, '0');
+  return proposeReport(turn, data, schedule.defaulted ? [`(No time was named, so it sends at ${hour}:00; say "at 8am" to change it.)`] : []);
 }
 
 /** Says a report job back (schedule, next runs, recipients and warnings, what it would send now); saves it on "yes". */
@@ -142,6 +149,7 @@ export async function proposeReport(turn: Turn, data: ReportJobData, notes: stri
 /** "monthly" for "0 9 1 * *", "weekly", "daily", "weekday"; undefined for other schedules. */
 export function cadenceOf(schedule: string): string | undefined {
   if (/^\d+ \d+ \d+ \* \*$/.test(schedule)) return 'monthly';
+  if (/^\d+ \d+ 1 1,4,7,10 \*$/.test(schedule)) return 'quarterly';
   if (/^\d+ \d+ \* \* [0-6]$/.test(schedule)) return 'weekly';
   if (/^\d+ \d+ \* \* 1-5$/.test(schedule)) return 'weekday';
   if (/^\d+ \d+ \* \* \*$/.test(schedule)) return 'daily';
