@@ -13,6 +13,7 @@ import { routeQuestion } from './offline/question-intent';
 import { entryIntent } from './offline/entry-intent';
 import { alertIntent } from './offline/alert-intent';
 import { looksLikeReview, reviewIntent } from './offline/review-intent';
+import { reportIntent } from './offline/report-intent';
 import type { ChatMemory, IntentResult, Turn } from './offline/turn';
 import { looksLikeView, viewIntent } from './offline/view-intent';
 import type { Toolbox } from './toolbox';
@@ -105,6 +106,8 @@ export class OfflineBrain implements Brain {
     if (followUp) return followUp;
     const alertAction = await alertIntent(turn, text);
     if (alertAction) return alertAction;
+    const report = await reportIntent(turn, text);
+    if (report) return report;
     if (looksLikeJob(text)) return jobIntent(turn, text);
     if (looksLikeView(text)) return viewIntent(turn, text);
     if (looksLikeCreateObject(text)) return createObjectIntent(turn, text);
@@ -126,7 +129,15 @@ function cannotRead(text: string): string {
   return `${what}\nSay "help" for what I understand offline; with ANTHROPIC_API_KEY set I take free-form requests.`;
 }
 
-/** A message that is plainly a new request rather than the answer to a question just asked. */
-function startsNewRequest(text: string): boolean {
-  return /^(?:help|show|list|how\s+many|create|build|make|add|new|log|mark|assign|which|what)\b/i.test(text) && text.split(/\s+/).length > 4;
+/**
+ * A message that is plainly a new request rather than the answer to a question just asked: more than four words,
+ * opening with a verb that starts a request of its own ("stop the alerts for Acme Corp for 2 hours", "show the
+ * board"). Short answers ("every 30 minutes", "support-escalation", "stop it") are always answers, and so are actions
+ * ("escalate to engineering and notify me" answers "What should happen?").
+ */
+export function startsNewRequest(text: string): boolean {
+  return text.split(/\s+/).length > 4 && newRequestStart.test(text);
 }
+
+const newRequestStart =
+  /^(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:help|show|list|how\s+many|create|build|make|add|new|log|mark|assign|which|what|who|stop|pause|resume|mute|unmute|silence|snooze|ack(?:nowledge)?|resolve|close|reopen|delete|remove|cancel|schedule|set\s+up|rename|update|change|document|write|record)\b/i;

@@ -38,6 +38,8 @@ const conversations: string[][] = [
   ['every day at 9am check support tickets: - unresolved for more than 2 days: escalate to tier 3, notify the account owner and backup owner', 'yes'],
   ['Every 15 minutes, check for tickets that meet these criteria:\n- P1 tickets open more than 20 minutes without a first response: escalate to Tier 2\n- P2 tickets from Enterprise accounts open more than 6 hours: escalate to Tier 1\nNotify me.', 'yes'],
   ['check for P1 tickets without a first response: escalate to Tier 2', 'every 10 minutes', 'yes'],
+  // People by name and report jobs in words (issue 12, round 4).
+  ['Every 30 minutes, escalate P1 tickets with no first response after 30 minutes to Tier 2 and message Priya', 'yes', 'also tell Marcus', 'yes', 'on the 1st of every month at 9am send me the escalation report', 'yes', 'make the report weekly', 'yes', 'pause the monthly report', 'every Monday at 8: Enterprise accounts with escalations last week', 'yes'],
   ['Every weekday at 8:30, check tickets for P1s without a first response', 'escalate to Tier 2 and notify me', 'yes'],
   [
     seedStep3,

@@ -14,11 +14,13 @@ import { Workspace } from '../objects/workspace';
 import { createTools } from '../tools';
 import { createTestWorkspace, testNow, type TestWorkspace } from './helpers';
 import { loadJobs } from '../jobs/job-files';
-import type { JobDefinition } from '../jobs/job-schema';
+import { isReportJob, type JobDefinition, type ReportSpec } from '../jobs/job-schema';
+import { reportPeriod, reportSql, type ReportPeriod } from '../jobs/report-period';
+import { readOnlyQuery } from '../objects/read-only-query';
 import { listOutbox } from '../jobs/outbox';
 import { runJob } from '../jobs/runner';
 import { ensureJobTables } from '../jobs/tables';
-import { nextRuns } from '../jobs/schedule';
+import { lastSlotBetween, nextRuns, scheduleOf } from '../jobs/schedule';
 import type { Row } from '../objects/database';
 import { readDocument } from '../objects/documents';
 import { findEntries } from '../objects/entries';
@@ -61,12 +63,12 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
 }
 
 /**
- * The pass rate this corpus reached when last measured: 424/429 (98.8 %) with issue 12's round 3 (63 phrasings of
- * alert actions, job edits, escalation history and earlier misses, 19/63 before its code; 32 more written after it,
- * 21/29 as written, then 29/29; the last 3 were written with their fix, 2 of them seen failing before it). A change
- * that lowers it fails.
+ * The pass rate this corpus reached when last measured: 461/465 (99.1 %) with issue 12's round 4 (31 phrasings of
+ * people as recipients by name, report jobs in words and their edits, and a new request typed while a question
+ * waits: 1/31 before their code, 31/31 after; 5 more probed after it, 3 of them seen failing before their fix;
+ * two earlier cases that expected "message Priya/Marcus" to be refused or read as a role now expect person:<name>). The 4 failures left are known misses. A change that lowers it fails.
  */
-const floor = 0.98;
+const floor = 0.99;
 
 const tierNames = { T1: 'Tier 1 - Support Lead', T2: 'Tier 2 - Engineering', T3: 'Tier 3 - Executive' } as const;
 const closed = ['Resolved', 'Closed'];
@@ -153,6 +155,40 @@ async function checkJob(chat: OfflineChat, expectation: JobExpectation, before: 
   return undefined;
 }
 
+/** A report job as saved, and what its last slot's report holds (a dry run: nothing is sent). */
+async function checkReport(chat: OfflineChat, expectation: Extract<Expectation, { report: unknown }>['report']): Promise<Check> {
+  const { workspace } = chat;
+  const jobs = await loadJobs(workspace);
+  if (expectation.jobs !== undefined && jobs.length !== expectation.jobs) return `expected ${expectation.jobs} jobs, found ${jobs.length} (${jobs.map((job) => job.name).join(', ')})`;
+  const reports = jobs.filter(isReportJob);
+  const target = expectation.name ? reports.find((job) => job.name === expectation.name) : reports[reports.length - 1];
+  if (!target) return `no report job was saved (jobs: ${jobs.map((job) => job.name).join(', ') || 'none'})`;
+  const now = workspace.clock.now();
+  if (expectation.schedule) {
+    const want = nextRuns({ schedule: expectation.schedule }, now, 3, workspace.timeZone).map((at) => at.toISOString());
+    const got = nextRuns(target, now, 3, workspace.timeZone).map((at) => at.toISOString());
+    if (!same(want, got)) return `schedule "${target.schedule}" is not "${expectation.schedule}"`;
+  }
+  if (expectation.to && !same([...target.report.to].sort(), [...expectation.to].sort())) return `report to ${JSON.stringify(target.report.to)}, expected ${JSON.stringify(expectation.to)}`;
+  if (expectation.chart !== undefined && Boolean(target.report.chart) !== expectation.chart) return `chart is ${String(Boolean(target.report.chart))}, expected ${String(expectation.chart)}`;
+  if (expectation.enabled !== undefined && target.enabled !== expectation.enabled) return `enabled is ${String(target.enabled)}, expected ${String(expectation.enabled)}`;
+  // What the report of its last slot holds: the customers escalated in that period (those matching `customers`).
+  const slot = lastSlotBetween(scheduleOf(target, workspace.timeZone), new Date(0), now) ?? now;
+  const period = reportPeriod(scheduleOf(target, workspace.timeZone), slot);
+  const got = (await reportCustomers(workspace, target.report, period)).sort();
+  const where = expectation.customers ? `AND customer IN (SELECT "Name" FROM v_company WHERE ${expectation.customers})` : '';
+  const wanted = (await workspace.db.query<{ customer: string }>(`SELECT DISTINCT customer FROM v_escalations WHERE escalated_at >= $1::TIMESTAMPTZ AND escalated_at < $2::TIMESTAMPTZ AND customer IS NOT NULL ${where}`, [period.start, period.end])).map((row) => row.customer).sort();
+  return same(got, wanted) ? undefined : `the report names customers ${JSON.stringify(got)}, expected ${JSON.stringify(wanted)}`;
+}
+
+/** The customers a report's rows name: the built-in report's, or the `customer` column of its SQL's rows. */
+async function reportCustomers(workspace: Workspace, report: ReportSpec, period: ReportPeriod): Promise<string[]> {
+  const rows = report.builtin === 'escalations'
+    ? await workspace.db.query(`SELECT DISTINCT customer FROM v_escalations WHERE escalated_at >= $1::TIMESTAMPTZ AND escalated_at < $2::TIMESTAMPTZ AND customer IS NOT NULL`, [period.start, period.end])
+    : await readOnlyQuery(workspace.db, reportSql(report.sql!, period));
+  return [...new Set(rows.map((row) => Object.entries(row).find(([column]) => /^customer$/i.test(column))?.[1]).filter((value) => value !== null && value !== undefined).map(String))];
+}
+
 /** The entry of a probe, or of the newest alert in the outbox ('last'). */
 async function alertedEntry(chat: OfflineChat, rows: Row[], probe: Probe | 'last'): Promise<Row | undefined> {
   if (probe !== 'last') return probeRow(rows, probe);
@@ -163,6 +199,7 @@ async function alertedEntry(chat: OfflineChat, rows: Row[], probe: Probe | 'last
 async function check(chat: OfflineChat, expectation: Expectation, before: Row[], replies: string[]): Promise<Check> {
   const { workspace } = chat;
   if ('job' in expectation) return checkJob(chat, expectation.job, before);
+  if ('report' in expectation) return checkReport(chat, expectation.report);
   if ('deletedJob' in expectation) {
     const jobs = await loadJobs(workspace);
     return jobs.length ? `jobs still saved: ${jobs.map((job) => job.name).join(', ')}` : undefined;
@@ -281,7 +318,8 @@ async function runCase(item: CorpusCase): Promise<Check> {
 describe('offline corpus', () => {
   it(`reads at least ${Math.round(floor * 100)} % of the corpus's instructions into the right persisted result`, async () => {
     const only = process.env.CORPUS_ONLY;
-    const cases = only ? corpus.filter((item) => JSON.stringify(item.say).toLowerCase().includes(only.toLowerCase())) : corpus;
+    const source = process.env.CORPUS_SOURCE;
+    const cases = only ? corpus.filter((item) => JSON.stringify(item.say).toLowerCase().includes(only.toLowerCase())) : source ? corpus.filter((item) => item.source === source) : corpus;
     const failures: string[] = [];
     const healed: string[] = [];
     let passed = 0;
@@ -302,11 +340,13 @@ describe('offline corpus', () => {
     const round3Passed = round3.filter((item) => passedItems.has(item)).length;
     const round3b = cases.filter((item) => item.source === 'round3b');
     const round3bPassed = round3b.filter((item) => passedItems.has(item)).length;
+    const round4 = cases.filter((item) => item.source === 'round4');
+    const round4Passed = round4.filter((item) => passedItems.has(item)).length;
     const rate = passed / cases.length;
-    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}; round 3 ${round3Passed}/${round3.length}, written after its code ${round3bPassed}/${round3b.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
+    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}; round 3 ${round3Passed}/${round3.length}, written after its code ${round3bPassed}/${round3b.length}; round 4 ${round4Passed}/${round4.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
     if (healed.length) lines.push('known misses that now pass:', ...healed.map((text) => `  ✓ ${text}`));
     lines.push(lines[0]!);
     console.log(lines.join('\n'));
-    expect(rate).toBeGreaterThanOrEqual(only ? 0 : floor);
+    expect(rate).toBeGreaterThanOrEqual(only || source ? 0 : floor);
   }, 1_800_000);
 });

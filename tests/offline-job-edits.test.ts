@@ -2,6 +2,8 @@
 // before "yes", and the job file holding the change afterwards.
 import { readFileSync } from 'node:fs';
 import { readJob } from '../jobs/job-files';
+import { listOutbox } from '../jobs/outbox';
+import { runJob } from '../jobs/runner';
 import { offlineChat, type OfflineChat } from './offline-chat';
 
 let chat: OfflineChat;
@@ -21,6 +23,22 @@ describe('offline job edits', () => {
     await chat.say('yes');
     const job = await readJob(chat.workspace, 'support-escalation');
     expect(JSON.stringify(job.rules[0]!.when)).toContain('"older_than","value":"20m"');
+  });
+
+  it('keeps the rule name through a threshold edit, says why, and alerts nobody twice for tickets it already fired on', async () => {
+    await runJob(chat.workspace, 'support-escalation');
+    const alerted = (await listOutbox(chat.workspace)).map((message) => message.text);
+    expect(alerted.length).toBeGreaterThan(0);
+    const proposal = await chat.say('make the P1 threshold 20 minutes');
+    expect(proposal.text).toMatch(/keeps its name p1-no-first-response-30m/);
+    await chat.say('yes');
+    const job = await readJob(chat.workspace, 'support-escalation');
+    expect(job.rules.map((rule) => rule.name)).toEqual(['p1-no-first-response-30m']);
+    await runJob(chat.workspace, 'support-escalation');
+    const added = (await listOutbox(chat.workspace)).map((message) => message.text).filter((text) => !alerted.includes(text));
+    // Only the ticket the new threshold reaches (Umbrella's, open 25 minutes) is alerted; Acme's and Bluth's are not again.
+    expect(added).toHaveLength(1);
+    expect(added[0]).toContain('Umbrella Health');
   });
 
   it('sets, shows and keeps an active window', async () => {

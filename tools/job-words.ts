@@ -78,6 +78,7 @@ export function actionWords(action: JobAction): string {
 export function recipientWords(spec: string): string {
   if (spec === 'me') return 'you';
   if (spec.startsWith('role:')) return `the ${spec.slice(5).replace(/_/g, ' ')}`;
+  if (spec.startsWith('person:')) return spec.slice(7).trim();
   return `the ${spec.slice(6).replace('.', "'s ")}`;
 }
 

@@ -110,8 +110,11 @@ export function updateJobTool(deps: { workspace: Workspace; confirmations?: Conf
       if (input.report && !current.report) throw new EscalatorError(`${current.name} is a monitoring job with rules; report changes only a report job (schedule a new report job with schedule_job)`);
       if (editsRules && current.report) throw new EscalatorError(`${current.name} is a report job; it has no rules to change (change its report instead)`);
       const { active: _active, ...kept } = current;
+      const base = input.active === 'always' || input.active === null ? kept : current;
+      // A report job as read keeps object "" and rules [] (see isReportJob); its file, and so its new data, has neither.
+      const { object: _object, rules: _rules, ...reportBase } = base;
       const data = {
-        ...(input.active === 'always' || input.active === null ? kept : current),
+        ...(current.report ? reportBase : base),
         ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
         ...(input.schedule === undefined ? {} : { schedule: input.schedule }),
         ...(input.timezone === undefined ? {} : { timezone: input.timezone }),

@@ -38,7 +38,7 @@ const alertCovers: [RegExp, string][] = [
 const tierSource =
   "\\b(?:tier\\s*(?:[1-4]|one|two|three|four)(?:\\s*(?:\\([^)]*\\)|-\\s*(?:support\\s+lead|engineering|executive)))?|t[1-4]|level\\s+(?:[1-4]|one|two|three|four)|(?:the\\s+)?(?:engineering|executive|exec|support[\\s-]+lead)\\s+(?:tier|level|team)|engineering|executives?|exec)(?!\\w)";
 const escalateVerb = '\\b(?:escalat(?:e|ed|es|ing)|bump(?:ed|s)?|rais(?:e|ed)|route|move[ds]?|push(?:ed)?|send|sent|go(?:es)?|get|promote)\\b';
-const notifyVerb = "\\b(?:notify|alert|message|ping|tell|page|text|dm|email|e-mail|inform|let|send\\s+(?:a\\s+)?(?:message|an?\\s+alert|a\\s+note)\\s+to)\\b";
+const notifyVerb = "\\b(?:notify|alert|message|ping|tell|page|text|dm|email|e-mail|inform|let|cc|loop\\s+in|send\\s+(?:a\\s+)?(?:message|an?\\s+alert|a\\s+note|it|them|this|that|(?:the\\s+)?alerts?)\\s+to)\\b";
 const recipientWord =
   "(?:me|us|myself|(?:the\\s+)?(?:support|engineering|eng)\\s+leads?|(?:cs|customer\\s+success)\\s+vp|vp\\s+(?:of\\s+)?(?:cs|customer\\s+success)|(?:primary\\s+|account\\s+)?owners?|backup(?:\\s+owners?)?|account\\s+executives?|aes?|csms?|assignee|assigned\\s+(?:engineer|agent|person)|whoever\\s+is\\s+assigned)";
 
@@ -66,7 +66,7 @@ export function parseActions(text: string, vocabulary: Vocabulary, workspace: Wo
   // Notify first, so "the support lead" is a person here and not a tier.
   const notifyStop = "(?=\\s*,?\\s+(?:and\\s+)?(?:then\\s+)?(?:set|mark|escalate|update|bump)\\b|\\s*[.;!](?:\\s|$)|\\s*$)";
   const roleNames = Object.keys(workspace.config.roles).map((role) => role.replace(/_/g, '\\s+'));
-  const recipient = `(?:${[recipientWord, ...roleNames].join('|')})`;
+  const recipient = `(?:${[recipientWord, ...roleNames, ...personNames(workspace).map(escapeRegExp)].join('|')})`;
   take(
     `${notifyVerb}\\s+((?:(?:the|our|my|both|and|also|,|&|\\s)*${recipient}\\b)+)(?:\\s+know)?(?:\\s+(?:personally|directly|too|as\\s+well|each\\s+time|every\\s+time|right\\s+away|immediately))*(?:\\s+(?:on|via|in|through|by|over)\\s+(telegram|the\\s+terminal|terminal|chat|here|this\\s+chat|email|slack))?(?:\\s+(?:each|every)\\s+time)?(?:\\s+(?:with|including|showing)\\s+([^.;]+?)${notifyStop})?`,
     (match) => notify(match[1]!, match[2], match[3]),
@@ -76,16 +76,11 @@ export function parseActions(text: string, vocabulary: Vocabulary, workspace: Wo
     `((?:(?:the|our|my|both|and|also|,|&|\\s)*${recipient}\\b)+)\\s+(?:is|are|gets?|get|should\\s+(?:also\\s+)?be|will\\s+be|must\\s+be|to\\s+be|needs?\\s+to\\s+be|be)\\s+(?:also\\s+)?(?:notified|alerted|told|messaged|pinged|informed|emailed|e-mailed|paged|texted|looped\\s+in|cc'?d)\\b(?:\\s+(?:on|via|in|through|by|over)\\s+(telegram|the\\s+terminal|terminal|chat|email|slack))?`,
     (match) => notify(match[1]!, match[2], undefined),
   );
-  // A person by name ("message Marcus"): jobs notify "me", a role or a person field, not a named person.
-  const people = [...new Set(workspace.config.people.map((person) => person.name))];
-  if (people.length) {
-    const names = people.flatMap((name) => [name, name.split(/\s+/)[0]!]).map((name) => escapeRegExp(name.toLowerCase())).sort((a, b) => b.length - a.length);
-    take(`${notifyVerb}\\s+(?:also\\s+)?(${names.join('|')})\\b`, (match) => {
-      const person = people.find((name) => name.toLowerCase() === match[1] || name.toLowerCase().split(/\s+/)[0] === match[1])!;
-      const roles = Object.entries(workspace.config.roles).filter(([, holders]) => holders.includes(person)).map(([role]) => `"the ${role.replace(/_/g, ' ')}"`);
-      result.problems.push(`a job cannot notify a person by name yet (${person}); it notifies "me", a role${roles.length ? ` (${person} is ${roles.join(', ')})` : ''} or a person field such as "the account owner"`);
-    });
-  }
+  // A name nobody in the workspace has ("message Bob Smith"): asked about, never dropped.
+  take(`\\b(?:message|notify|ping|tell|text|dm|email|page|inform)\\s+(?!(?:${[...stopwords, 'when', 'whenever', 'if', 'about', 'once', 'after', 'who', 'everyone', 'someone', 'nobody'].join('|')})\\b)([a-z][a-z'-]+(?:\\s+[a-z][a-z'-]+)?)(?=\\s*(?:[,.;!]|$|\\s+(?:when|if|about|on|via|too|and)\\b))`, (match) => {
+    const named = titleCase(match[1]!);
+    result.problems.push(`I don't know who "${named}" is; I can notify ${knownRecipients(vocabulary, workspace).join(', ')}`);
+  });
   // "update the Escalation Tier field": what escalate does; named so it is not a leftover.
   take('\\bupdate\\s+(?:the\\s+)?escalation\\s+tier(?:\\s+field)?\\b', () => {
     if (!vocabulary.tier) result.problems.push(`${vocabulary.definition.name} has no Escalation Tier field`);
@@ -233,12 +228,46 @@ export function recipientSpecs(phrase: string, vocabulary: Vocabulary, workspace
   const words = new Set(text.replace(/s\b/g, '').split(/[\s_-]+/));
   const role = roles.find((name) => name.replace(/_/g, ' ') === text) ?? roles.find((name) => name.split('_').every((word) => words.has(word.replace(/s$/, ''))));
   if (role) return [`role:${role}`];
-  const known = [
+  const person = personByName(workspace, text);
+  if (person) return [`person:${person}`];
+  return `I don't know who "${phrase.trim()}" is; I can notify ${knownRecipients(vocabulary, workspace).join(', ')}`;
+}
+
+/** Whom a job can notify, for "I don't know who …": me, the roles, the person fields, people by name. */
+function knownRecipients(vocabulary: Vocabulary, workspace: Workspace): string[] {
+  const ownerFields = vocabulary.fields.filter((entry) => entry.field.type === 'text' && /owner|executive|manager|csm|assign/i.test(entry.field.name));
+  const people = workspace.config.people.map((person) => person.name);
+  return [
     '"me"',
-    ...roles.map((name) => `the ${name.replace(/_/g, ' ')}`),
+    ...Object.keys(workspace.config.roles).map((name) => `the ${name.replace(/_/g, ' ')}`),
     ...ownerFields.map((entry) => `the ${entry.phrase}`),
+    ...(people.length ? [`a person by name (${people.slice(0, 6).join(', ')}${people.length > 6 ? ', …' : ''})`] : []),
   ];
-  return `I don't know who "${phrase.trim()}" is; I can notify ${known.join(', ')}`;
+}
+
+/**
+ * The names a message may call the workspace's people (workspace.yaml people): full names, and first names that
+ * only one of them has — lower-case, longest first.
+ */
+export function personNames(workspace: Workspace): string[] {
+  const people = workspace.config.people.map((person) => person.name.trim()).filter(Boolean);
+  const first = (name: string) => name.split(/\s+/)[0]!.toLowerCase();
+  const firsts = people.map(first).filter((name, index, all) => all.indexOf(name) === index && all.lastIndexOf(name) === index && people.filter((person) => first(person) === name).length === 1);
+  return [...new Set([...people.map((name) => name.toLowerCase()), ...firsts])].sort((a, b) => b.length - a.length);
+}
+
+/** The person (as workspace.yaml spells them) a phrase names: "priya", "Jordan Lee"; undefined when none or several. */
+export function personByName(workspace: Workspace, phrase: string): string | undefined {
+  const wanted = phrase.trim().toLowerCase().replace(/\s+/g, ' ');
+  const people = workspace.config.people.map((person) => person.name.trim());
+  const full = people.find((name) => name.toLowerCase() === wanted);
+  if (full) return full;
+  const byFirst = people.filter((name) => name.toLowerCase().split(/\s+/)[0] === wanted);
+  return byFirst.length === 1 ? byFirst[0] : undefined;
+}
+
+function titleCase(text: string): string {
+  return text.replace(/\b[a-z]/g, (letter) => letter.toUpperCase());
 }
 
 /** Regex source for words that start an action, to split "conditions, escalate to …". */

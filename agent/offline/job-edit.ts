@@ -2,27 +2,47 @@
 // it on weekends", "stop messaging me", "pause it", "resume it", "delete that job". Each is said back as the diff
 // update_job previews (or what pause/resume/delete will do) and saved through update_job / delete_job on "yes".
 import { jobNames, readJob } from '../../jobs/job-files';
-import type { JobAction, JobDefinition } from '../../jobs/job-schema';
+import { isReportJob, type JobAction, type JobDefinition } from '../../jobs/job-schema';
 import type { Condition, Filter } from '../../objects/filter';
 import { errorMessage } from '../../objects/errors';
 import { callTool, reply, type IntentResult, type Turn } from './turn';
 import { durationPattern, durationValue, escapeRegExp } from './words';
 
 type Active = 'business_hours' | { days?: string[]; hours?: string };
-type Edit = { kind: 'enabled'; enabled: boolean } | { kind: 'delete' } | { kind: 'update'; input: Record<string, unknown>; words: string[] };
+type Edit = { kind: 'enabled'; enabled: boolean } | { kind: 'delete' } | { kind: 'update'; input: Record<string, unknown>; words: string[]; notes?: string[] };
 
-const jobWord = /\b(?:it|that|this|the\s+(?:job|monitor|rule|automation)|that\s+(?:job|one)|this\s+job|jobs?)\b/i;
+const jobWord = /\b(?:it|that|this|the\s+(?:job|monitor|rule|automation)|that\s+(?:job|one)|this\s+job|jobs?|(?:the|that|this|my)\s+(?:[\w-]+\s+){0,2}(?:report|summary|digest))\b/i;
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
 const editWords =
   /\b(?:delete|remove|drop|rid|trash|resume|unpause|re-?enable|enable|re-?start|turn|switch|start|pause|disable|suspend|stop|don'?t|not|no|quit|threshold|limit|wait|after|lower|raise|bump|reduce|increase|shorten|lengthen|change|make|set|business|working|office|weekends?|weekdays?|only|between|monday)\b/i;
 
-/** The job a message edits: one it names, else the last one saved in this chat, else the only job there is. */
-function targetJob(turn: Turn, text: string): string | undefined {
+/**
+ * The job a message edits: one it names, else — for "the report" — the only report job, else the last one saved in
+ * this chat, else the only job there is.
+ */
+async function targetJob(turn: Turn, text: string): Promise<string | undefined> {
   const names = jobNames(turn.workspace);
   const named = names.find((name) => new RegExp(`\\b${escapeRegExp(name)}\\b`, 'i').test(text));
   if (named) return named;
+  if (/\b(?:report|summary|digest)\b/i.test(text)) {
+    const reports = await reportJobNames(turn);
+    if (reports.length === 1) return reports[0];
+    if (turn.memory.lastJob && reports.includes(turn.memory.lastJob)) return turn.memory.lastJob;
+    // "pause the report" with no report job (or several) never lands on a monitoring job.
+    return undefined;
+  }
   if (turn.memory.lastJob && names.includes(turn.memory.lastJob)) return turn.memory.lastJob;
   return names.length === 1 ? names[0] : undefined;
+}
+
+/** The saved report jobs (read only when a message speaks of a report). */
+export async function reportJobNames(turn: Turn): Promise<string[]> {
+  const names: string[] = [];
+  for (const name of jobNames(turn.workspace)) {
+    const job = await readJob(turn.workspace, name).catch(() => undefined);
+    if (job && isReportJob(job)) names.push(name);
+  }
+  return names;
 }
 
 /** The active window a message asks for, or undefined. */
@@ -65,7 +85,7 @@ export async function jobEditIntent(turn: Turn, text: string): Promise<IntentRes
   if (/^\s*(?:every|each|hourly|daily|when|whenever|if|show|list|how|which|what|who|where|is|are|does|do|new|log|create|add)\b/i.test(text)) return undefined;
   // Words an edit needs, checked before any job file is read (most messages are not edits).
   if (!editWords.test(text)) return undefined;
-  const name = targetJob(turn, text);
+  const name = await targetJob(turn, text);
   if (!name) return undefined;
   let job: JobDefinition;
   try {
@@ -94,7 +114,7 @@ export async function jobEditIntent(turn: Turn, text: string): Promise<IntentRes
   return {
     kind: 'confirm',
     what: `the change to job "${name}"`,
-    text: [`I would change the job "${name}":`, ...changes.map((line) => `- ${line}`), 'Reply "yes" to save that change.'].join('\n'),
+    text: [`I would change the job "${name}":`, ...changes.map((line) => `- ${line}`), ...(edit.notes ?? []).map((note) => `(${note}.)`), 'Reply "yes" to save that change.'].join('\n'),
     confirm: async () => {
       await callTool(turn, 'update_job', { name, ...edit.input, confirm: true });
       turn.memory.lastJob = name;
@@ -144,7 +164,12 @@ function readEdit(text: string, job: JobDefinition): Edit | undefined {
       return { ...rule, when };
     });
     if (changed === 0) return undefined;
-    return { kind: 'update', input: { rules }, words: [`waits ${threshold.compact}${threshold.business ? ' of business hours' : ''}`] };
+    // A rule named after its old threshold ("p1-no-first-response-30m") keeps the name: the ledger of what the rule
+    // already fired on is keyed by (job, rule, entry), so a new name would fire again on every ticket it handled.
+    const notes = rules
+      .filter((rule, index) => rule !== job.rules[index] && /-\d+(?:m|h|d|bh)\b/.test(rule.name) && !rule.name.endsWith(`-${threshold.compact}`))
+      .map((rule) => `the rule keeps its name ${rule.name}: what it already fired on is recorded under that name, and a new name would alert again on those tickets`);
+    return { kind: 'update', input: { rules }, words: [`waits ${threshold.compact}${threshold.business ? ' of business hours' : ''}`], notes };
   }
   return undefined;
 }

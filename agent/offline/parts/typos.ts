@@ -49,6 +49,8 @@ export function workspaceWords(workspace: Workspace, names: readonly string[] = 
     }
   }
   for (const name of names) addText(name);
+  // People by name ("ping Marcus Reid"): never corrected into a vocabulary word ("Reid" → "red").
+  for (const person of workspace.config.people) addText(person.name);
   return words;
 }
 
