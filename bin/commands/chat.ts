@@ -85,6 +85,13 @@ ${text}`);
           deliverers: [terminalDeliverer((text) => print(printable(text, { keepLineBreaks: true, max: 20_000 })))],
           log: (line) => log(`[jobs] ${line}`),
         });
+    if (runtime && context.env.TELEGRAM_BOT_TOKEN) {
+      // Send-only (the bot answers chats under serve): messages for Telegram — "me" linked by workspace.yaml
+      // terminal.telegram, people with a chat id — leave from the chat instead of waiting for serve.
+      const { telegramDeliverer } = require('../../channels/telegram/deliverer') as typeof import('../../channels/telegram/deliverer.js');
+      const apiRoot = context.env.TELEGRAM_API_ROOT?.replace(/\/+$/, '');
+      runtime.outbox.register(telegramDeliverer({ token: context.env.TELEGRAM_BOT_TOKEN, ...(apiRoot ? { apiRoot } : {}) }));
+    }
     if (runtime && wantsHelpdeskWriteback(context.env)) {
       // chat runs the outbox while it owns the workspace: it sends the help-desk write-back too.
       const { registerHelpdeskDeliverers } = require('../helpdesk-service') as typeof import('../helpdesk-service.js');
