@@ -13,6 +13,7 @@ import { telegramDeliverer } from '../channels/telegram/deliverer';
 import { readJob } from '../jobs/job-files';
 import { listOutbox, Outbox, terminalDeliverer } from '../jobs/outbox';
 import { runJob } from '../jobs/runner';
+import { loadDemo } from '../objects/demo';
 import { Workspace } from '../objects/workspace';
 import { FixedClock } from '../objects/clock';
 import { buildSystemPrompt } from '../prompts/system-prompt';
@@ -169,5 +170,39 @@ describe('chat ids in workspace.yaml', () => {
   it('accepts a group chat id (negative) given as a string', async () => {
     linkTerminalTo('-1001234567890');
     expect(chat.workspace.config.terminal).toEqual({ telegram: '-1001234567890' });
+  });
+});
+
+describe('escalator chat with the link', () => {
+  it('sends the alerts of a job saved in the chat to the linked chat through the outbox when TELEGRAM_BOT_TOKEN is set', async () => {
+    const folder = temporaryDir();
+    const bot = await FakeBotApi.start();
+    try {
+      const dir = join(folder.dir, 'workspace');
+      const workspace = await Workspace.init(dir, { clock: new FixedClock(testNow), timezone: 'UTC', populate: async (staged) => void (await loadDemo(staged)) });
+      workspace.saveConfig({ ...workspace.config, terminal: { telegram: myChat } });
+      await workspace.close();
+      const result = await runEscalator(['chat', '--offline', '--workspace', dir], { stdin: [seedStep4, 'yes'].join('\n\n'), env: { TELEGRAM_BOT_TOKEN: bot.token, TELEGRAM_API_ROOT: bot.apiRoot } });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Saved\. The job "support-escalation"/);
+      expect(result.stdout).not.toContain('🚨 ESCALATION');
+      // The chat ends when its input does; on its fixed clock the outbox's 1 s spacing per chat lets the first alert
+      // go, and the rest wait in the outbox for the next chat or serve — none of them printed in the terminal.
+      const sent = bot.botMessages(myChat);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.every((message) => message.text?.startsWith('🚨 ESCALATION:'))).toBe(true);
+      const reopened = await Workspace.open(dir, { clock: new FixedClock(testNow) });
+      try {
+        const rows = await listOutbox(reopened);
+        expect(rows.length).toBeGreaterThan(sent.length);
+        expect(rows.every((row) => row.channel === 'telegram' && row.recipient === String(myChat))).toBe(true);
+        expect(rows.filter((row) => row.state === 'sent').length).toBe(sent.length);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await bot.close();
+      folder.remove();
+    }
   });
 });
