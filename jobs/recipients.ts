@@ -1,5 +1,6 @@
 // Who a notification reaches: "me", "role:<name>", "person:<name>", "field:<path>" resolved to channel addresses (a
-// Telegram chat, or the terminal when a person has no chat).
+// Telegram chat, or the terminal when a person has no chat; "me" in the terminal is the chat workspace.yaml
+// terminal.telegram links, when set).
 import type { Row } from '../objects/database';
 import { EscalatorError } from '../objects/errors';
 import { resolveField } from '../objects/filter-compiler';
