@@ -184,6 +184,7 @@ describe('escalator chat with the link', () => {
       await workspace.close();
       const result = await runEscalator(['chat', '--offline', '--workspace', dir], { stdin: [seedStep4, 'yes'].join('\n\n'), env: { TELEGRAM_BOT_TOKEN: bot.token, TELEGRAM_API_ROOT: bot.apiRoot } });
       expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`"me" is Telegram chat ${myChat} (terminal.telegram).`);
       expect(result.stdout).toMatch(/Saved\. The job "support-escalation"/);
       expect(result.stdout).not.toContain('🚨 ESCALATION');
       // The chat ends when its input does; on its fixed clock the outbox's 1 s spacing per chat lets the first alert

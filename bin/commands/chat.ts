@@ -98,7 +98,10 @@ ${text}`);
       registerHelpdeskDeliverers(runtime.outbox, workspace, context.env, (line) => log(`[jobs] ${line}`));
     }
     const where = context.insideOwner ? `, inside the running escalator (pid ${process.pid}) that runs its jobs` : '';
-    context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone})${where} — brain: ${description}${user ? `; you are ${user}` : ''}. Type "help"; Ctrl-D ends.`);
+    const link = workspace.config.terminal?.telegram;
+    const linked =
+      link === undefined ? '' : `; "me" is Telegram chat ${link} (terminal.telegram)${runtime && !context.env.TELEGRAM_BOT_TOKEN ? ', sent once serve runs with TELEGRAM_BOT_TOKEN' : ''}`;
+    context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone})${where} — brain: ${description}${user ? `; you are ${user}` : ''}${linked}. Type "help"; Ctrl-D ends.`);
     try {
       const chat: Parameters<typeof runTerminalChat>[0] = {
         agent,
