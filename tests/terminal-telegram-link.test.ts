@@ -10,9 +10,11 @@ import { ClaudeBrain } from '../agent/claude-brain';
 import { ConversationStore } from '../agent/conversation-store';
 import { Toolbox } from '../agent/toolbox';
 import { telegramDeliverer } from '../channels/telegram/deliverer';
-import { readJob } from '../jobs/job-files';
+import { readJob, saveJob } from '../jobs/job-files';
 import { listOutbox, Outbox, terminalDeliverer } from '../jobs/outbox';
 import { runJob } from '../jobs/runner';
+import { startJobsRuntime, type JobsRuntime } from '../jobs/runtime';
+import { createEntries, updateEntries } from '../objects/entries';
 import { loadDemo } from '../objects/demo';
 import { Workspace } from '../objects/workspace';
 import { FixedClock } from '../objects/clock';
@@ -144,6 +146,39 @@ describe('the terminal user linked to a Telegram chat (workspace.yaml terminal.t
     await deliver();
     expect(fake.botMessages(myChat)).toEqual([]);
     expect(printed).toEqual(['── to local ──\nThe Acme export is fixed']);
+  });
+});
+
+describe('the scheduler with the link', () => {
+  it('tells the terminal user on the linked chat when a job they saved fails', async () => {
+    linkTerminalTo(myChat);
+    const workspace = chat.workspace;
+    let runtime: JobsRuntime | undefined;
+    const timers = new FakeTimers(chat.test.clock, async () => {
+      await runtime?.scheduler.idle();
+      await runtime?.outbox.idle();
+    });
+    const deliverers = [telegramDeliverer({ token: fake.token, apiRoot: fake.apiRoot, inlineRetryAfterSeconds: 0, chatSpacingMs: 0 }), terminalDeliverer((text) => printed.push(text))];
+    runtime = await startJobsRuntime({ workspace, clock: chat.test.clock, timers, deliverers });
+    try {
+      await saveJob(workspace, {
+        name: 'assign-acme',
+        schedule: '*/30 * * * *',
+        object: 'support_tickets',
+        created_by: { channel: 'terminal', chat: 'local' },
+        rules: [{ name: 'link', when: { field: 'Customer', operator: 'is_empty' }, then: [{ set: { Customer: 'Acme Corp' } }] }],
+      });
+      await timers.advance(0);
+      // The job was checked against Acme Corp when saved; renaming the company makes its runs fail.
+      const [acmeCompany] = await workspace.db.query<{ id: string }>(`SELECT id FROM obj_company WHERE "Name" = 'Acme Corp'`);
+      await updateEntries(workspace, 'company', [{ id: acmeCompany!.id, values: { Name: 'Acme Inc' } }], { by: 'test' });
+      await createEntries(workspace, 'support_tickets', [{ Title: 'Down', Priority: 'P1 - Critical', Status: 'Open', 'Opened Date': chat.test.clock.now() }], { by: 'test' });
+      await timers.advance(31 * 60_000);
+      expect(fake.botMessages(myChat).map((message) => message.text)).toEqual([expect.stringMatching(/^⚠️ Job "assign-acme" failed: .*Acme Corp/)]);
+      expect(printed).toEqual([]);
+    } finally {
+      await runtime.stop();
+    }
   });
 });
 
