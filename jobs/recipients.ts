@@ -1,5 +1,6 @@
 // Who a notification reaches: "me", "role:<name>", "person:<name>", "field:<path>" resolved to channel addresses (a
-// Telegram chat, or the terminal when a person has no chat).
+// Telegram chat, or the terminal when a person has no chat; "me" in the terminal is the chat workspace.yaml
+// terminal.telegram links, when set).
 import type { Row } from '../objects/database';
 import { EscalatorError } from '../objects/errors';
 import { resolveField } from '../objects/filter-compiler';
@@ -109,8 +110,14 @@ export async function knownPerson(workspace: Workspace, name: string): Promise<s
   );
 }
 
-/** The address of a job's creator ("me"). */
-export function addressOfCreator(createdBy: CreatedBy): Address {
+/**
+ * The address of a job's or a message's creator ("me"): their chat, except that the terminal user reaches the
+ * Telegram chat workspace.yaml `terminal.telegram` links them to (read when a message is queued, so a link added
+ * later applies to jobs already saved).
+ */
+export function addressOfCreator(workspace: Pick<Workspace, 'config'>, createdBy: CreatedBy): Address {
+  const link = workspace.config.terminal?.telegram;
+  if (createdBy.channel === 'terminal' && link !== undefined) return { channel: 'telegram', recipient: String(link).trim() };
   return { channel: createdBy.channel, recipient: String(createdBy.chat) };
 }
 
@@ -141,7 +148,7 @@ export async function resolveRecipients(
   };
   for (const spec of specs) {
     if (spec === 'me') {
-      if (context.createdBy) add(addressOfCreator(context.createdBy));
+      if (context.createdBy) add(addressOfCreator(workspace, context.createdBy));
     } else if (spec.startsWith('role:')) {
       for (const name of workspace.config.roles[spec.slice(5).trim()] ?? []) add(await person(name));
     } else if (spec.startsWith('person:')) {

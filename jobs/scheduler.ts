@@ -389,7 +389,7 @@ export class Scheduler {
         const wasFailing = await recordFailure(this.workspace, job.name, details);
         if (!wasFailing && job.created_by) {
           await enqueueMessage(this.workspace, {
-            to: addressOfCreator(job.created_by),
+            to: addressOfCreator(this.workspace, job.created_by),
             text: `⚠️ Job "${job.name}" failed: ${message}\nIt keeps running on schedule; I will tell you again only after it has worked once more.`,
             idempotencyKey: `job-failure/${job.name}/${startedAt.toISOString()}`,
             payload: { kind: 'job_failure', job: job.name },

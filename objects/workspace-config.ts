@@ -34,10 +34,23 @@ export const writebackSchema = z
 
 export type WritebackSettings = z.infer<typeof writebackSchema>;
 
+/** A Telegram chat id: a whole number, negative for groups — the rule TELEGRAM_ALLOWED_CHATS and `pair revoke` use. */
+export function isTelegramChatId(value: string | number): boolean {
+  return /^-?\d{1,20}$/.test(String(value).trim());
+}
+
+/** A chat id in workspace.yaml, as a number or a string of digits; `allowEmpty` keeps '' as "no chat". */
+function telegramChatId(options: { allowEmpty: boolean }) {
+  return z.union([z.number(), z.string()]).refine((value) => (options.allowEmpty && value === '') || isTelegramChatId(value), {
+    error: (issue) => `"${String(issue.input)}" is not a Telegram chat id; use the number "escalator pair list" shows, such as 123456789`,
+  });
+}
+
 export const recipientSchema = z
   .object({
     name: z.string().min(1),
-    telegram: z.union([z.number(), z.string()]).optional().describe('Telegram chat id'),
+    // An empty value is kept as "no chat" (workspaces written before chat ids were checked may hold one).
+    telegram: telegramChatId({ allowEmpty: true }).optional().describe('Telegram chat id'),
     email: z.string().optional(),
   })
   .loose();
@@ -55,6 +68,13 @@ export const workspaceConfigSchema = z
     roles: z.record(z.string(), z.array(z.string())).default({}),
     /** Per help desk: status, priority and agent mappings (secrets never live here; they come from the environment). */
     helpdesk: z.object({ zendesk: helpdeskSectionSchema().optional(), intercom: helpdeskSectionSchema().optional() }).loose().optional(),
+    /** The terminal user (`escalator chat`): `telegram` links them to a chat, so "me" from the terminal reaches it. */
+    terminal: z
+      .object({
+        telegram: telegramChatId({ allowEmpty: false }).optional().describe('the chat that "me" reaches for jobs and messages made in the terminal'),
+      })
+      .strict()
+      .optional(),
     /** Alert storms: per job run and recipient, the alerts past `digest_after` go as one digest message. */
     alerts: z
       .object({

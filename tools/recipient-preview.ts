@@ -15,22 +15,32 @@ export interface RecipientPreview {
 export async function previewRecipients(workspace: Workspace, specs: readonly string[], createdBy: CreatedBy | undefined): Promise<RecipientPreview> {
   const recipients: RecipientPreview['recipients'] = [];
   const warnings: string[] = [];
-  const creator = createdBy ? addressOfCreator(createdBy) : undefined;
+  const creator = createdBy ? addressOfCreator(workspace, createdBy) : undefined;
   for (const spec of [...new Set(specs)]) {
     if (spec.startsWith('field:')) {
       recipients.push({ spec, reaches: [{ to: `the person in ${spec.slice(6).trim()} of each entry`, channel: 'telegram if they have a chat, else terminal' }] });
       continue;
     }
     const addresses = await resolveRecipients(workspace, [spec], { createdBy });
-    recipients.push({ spec, reaches: addresses.map((address) => ({ to: address.name ?? (spec === 'me' ? 'you' : address.recipient), channel: address.channel })) });
+    recipients.push({ spec, reaches: addresses.map((address) => ({ to: address.name ?? (spec === 'me' ? youAt(createdBy, address) : address.recipient), channel: address.channel })) });
     if (addresses.length === 0 && spec.startsWith('role:')) warnings.push(`${spec} has nobody in workspace.yaml roles, so it reaches no one`);
     for (const address of addresses) {
       const isCreator = creator !== undefined && address.channel === creator.channel && address.recipient === creator.recipient;
       if (address.channel === 'terminal' && !isCreator) warnings.push(terminalOnlyWarning(address, spec));
+      if (address.channel === 'terminal' && isCreator && !warnings.includes(terminalCreatorWarning)) warnings.push(terminalCreatorWarning);
     }
   }
   return { recipients, warnings };
 }
+
+/** "you", or where the terminal user is reached when workspace.yaml links them to a Telegram chat. */
+function youAt(createdBy: CreatedBy | undefined, address: Address): string {
+  return createdBy?.channel === 'terminal' && address.channel === 'telegram' ? `you (Telegram chat ${address.recipient}, linked by terminal.telegram in workspace.yaml)` : 'you';
+}
+
+/** Said when "me" is the terminal user and workspace.yaml links them to no Telegram chat. */
+export const terminalCreatorWarning =
+  '"me" is this terminal: messages to you only print in the terminal of a running escalator chat or serve, never on Telegram. Add terminal: { telegram: <your chat id> } to workspace.yaml ("escalator pair list" shows the id) to get them on Telegram.';
 
 /** Said when someone can be reached only in the terminal. */
 export function terminalOnlyWarning(address: Address, spec?: string): string {

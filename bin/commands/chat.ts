@@ -85,13 +85,23 @@ ${text}`);
           deliverers: [terminalDeliverer((text) => print(printable(text, { keepLineBreaks: true, max: 20_000 })))],
           log: (line) => log(`[jobs] ${line}`),
         });
+    if (runtime && context.env.TELEGRAM_BOT_TOKEN) {
+      // Send-only (the bot answers chats under serve): messages for Telegram — "me" linked by workspace.yaml
+      // terminal.telegram, people with a chat id — leave from the chat instead of waiting for serve.
+      const { telegramDeliverer } = require('../../channels/telegram/deliverer') as typeof import('../../channels/telegram/deliverer.js');
+      const apiRoot = context.env.TELEGRAM_API_ROOT?.replace(/\/+$/, '');
+      runtime.outbox.register(telegramDeliverer({ token: context.env.TELEGRAM_BOT_TOKEN, ...(apiRoot ? { apiRoot } : {}) }));
+    }
     if (runtime && wantsHelpdeskWriteback(context.env)) {
       // chat runs the outbox while it owns the workspace: it sends the help-desk write-back too.
       const { registerHelpdeskDeliverers } = require('../helpdesk-service') as typeof import('../helpdesk-service.js');
       registerHelpdeskDeliverers(runtime.outbox, workspace, context.env, (line) => log(`[jobs] ${line}`));
     }
     const where = context.insideOwner ? `, inside the running escalator (pid ${process.pid}) that runs its jobs` : '';
-    context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone})${where} — brain: ${description}${user ? `; you are ${user}` : ''}. Type "help"; Ctrl-D ends.`);
+    const link = workspace.config.terminal?.telegram;
+    const linked =
+      link === undefined ? '' : `; "me" is Telegram chat ${link} (terminal.telegram)${runtime && !context.env.TELEGRAM_BOT_TOKEN ? ', sent once serve runs with TELEGRAM_BOT_TOKEN' : ''}`;
+    context.io.stdout(`escalator chat on ${workspace.dir} (${workspace.timeZone})${where} — brain: ${description}${user ? `; you are ${user}` : ''}${linked}. Type "help"; Ctrl-D ends.`);
     try {
       const chat: Parameters<typeof runTerminalChat>[0] = {
         agent,
