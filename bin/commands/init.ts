@@ -1,6 +1,7 @@
 // escalator init [--demo]: creates a workspace with the built-in objects, optionally with demo data.
 import { loadDemo } from '../../objects/demo';
 import { Workspace } from '../../objects/workspace';
+import { createFirstUseTables } from '../first-use-tables';
 import { parseFlags, type Command } from '../command';
 
 const usage = 'escalator init [--demo] [--timezone ZONE] [--name NAME] [--workspace DIR]';
@@ -15,7 +16,10 @@ export const initCommand: Command = {
     if (values.timezone) options.timezone = values.timezone;
     if (values.name) options.name = values.name;
     else if (values.demo) options.name = 'Demo support team';
-    if (values.demo) options.populate = async (workspace) => void (await loadDemo(workspace));
+    options.populate = async (workspace) => {
+      await createFirstUseTables(workspace);
+      if (values.demo) await loadDemo(workspace);
+    };
     const workspace = await Workspace.init(context.workspaceDir, options);
     try {
       const counts = await Promise.all(

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDemo } from '../../objects/demo';
 import { Workspace } from '../../objects/workspace';
+import { createFirstUseTables } from '../first-use-tables';
 import type { Command } from '../command';
 import { commands } from './index';
 import { boardCommand } from './board';
@@ -20,7 +21,10 @@ export const startCommand: Command = {
       const workspace = await Workspace.init(context.workspaceDir, {
         clock: context.clock,
         name: 'Demo support team',
-        populate: async (staged) => void (await loadDemo(staged)),
+        populate: async (staged) => {
+          await createFirstUseTables(staged);
+          await loadDemo(staged);
+        },
       });
       await workspace.close();
     }

@@ -106,7 +106,8 @@ export class PairingStore {
     return pairing.status === 'pending' && this.clock.now().getTime() - pairing.requestedAt.getTime() < pairingCodeLifetimeMs;
   }
 
-  private async ensureTable(): Promise<void> {
+  /** Creates the pairings table if missing (once per open database); `init` calls it so `pair list` only reads. */
+  async ensureTable(): Promise<void> {
     if (ready.has(this.db)) return;
     await this.db.run(`CREATE TABLE IF NOT EXISTS telegram_pairings (
       chat_id BIGINT PRIMARY KEY,
