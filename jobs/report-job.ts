@@ -15,7 +15,7 @@ import type { JobDefinition, ReportSpec } from './job-schema';
 import { insertMessages, wakeOutbox, type EnqueueInput } from './outbox';
 import { type Address, addressKey, resolveRecipients } from './recipients';
 import { periodWords, reportPeriod, reportSql, type ReportPeriod } from './report-period';
-import { recordRun } from './run-log';
+import { recordRun, startedRun } from './run-log';
 import type { JobRunResult, RunTrigger } from './runner';
 import { scheduleOf } from './schedule';
 import { ensureJobTables } from './tables';
@@ -55,19 +55,7 @@ export async function runReportJob(
   const zone = job.timezone ?? workspace.timeZone;
   const period = reportPeriod(scheduleOf(job, workspace.timeZone), options.slot ?? at);
   const title = job.report.title ?? (job.report.builtin === 'escalations' ? 'Escalation report' : job.description ?? job.name);
-  const result: ReportRunResult = {
-    job: job.name,
-    runId: `r_${workspace.ids()}`,
-    at,
-    trigger: options.trigger ?? 'manual',
-    dryRun: options.dryRun === true,
-    rules: [],
-    matched: 0,
-    changed: 0,
-    notified: 0,
-    report: { title, period, text: '', rows: 0, recipients: [] },
-  };
-  if (options.slot) result.slot = options.slot;
+  const result: ReportRunResult = { ...startedRun(workspace, job.name, options), at, report: { title, period, text: '', rows: 0, recipients: [] } };
   const key = options.slot ? `slot:${options.slot.toISOString()}` : `run:${result.runId}`;
   if (options.slot && !result.dryRun && (await sentAlready(workspace, job.name, key))) {
     result.report.alreadySent = true;

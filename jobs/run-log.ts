@@ -1,6 +1,24 @@
 // The run log and job state a finished run writes, inside the run's own transaction.
 import type { Sql } from '../objects/database';
-import type { JobRunResult } from './runner';
+import type { Workspace } from '../objects/workspace';
+import type { JobRunResult, RunTrigger } from './runner';
+
+/** A run's result before it has done anything: a new run id, the time it started, no counts. */
+export function startedRun(workspace: Workspace, job: string, options: { trigger?: RunTrigger; slot?: Date; dryRun?: boolean }): JobRunResult {
+  const result: JobRunResult = {
+    job,
+    runId: `r_${workspace.ids()}`,
+    at: workspace.clock.now(),
+    trigger: options.trigger ?? 'manual',
+    dryRun: options.dryRun === true,
+    rules: [],
+    matched: 0,
+    changed: 0,
+    notified: 0,
+  };
+  if (options.slot) result.slot = options.slot;
+  return result;
+}
 
 /**
  * Logs the run and moves the job's state on — its last slot and run, and its mark in pending_evaluations (same

@@ -15,7 +15,7 @@ import { type Address, addressKey, resolveRecipients } from './recipients';
 import { notMutedSql } from './mutes';
 import { attachCalendar } from './sla-config';
 import { clearEvaluated, ensureJobTables, pendingFor } from './tables';
-import { recordRun } from './run-log';
+import { recordRun, startedRun } from './run-log';
 import { runReportJob } from './report-job';
 
 /**
@@ -97,19 +97,8 @@ export async function runJob(workspace: Workspace, nameOrJob: string | JobDefini
   if (isReportJob(job)) return runReportJob(workspace, job, options);
   await ensureJobTables(workspace.db);
   workspace.calendar ??= attachCalendar(workspace);
-  const at = workspace.clock.now();
-  const result: JobRunResult = {
-    job: job.name,
-    runId: `r_${workspace.ids()}`,
-    at,
-    trigger: options.trigger ?? 'manual',
-    dryRun: options.dryRun === true,
-    rules: [],
-    matched: 0,
-    changed: 0,
-    notified: 0,
-  };
-  if (options.slot) result.slot = options.slot;
+  const result = startedRun(workspace, job.name, options);
+  const at = result.at;
   const definition = workspace.object(job.object);
   try {
     return await workspace.db.transaction(async (sql) => {
