@@ -246,7 +246,7 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   const dateFields = vocabulary.fields.filter((entry) => entry.field.type === 'date');
   if (dateFields.length) {
     const phrases = dateFields.map((entry) => escapeRegExp(entry.phrase)).join('|');
-    take(`\\b(${phrases}|renewing|renews)\\s+(?:is\\s+|date\\s+)?(?:within|in)\\s+(?:the\\s+)?(?:next\\s+)?(${durationPattern})`, (match) => {
+    take(`\\b(${phrases}|renewing|renews|renew|renewals?|(?:up\\s+)?for\\s+renewal|due\\s+(?:for\\s+|to\\s+)?renew(?:al)?)\\s+(?:is\\s+|date\\s+|comes\\s+up\\s+|is\\s+due\\s+)?(?:within|in|over)\\s+(?:the\\s+)?(?:next|coming|upcoming)?\\s*(${durationPattern})`, (match) => {
       const word = match[1]!.toLowerCase();
       const entry = dateFields.find((candidate) => candidate.phrase === word) ?? dateFields.find((candidate) => /renew/i.test(candidate.field.name));
       const duration = durationValue(match[2]!);

@@ -39,7 +39,7 @@ export async function routeQuestion(turn: Turn, text: string): Promise<IntentRes
   const list = /^(?:please\s+)?(?:show|list|find|display|get|give)\s+(?:me\s+)?(?:all\s+|the\s+|any\s+)*([\s\S]+?)\s*\??$/i.exec(text) ?? /^(?:which|what)\s+([\s\S]+?)\s*\??$/i.exec(text) ?? /^(?:are\s+there\s+any\s+)([\s\S]+?)\s*\??$/i.exec(text);
   if (list && /\b(objects?|fields?|schema)\b/i.test(list[1]!) && !/\btickets?\b/i.test(list[1]!)) return describe(turn, list[1]!);
   if (list) return listOrCount(turn, list[1]!, 'list');
-  if (/\btickets?\b/i.test(text) && text.split(/\s+/).length <= 12) return listOrCount(turn, text, 'list');
+  if (/\btickets?\b|^\s*(?:accounts?|customers?|companies|clients?)\b/i.test(text) && text.split(/\s+/).length <= 12) return listOrCount(turn, text, 'list');
   if (/^(?:describe|what\s+is\s+in)\b/i.test(text)) return describe(turn, text);
   return undefined;
 }
@@ -122,19 +122,37 @@ async function savedView(turn: Turn, text: string): Promise<IntentResult | undef
   return undefined;
 }
 
+const relatedTicketsPhrase = /\b(?:and\s+|that\s+|which\s+|who\s+)?(?:have|has|having|with|got)\s+((?:any\s+|an?\s+)?(?:open|active|current|unresolved|escalated|p[1-4]|critical|urgent|high|new)?\s*(?:escalations?|escalated\s+tickets?|tickets?|issues?|cases?)(?:\s+(?:open|right\s+now|now))?)\b/i;
+
 async function listOrCount(turn: Turn, phrase: string, mode: 'list' | 'count'): Promise<IntentResult | undefined> {
   const objectName = mentionedObjects(turn.workspace, phrase)[0] ?? ticketObject(turn.workspace);
   if (!objectName) return undefined;
   const definition = turn.workspace.object(objectName);
   const vocabulary = vocabularyOf(definition, turn.workspace.objects);
-  const cleaned = phrase.replace(/\b(?:right\s+now|at\s+the\s+moment|currently|today'?s?)\b/gi, ' ');
+  let cleaned = phrase.replace(/\b(?:right\s+now|at\s+the\s+moment|currently|today'?s?)\b/gi, ' ');
+  // Accounts by their tickets: "… and have open escalations", "with escalated tickets": the customers of such tickets.
+  let byTickets: Set<string> | undefined;
+  const related = relatedTicketsPhrase.exec(cleaned);
+  const tickets = related ? ticketObject(turn.workspace) : undefined;
+  const link = tickets ? vocabularyOf(turn.workspace.object(tickets), turn.workspace.objects).account : undefined;
+  if (related && tickets && link?.relatedObject === objectName) {
+    const ticketVocabulary = vocabularyOf(turn.workspace.object(tickets), turn.workspace.objects);
+    const words = related[1]!.replace(/\bescalations\b/i, 'escalated tickets').replace(/\bescalation\b/i, 'escalated ticket');
+    const ticketParsed = parseConditions(words, ticketVocabulary, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone, entities: [] });
+    if (ticketParsed.leftovers.length === 0 && ticketParsed.conditions.length) {
+      const rows = await findEntries(turn.workspace, tickets, { filter: { all: ticketParsed.conditions }, limit: 5000 });
+      byTickets = new Set(rows.map((row) => String(row[link.name] ?? '')).filter(Boolean));
+      cleaned = cleaned.slice(0, related.index) + ' ' + cleaned.slice(related.index + related[0].length);
+    }
+  }
   const parsed = parseConditions(cleaned, vocabulary, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone, entities: await entityNames(turn.workspace, objectName) });
   const extra = objectName === 'company' ? parsed.leftovers.filter((word) => !/^(accounts?|customers?|companies)$/.test(word)) : parsed.leftovers;
   if (extra.length) {
     if (mode === 'list' && !/\btickets?\b|\baccounts?\b|\bcompan/i.test(phrase)) return undefined;
     return reply(`I did not understand ${extra.map((word) => `"${word}"`).join(', ')}, so I did not guess. I can filter ${objectName.replace(/_/g, ' ')} by priority, status, customer, account tier, "open", "escalated", "without a first response", "open more than 4 hours", "in Q1" and similar.`);
   }
-  const filter: Filter | undefined = parsed.conditions.length ? { all: parsed.conditions } : undefined;
+  let filter: Filter | undefined = parsed.conditions.length ? { all: parsed.conditions } : undefined;
+  if (byTickets) filter = { all: [...parsed.conditions, { field: definition.displayField, operator: 'is_any_of', value: byTickets.size ? [...byTickets] : ['\u0000none'] }] };
   const total = await countEntries(turn.workspace, objectName, filter);
   const what = phrase.trim().replace(/[?.!]+$/, '');
   if (mode === 'count') return reply(`${total} ${what}.`);

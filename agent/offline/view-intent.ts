@@ -21,7 +21,7 @@ interface ViewSpec {
 }
 
 export function looksLikeView(text: string): boolean {
-  return (/\bviews?\b/i.test(text) && /\b(create|build|make|save|add|set\s+up|define|new)\b/i.test(text)) || /^\s*-?\s*name:\s*.+\n[\s\S]*\bfilters?:/im.test(text);
+  return (/\bviews?\b/i.test(text) && /\b(create|build|make|save|add|set\s+up|define|new)\b/i.test(text)) || /^\s*(?:an?\s+)?(?:saved\s+)?view\s+(?:of|for|with|showing|listing|called|named)\b/i.test(text) || /^\s*-?\s*name:\s*.+\n[\s\S]*\bfilters?:/im.test(text);
 }
 
 export async function viewIntent(turn: Turn, original: string): Promise<IntentResult> {
