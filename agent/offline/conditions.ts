@@ -48,7 +48,7 @@ const comparator = '(?:more than|over|longer than|at least|greater than|>=?|past
 /** "without a first response", "hasn't been answered", "unanswered", "nobody replied" … */
 const noAnswer =
   "\\b(?:without\\s+(?:a\\s+|any\\s+)?(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|with\\s+no\\s+(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|no\\s+(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|(?:has|have)\\s*(?:not|n't)\\s+(?:yet\\s+)?been\\s+(?:answered|responded\\s+to|replied\\s+to|acknowledged|picked\\s+up)(?:\\s+yet)?|(?:not|never)\\s+(?:yet\\s+)?(?:been\\s+)?(?:answered|responded\\s+to|replied\\s+to)(?:\\s+yet)?|unanswered|unacknowledged|(?:nobody|no\\s+one)\\s+(?:has\\s+)?(?:responded|replied|answered)(?:\\s+to\\s+(?:it|them))?(?:\\s+yet)?|missing\\s+(?:a\\s+)?first\\s+response(?:\\s+date)?|(?:has|have)\\s*(?:not|n't)\\s+(?:yet\\s+)?(?:been\\s+)?(?:answered|responded(?:\\s+to)?|replied(?:\\s+to)?)|(?:had|has|have)\\s+no\\s+(?:first\\s+)?(?:response|reply|answer)|first\\s+response(?:\\s+date)?\\s+(?:is\\s+)?(?:empty|missing|blank|not\\s+set))\\b";
-const ageWords = '(?:open(?:ed)?|unresolved|outstanding|pending|waiting|sitting(?:\\s+there)?|unanswered|old|idle|untouched|stuck)';
+const ageWords = '(?:open(?:ed)?|unresolved|outstanding|pending|waiting|sitting(?:\\s+there)?|sits?|sat|lingering|lingers?|unanswered|old|idle|untouched|stuck)';
 
 /** Parses `text` against the object's vocabulary. */
 export function parseConditions(text: string, vocabulary: Vocabulary, options: ConditionOptions): ParsedConditions {
@@ -343,6 +343,7 @@ function samePhrase(phrase: string, text: string): boolean {
 }
 
 const qualifiers = /^(?:with|without|whose|where|having)$/;
+const accountNoun = /^(?:accounts?|customers?|companies|company|clients?|logos?)$/;
 const filler = new Set('no a an the any some more less than yet still been being got gotten it them they'.split(' '));
 
 /** Leftovers that look meaningful: numbers, and words right after "with"/"without"/"whose" (a condition on something unknown). */
@@ -352,6 +353,8 @@ function meaningful(rest: string, leftovers: string[]): string[] {
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
     if (/\d/.test(word) && leftovers.includes(word)) flagged.add(word);
+    // A word qualifying the accounts that names no option: "from a strategic account", "key customers".
+    if (leftovers.includes(word) && !filler.has(word) && accountNoun.test(words[index + 1] ?? '')) flagged.add(word);
     if (!qualifiers.test(word)) continue;
     let next = index + 1;
     while (next < words.length && filler.has(words[next]!)) next++;
