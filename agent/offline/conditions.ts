@@ -191,7 +191,9 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   // Own enum options, with lists ("P1 or P2"), ranges ("P2+", "P2 or higher") and negation ("not P4").
   if (vocabulary.options.length) {
     const phrases = vocabulary.options.map((option) => phraseSource(option.phrase)).join('|');
-    take(`(\\b(?:not|except|other\\s+than|excluding|but\\s+not)\\s+)?(?<![\\w-])(${phrases})(?:s|'s)?(?![\\w-])(\\s*\\+|\\s+(?:or|and)\\s+(?:higher|above|up|worse|more\\s+severe|more\\s+urgent))?(\\s+priority)?`, (match) => {
+    // The option's own field name may follow it: "P1 priority", "Red health", "Enterprise tier".
+    const optionFields = [...new Set(vocabulary.options.map((option) => escapeRegExp(option.path.toLowerCase())))].join('|');
+    take(`(\\b(?:not|except|other\\s+than|excluding|but\\s+not)\\s+)?(?<![\\w-])(${phrases})(?:s|'s)?(?![\\w-])(\\s*\\+|\\s+(?:or|and)\\s+(?:higher|above|up|worse|more\\s+severe|more\\s+urgent))?(\\s+(?:priority|${optionFields}))?`, (match) => {
       const phrase = vocabulary.options.find((option) => samePhrase(option.phrase, match[2]!))!;
       const list = mentioned.get(phrase.path) ?? [];
       list.push({ phrase, negated: Boolean(match[1]), orHigher: Boolean(match[3]), at: match.index });

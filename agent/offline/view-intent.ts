@@ -218,7 +218,7 @@ async function viewFromWords(turn: Turn, text: string, objectName: string): Prom
     }
     rest = rest.replace(/\bwith\s+(?:the\s+)?account\s+context\b/i, ' ');
   }
-  rest = rest.replace(/\b(?:create|build|make|save|add|set\s+up|define|new)\s+(?:me\s+)?(?:an?\s+|the\s+|new\s+)*(?:[a-z_]+\s+)?(?:saved\s+)?view\b/gi, ' ').replace(/\b(?:that|which)\s+(?:shows?|lists?)\b|\b(?:showing|listing|to\s+show|of|for)\b/gi, ' ');
+  rest = rest.replace(/\b(?:create|build|make|save|add|set\s+up|define|new)\s+(?:me\s+)?(?:an?\s+|the\s+|new\s+)*(?:[a-z_]+\s+)?(?:saved\s+)?view\b/gi, ' ').replace(/^\s*(?:an?\s+)?(?:saved\s+)?view\b/i, ' ').replace(/\b(?:that|which)\s+(?:shows?|lists?)\b|\b(?:showing|listing|to\s+show|of|for)\b/gi, ' ');
   const vocabulary = vocabularyOf(definition, turn.workspace.objects);
   const parsed = parseConditions(rest, vocabulary, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone, entities: await entityNames(turn.workspace, objectName), lenient: true });
   if (parsed.leftovers.length) {
