@@ -234,6 +234,19 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
       }
     });
   }
+  if (numberFields.length) {
+    // The amount before the field: "over $50k contract value", "at least 100k ARR".
+    const phrases = numberFields.map((entry) => escapeRegExp(entry.phrase)).join('|');
+    take(`\\b(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|>=|<=|>|<)\\s+(\\$?[\\d.,]+\\s*[kmb]?)\\s+(?:in\\s+|of\\s+)?(${phrases})\\b`, (match) => {
+      const entry = numberFields.find((candidate) => candidate.phrase === match[3]!.toLowerCase())!;
+      const operator = ({ over: 'gt', above: 'gt', 'more than': 'gt', 'greater than': 'gt', '>': 'gt', 'at least': 'gte', '>=': 'gte', under: 'lt', below: 'lt', 'less than': 'lt', '<': 'lt', 'at most': 'lte', '<=': 'lte' } as const)[match[1]!.toLowerCase().replace(/\s+/g, ' ') as 'over'];
+      try {
+        add({ field: entry.path, operator, value: parseNumber(match[2]!.trim()) });
+      } catch {
+        return false;
+      }
+    });
+  }
   const valueField = numberFields.find((entry) => /value|arr|acv|revenue|amount/i.test(entry.field.name));
   if (valueField) {
     take(`\\b(?:worth|valued\\s+at|paying|value)\\s+(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|>=|<=|>|<)\\s+(\\$?[\\d.,]+\\s*[kmb]?)`, (match) => {
