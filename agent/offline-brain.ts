@@ -14,7 +14,7 @@ import { entryIntent } from './offline/entry-intent';
 import { alertIntent } from './offline/alert-intent';
 import { documentIntent } from './offline/document-intent';
 import { looksLikeReview, reviewIntent } from './offline/review-intent';
-import { reportIntent } from './offline/report-intent';
+import { reportIntent, slaReportQuestion } from './offline/report-intent';
 import type { ChatMemory, IntentResult, Turn } from './offline/turn';
 import { deleteViewIntent, looksLikeView, viewIntent } from './offline/view-intent';
 import type { Toolbox } from './toolbox';
@@ -113,6 +113,8 @@ export class OfflineBrain implements Brain {
     if (alertAction) return alertAction;
     const report = await reportIntent(turn, text);
     if (report) return report;
+    const slaReport = await slaReportQuestion(turn, text);
+    if (slaReport) return slaReport;
     if (looksLikeJob(text)) return jobIntent(turn, text);
     if (looksLikeView(text)) return viewIntent(turn, text);
     if (looksLikeCreateObject(text)) return createObjectIntent(turn, text);
