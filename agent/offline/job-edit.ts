@@ -107,7 +107,7 @@ export async function jobEditIntent(turn: Turn, text: string): Promise<IntentRes
   const name = await targetJob(turn, text);
   if (!name) {
     // "stop the escalation job on weekends" with no job saved: say so, rather than read it as a new schedule.
-    if (jobNames(turn.workspace).length === 0 && savedJobWord.test(text) && !/^\s*(?:please\s+)?(?:set\s+up|create|add|make\s+(?:a|an|me)\b|build|new)\b/i.test(text) && readEdit(text, { name: 'none', schedule: '', enabled: true, object: '', rules: [{ name: 'none', when: { field: 'x', operator: 'older_than', value: '1h' }, then: [] }] } as unknown as JobDefinition)) {
+    if (jobNames(turn.workspace).length === 0 && savedJobWord.test(text) && !/^\s*(?:please\s+)?(?:set\s+up|create|add|make\s+(?:a|an|me)\b|build|new)\b/i.test(text) && (activeOf(text) || thresholdOf(text) || /\b(?:pause|resume|delete|remove|disable|enable|stop|rename)\b/i.test(text))) {
       return reply('There are no jobs yet, so there is nothing to change. Describe one, e.g. "Every 30 minutes, escalate P1 tickets open more than 30 minutes without a first response to Tier 2 and notify me".');
     }
     return undefined;

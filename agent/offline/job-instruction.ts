@@ -38,6 +38,8 @@ export function looksLikeJob(text: string): boolean {
   if (findSchedule(text) && verbs && !/^\s*(?:show|list|how\s+many|which|what|who)\b/.test(lower)) return true;
   if (/\b(check|monitor|watch|scan)\b/.test(lower) && /\b(escalate|notify|alert|message)\b/.test(lower)) return true;
   if (/:\s*(?:escalate|bump)\s+(?:it\s+|them\s+)?to\b/.test(lower)) return true;
+  // "notify the account owner when a P2 from a strategic account is older than 4 hours": what to do, then when.
+  if (/^\s*(?:please\s+)?(?:notify|alert|tell|message|ping|page|escalate|bump|email|text|let\s+\w+(?:\s+\w+)?\s+know)\b[\s\S]*?\b(?:when(?:ever)?|if|once|as\s+soon\s+as|any\s+time)\b[\s\S]*\b(?:p[1-4]s?|tickets?|unassigned|unanswered|older|open(?:ed)?|hours?|minutes?|mins?|days?|breach\w*|escalated)\b/.test(lower)) return true;
   // "if an Enterprise ticket sits unassigned for an hour, tell the support lead": a condition, then what to do.
   if (/^\s*(?:if|when|whenever|once|as\s+soon\s+as|any\s+time)\b[\s\S]+?,\s*(?:then\s+)?(?:please\s+)?(?:escalate|notify|alert|tell|message|ping|page|let\s+\w+(?:\s+\w+)?\s+know|send|bump|email|text|move)\b/.test(lower) && !/^\s*(?:if|when)\s+(?:is|are|does|do|did|was|will)\b/.test(lower)) return true;
   // "Escalate P1 tickets open more than 30 minutes without a first response to Tier 2": a rule over many tickets.
