@@ -29,6 +29,9 @@ export type JobParse =
   | { kind: 'ask'; question: string; resume: (answer: string) => string }
   | { kind: 'problem'; message: string };
 
+/** How often a monitoring job checks when the instruction names no schedule. */
+export const defaultSchedule = 'every 15 minutes';
+
 const bullet = /^\s*(?:[-*•·]|\d+[.)])\s+(.*)$/;
 
 /** Whether the text reads as a monitoring job: a schedule and something to check or do, or a rule over many tickets. */
@@ -77,13 +80,12 @@ export async function parseJobInstruction(workspace: Workspace, original: string
     text = text.slice(0, always.index);
   }
 
-  const schedule = findSchedule(text);
+  // No schedule named: a monitoring rule checks every 15 minutes (and each ticket as it changes), said back so the
+  // person can change it ("make it hourly", "every 30 minutes") before saying yes.
+  let schedule = findSchedule(text);
   if (!schedule) {
-    return {
-      kind: 'ask',
-      question: 'How often should I check? For example "every 30 minutes", "hourly" or "every weekday at 9am".',
-      resume: (answer) => `${answer.trim().replace(/[.,]$/, '')}, ${original}`,
-    };
+    schedule = { kind: 'schedule', schedule: defaultSchedule, start: text.length, end: text.length };
+    notes.push(`(No schedule was named, so it checks ${defaultSchedule}; say e.g. "every 30 minutes" or "hourly" to change that.)`);
   }
   if (schedule.kind === 'needs-time') {
     const phrase = text.slice(schedule.start, schedule.end);
