@@ -207,7 +207,9 @@ export async function parseJobInstruction(workspace: Workspace, original: string
   if (unknown.length && problems.length === unknown.length + (common.leftovers.length ? 1 : 0) && problems.every((problem) => /^I did not understand /.test(problem))) {
     const word = unknown[0]!;
     const known = new Map<string, string[]>();
-    for (const option of [...vocabulary.relatedOptions, ...vocabulary.options]) {
+    // A word qualifying the accounts is one of the accounts' options; any other, of the watched object's too.
+    const ofAccounts = new RegExp(`\\b${escapeRegExp(word)}\\s+(?:accounts?|customers?|companies|company|clients?|logos?)\\b`, 'i').test(original);
+    for (const option of ofAccounts && vocabulary.relatedOptions.length ? vocabulary.relatedOptions : [...vocabulary.relatedOptions, ...vocabulary.options]) {
       if (/^(?:none)$/i.test(option.option)) continue;
       const list = known.get(option.path) ?? [];
       if (!list.includes(option.option)) list.push(option.option);
