@@ -26,7 +26,7 @@ const asks: [RegExp, RegExp][] = [
 
 /** Words that ask what we know about an account as a whole: "what's going on with Globex?", "tell me about Umbrella". */
 const summaryWords =
-  /^\s*(?:what(?:'s|\s+is)\s+(?:going\s+on|happening|up|new|the\s+(?:story|status|situation|deal|latest|scoop))\s+(?:with|at|on|for)\b|tell\s+me\s+(?:about|everything\s+about|more\s+about)\b|what\s+do\s+(?:we|you|i)\s+know\s+about\b|anything\s+(?:i|we)\s+should\s+know\s+about\b|(?:give\s+me\s+)?(?:an?\s+)?(?:overview|summary|rundown|run-down|brief(?:ing)?|update|status|snapshot)\s+(?:of|on|for)\b|summari[sz]e\b|brief\s+me\s+on\b|catch\s+me\s+up\s+on\b|where\s+are\s+we\s+with\b|how(?:'s|\s+is|\s+are)\s+(?:things\s+(?:with|at)\s+)?[\w&.' -]+?\s+doing\b|(?:account\s+)?(?:overview|summary|360)\b)/i;
+  /^\s*(?:what(?:'s|\s+is)\s+(?:going\s+on|happening|up|new|the\s+(?:story|status|situation|deal|latest|scoop))\s+(?:with|at|on|for)\b|tell\s+me\s+(?:about|everything\s+about|more\s+about)\b|what\s+do\s+(?:we|you|i)\s+know\s+about\b|anything\s+(?:i|we)\s+should\s+know\s+about\b|(?:give\s+me\s+)?(?:an?\s+)?(?:overview|summary|rundown|run-down|brief(?:ing)?|update|status|snapshot)\s+(?:of|on|for)\b|summari[sz]e\b|brief\s+me\s+on\b|catch\s+me\s+up\s+on\b|where\s+are\s+we\s+with\b|how(?:'s|\s+is|\s+are)\s+(?:things\s+(?:with|at)\s+)?[\w&.' -]+?\s+doing\b|how\s+are\s+things\s+(?:with|at|going\s+(?:with|at))\b|how(?:'s|\s+is)\s+(?:it|everything)\s+going\s+(?:with|at)\b|(?:account\s+)?(?:overview|summary|360)\b)/i;
 
 /**
  * What we know about one account: its fields (owner, backup owner, executive, contract value, health, renewal, tier),

@@ -194,7 +194,7 @@ export async function slaReportQuestion(turn: Turn, text: string): Promise<Inten
   const listed =
     /\b(?:the\s+|a\s+|an\s+|my\s+)?(?:list|report|summary|digest|rundown|overview|roundup|round-up)\s+(?:of\s+)?[^,.;]*?(?:breach\w*|sla|at\s+risk|overdue)[^,.;]*/i.exec(text) ??
     /\b(?:sla\s+)?(?:breach\w*|at[\s-]risk|overdue)(?:\s+tickets?)?\s+(?:list|report|summary|digest|rundown|overview)\b/i.exec(text) ??
-    /\bthe\s+(?:sla\s+)?(?:breaches|breaching\s+tickets|tickets\s+(?:breaching|in\s+breach)(?:\s+(?:sla|today))?|at[\s-]risk\s+tickets|overdue\s+tickets)\b/i.exec(text);
+    /\bthe\s+(?:sla\s+)?(?:breaches|(?:breached|breaching|overdue|at[\s-]risk)\s+(?:tickets|ones|cases)|tickets\s+(?:breaching|in\s+breach|that\s+breach(?:ed)?)(?:\s+(?:sla|today))?)\b/i.exec(text);
   if (!listed || !(findSchedule(text) || /\b(?:every|each|daily|weekly|monthly|weekdays?|mornings?|evenings?|nightly)\b/i.test(text))) return undefined;
   const before = text.slice(0, listed.index);
   const article = /\b(?:the|a|an|my)\s+(?:\w+\s+)?$/i.test(before) ? '' : 'the ';
