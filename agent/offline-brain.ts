@@ -12,10 +12,11 @@ import { looksLikeJob } from './offline/job-instruction';
 import { routeQuestion } from './offline/question-intent';
 import { entryIntent } from './offline/entry-intent';
 import { alertIntent } from './offline/alert-intent';
+import { documentIntent } from './offline/document-intent';
 import { looksLikeReview, reviewIntent } from './offline/review-intent';
-import { reportIntent } from './offline/report-intent';
+import { reportIntent, slaReportQuestion } from './offline/report-intent';
 import type { ChatMemory, IntentResult, Turn } from './offline/turn';
-import { looksLikeView, viewIntent } from './offline/view-intent';
+import { deleteViewIntent, looksLikeView, viewIntent } from './offline/view-intent';
 import type { Toolbox } from './toolbox';
 
 type Pending =
@@ -100,6 +101,10 @@ export class OfflineBrain implements Brain {
 
   private async route(turn: Turn, text: string): Promise<IntentResult> {
     if (/^(?:help|\?|what\s+can\s+you\s+do\??|commands|how\s+do\s+i\s+use\s+(?:this|you)\??)$/i.test(text)) return { kind: 'reply', reply: { text: offlineHelp } };
+    const removedView = await deleteViewIntent(turn, text);
+    if (removedView) return removedView;
+    const document = looksLikeReview(text) ? undefined : await documentIntent(turn, text);
+    if (document) return document;
     const edit = await jobEditIntent(turn, text);
     if (edit) return edit;
     const followUp = await jobFollowUp(turn, text);
@@ -108,6 +113,8 @@ export class OfflineBrain implements Brain {
     if (alertAction) return alertAction;
     const report = await reportIntent(turn, text);
     if (report) return report;
+    const slaReport = await slaReportQuestion(turn, text);
+    if (slaReport) return slaReport;
     if (looksLikeJob(text)) return jobIntent(turn, text);
     if (looksLikeView(text)) return viewIntent(turn, text);
     if (looksLikeCreateObject(text)) return createObjectIntent(turn, text);

@@ -22,7 +22,7 @@ import { runJob } from '../jobs/runner';
 import { ensureJobTables } from '../jobs/tables';
 import { lastSlotBetween, nextRuns, scheduleOf } from '../jobs/schedule';
 import type { Row } from '../objects/database';
-import { readDocument } from '../objects/documents';
+import { listWorkspaceDocuments, readDocument, readWorkspaceDocument } from '../objects/documents';
 import { findEntries } from '../objects/entries';
 import { findField } from '../objects/object-schema';
 import { corpus } from './fixtures/offline-corpus';
@@ -63,7 +63,12 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
 }
 
 /**
- * The pass rate this corpus reached when last measured: 461/465 (99.1 %) with issue 12's round 4 (31 phrasings of
+ * The pass rate this corpus reached when last measured: 523/527 (99.2 %) with issue 12's round 5 (62 phrasings of
+ * the classes a blind run missed — dropped conditions, account questions, implied view objects and view deletion,
+ * job edits in words, SLA filters and escalations in a period, workspace documents, entry changes and end-of-day
+ * mutes, scheduled SLA lists: the first 50 passed 10/50 before their code; 6 on scheduled SLA lists, 1 more
+ * escalation question and 3 without a schedule were written beside their code, 2 probed after it and seen failing
+ * before their fix; 62/62 after). Before it: 461/465 (99.1 %) with issue 12's round 4 (31 phrasings of
  * people as recipients by name, report jobs in words and their edits, and a new request typed while a question
  * waits: 1/31 before their code, 31/31 after; 5 more probed after it, 3 of them seen failing before their fix;
  * two earlier cases that expected "message Priya/Marcus" to be refused or read as a role now expect person:<name>). The 4 failures left are known misses. A change that lowers it fails.
@@ -204,6 +209,19 @@ async function check(chat: OfflineChat, expectation: Expectation, before: Row[],
     const jobs = await loadJobs(workspace);
     return jobs.length ? `jobs still saved: ${jobs.map((job) => job.name).join(', ')}` : undefined;
   }
+  if ('noView' in expectation) {
+    const views = workspace.object(expectation.noView.object ?? 'support_tickets').views.map((view) => view.name);
+    return views.some((name) => name.toLowerCase() === expectation.noView.name.toLowerCase()) ? `the view "${expectation.noView.name}" is still there` : undefined;
+  }
+  if ('workspaceDocument' in expectation) {
+    const words = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    const names = listWorkspaceDocuments(workspace);
+    const name = names.find((candidate) => words(candidate).includes(words(expectation.workspaceDocument.name)));
+    if (!name) return `no document named like "${expectation.workspaceDocument.name}" (documents: ${names.join(', ') || 'none'})`;
+    const text = readWorkspaceDocument(workspace, name) ?? '';
+    const missing = expectation.workspaceDocument.contains.filter((words) => !text.toLowerCase().includes(words.toLowerCase()));
+    return missing.length ? `the document ${name} lacks ${JSON.stringify(missing)}` : undefined;
+  }
   if ('alert' in expectation) {
     const { probe, action, values, snoozeHours } = expectation.alert;
     // The probe as it was before (the open one), read again by id: once resolved it is no longer the open one.
@@ -251,7 +269,7 @@ async function check(chat: OfflineChat, expectation: Expectation, before: Row[],
   }
   if ('entry' in expectation) {
     const { title, customer, values } = expectation.entry;
-    const rows = (await findEntries(workspace, expectation.entry.object ?? 'support_tickets', { filter: { field: 'Title', operator: 'is', value: title }, limit: 50 })).filter((row) => !customer || row.Customer === customer);
+    const rows = (await findEntries(workspace, expectation.entry.object ?? 'support_tickets', { filter: { field: workspace.object(expectation.entry.object ?? 'support_tickets').displayField, operator: 'is', value: title }, limit: 50 })).filter((row) => !customer || row.Customer === customer);
     // The entry that was open before the case, read again by id (once resolved, another closed one may share its title).
     const wasOpen = (expectation.entry.object ?? 'support_tickets') === 'support_tickets' ? before.find((candidate) => candidate.Title === title && (!customer || candidate.Customer === customer) && !closed.includes(String(candidate.Status))) : undefined;
     const row = (wasOpen && rows.find((candidate) => String(candidate.id) === String(wasOpen.id))) ?? rows.find((candidate) => !closed.includes(String(candidate.Status))) ?? rows[0];
@@ -304,7 +322,9 @@ async function runCase(item: CorpusCase): Promise<Check> {
     for (const message of messages) replies.push((await chat.say(message)).text);
     if (messages[messages.length - 1] !== 'yes') replies.push((await chat.say('yes')).text);
     try {
-      return await check(chat, item.expect, before, replies);
+      const problem = await check(chat, item.expect, before, replies);
+      // CORPUS_REPLIES=1 shows what was answered beside each failure (for reading a miss, never for checking).
+      return problem && process.env.CORPUS_REPLIES ? `${problem}\n        replies: ${replies.join(' ⏎ ').replace(/\n/g, ' ¶ ').slice(0, 600)}` : problem;
     } catch (error) {
       return `check failed: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -342,8 +362,10 @@ describe('offline corpus', () => {
     const round3bPassed = round3b.filter((item) => passedItems.has(item)).length;
     const round4 = cases.filter((item) => item.source === 'round4');
     const round4Passed = round4.filter((item) => passedItems.has(item)).length;
+    const round5 = cases.filter((item) => item.source === 'round5');
+    const round5Passed = round5.filter((item) => passedItems.has(item)).length;
     const rate = passed / cases.length;
-    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}; round 3 ${round3Passed}/${round3.length}, written after its code ${round3bPassed}/${round3b.length}; round 4 ${round4Passed}/${round4.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
+    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}; round 3 ${round3Passed}/${round3.length}, written after its code ${round3bPassed}/${round3b.length}; round 4 ${round4Passed}/${round4.length}; round 5 ${round5Passed}/${round5.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
     if (healed.length) lines.push('known misses that now pass:', ...healed.map((text) => `  ✓ ${text}`));
     lines.push(lines[0]!);
     console.log(lines.join('\n'));

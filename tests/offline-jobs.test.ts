@@ -116,9 +116,9 @@ Notify me.`);
     expect(await tierOf('SSO login loop for EU users', 'Globex Industries')).toBe('None'); // 5 h < 6
   });
 
-  it('asks how often when the schedule is missing, then saves with the answer', async () => {
+  it('says back every 15 minutes when the schedule is missing, and a bare schedule before the yes changes it', async () => {
     const question = await chat.say('check for P1 tickets without a first response: escalate to Tier 2');
-    expect(question.text).toMatch(/How often should I check/);
+    expect(question.text).toMatch(/No schedule was named, so it checks every 15 minutes/);
     const preview = await chat.say('every 10 minutes');
     expect(preview.text).toMatch(/every 10 minutes/);
     await chat.say('yes');

@@ -101,9 +101,9 @@ describe('offline: a new request while a question waits', () => {
     expect(startsNewRequest('every 30 minutes')).toBe(false);
     expect(startsNewRequest('stop it')).toBe(false);
     const asked = await chat.say('Escalate P1 tickets with no first response after 30 minutes to Tier 2');
-    expect(asked.text).toMatch(/How often/);
+    expect(asked.text).toMatch(/No schedule was named/);
     const muted = await chat.say('stop the alerts for Acme Corp for 2 hours');
-    expect(muted.text).not.toMatch(/How often/);
+    expect(muted.text).toMatch(/I did not save the job[\s\S]*mute Acme Corp/);
     await chat.say('yes');
     const rows = await chat.workspace.db.query(`SELECT 1 FROM mutes WHERE object = 'company'`);
     expect(rows).toHaveLength(1);

@@ -49,8 +49,14 @@ export async function alertIntent(turn: Turn, text: string): Promise<IntentResul
   if (!objectName) return undefined;
   const details: ActionDetails = {};
   let rest = text;
+  // "for the rest of the day", "until end of day", "till EOD", "for today": until the next midnight in the workspace's zone.
+  const endOfDay = /\s*\b(?:(?:for\s+)?(?:the\s+)?rest\s+of\s+(?:the\s+)?(?:day|today)|(?:until|till|til|through)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|today)|eod|tonight|midnight)|for\s+today|today)\b/i.exec(rest);
+  if (endOfDay && (action === 'snooze' || action === 'mute')) {
+    details.until = parseDate('tomorrow 00:00', workspace.valueContext(), 'until');
+    rest = rest.slice(0, endOfDay.index) + rest.slice(endOfDay.index + endOfDay[0].length);
+  }
   // How long: "for 2 hours", "3h", "for a day"; or until when: "until tomorrow 9am".
-  const until = /\b(?:until|till|til|'til|through)\s+(.+?)\s*[.!?]?$/i.exec(rest);
+  const until = details.until ? null : /\b(?:until|till|til|'til|through)\s+(.+?)\s*[.!?]?$/i.exec(rest);
   if (until && (action === 'snooze' || action === 'mute')) {
     try {
       details.until = parseDate(until[1]!, workspace.valueContext(), 'until');
@@ -59,7 +65,7 @@ export async function alertIntent(turn: Turn, text: string): Promise<IntentResul
     }
     rest = rest.slice(0, until.index);
   }
-  const duration = new RegExp(`(?:\\bfor\\s+)?(${durationPattern})`, 'i').exec(rest);
+  const duration = details.until ? null : new RegExp(`(?:\\bfor\\s+)?(${durationPattern})`, 'i').exec(rest);
   if (duration && (action === 'snooze' || action === 'mute')) {
     const value = durationValue(duration[1]!);
     if (value) {

@@ -48,7 +48,7 @@ const comparator = '(?:more than|over|longer than|at least|greater than|>=?|past
 /** "without a first response", "hasn't been answered", "unanswered", "nobody replied" … */
 const noAnswer =
   "\\b(?:without\\s+(?:a\\s+|any\\s+)?(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|with\\s+no\\s+(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|no\\s+(?:first\\s+)?(?:response|reply|answer)(?:\\s+date)?(?:\\s+yet)?|(?:has|have)\\s*(?:not|n't)\\s+(?:yet\\s+)?been\\s+(?:answered|responded\\s+to|replied\\s+to|acknowledged|picked\\s+up)(?:\\s+yet)?|(?:not|never)\\s+(?:yet\\s+)?(?:been\\s+)?(?:answered|responded\\s+to|replied\\s+to)(?:\\s+yet)?|unanswered|unacknowledged|(?:nobody|no\\s+one)\\s+(?:has\\s+)?(?:responded|replied|answered)(?:\\s+to\\s+(?:it|them))?(?:\\s+yet)?|missing\\s+(?:a\\s+)?first\\s+response(?:\\s+date)?|(?:has|have)\\s*(?:not|n't)\\s+(?:yet\\s+)?(?:been\\s+)?(?:answered|responded(?:\\s+to)?|replied(?:\\s+to)?)|(?:had|has|have)\\s+no\\s+(?:first\\s+)?(?:response|reply|answer)|first\\s+response(?:\\s+date)?\\s+(?:is\\s+)?(?:empty|missing|blank|not\\s+set))\\b";
-const ageWords = '(?:open(?:ed)?|unresolved|outstanding|pending|waiting|sitting(?:\\s+there)?|unanswered|old|idle|untouched|stuck)';
+const ageWords = '(?:open(?:ed)?|unresolved|outstanding|pending|waiting|sitting(?:\\s+there)?|sits?|sat|lingering|lingers?|unanswered|old|idle|untouched|stuck)';
 
 /** Parses `text` against the object's vocabulary. */
 export function parseConditions(text: string, vocabulary: Vocabulary, options: ConditionOptions): ParsedConditions {
@@ -191,7 +191,9 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   // Own enum options, with lists ("P1 or P2"), ranges ("P2+", "P2 or higher") and negation ("not P4").
   if (vocabulary.options.length) {
     const phrases = vocabulary.options.map((option) => phraseSource(option.phrase)).join('|');
-    take(`(\\b(?:not|except|other\\s+than|excluding|but\\s+not)\\s+)?(?<![\\w-])(${phrases})(?:s|'s)?(?![\\w-])(\\s*\\+|\\s+(?:or|and)\\s+(?:higher|above|up|worse|more\\s+severe|more\\s+urgent))?(\\s+priority)?`, (match) => {
+    // The option's own field name may follow it: "P1 priority", "Red health", "Enterprise tier".
+    const optionFields = [...new Set(vocabulary.options.map((option) => escapeRegExp(option.path.toLowerCase())))].join('|');
+    take(`(\\b(?:not|except|other\\s+than|excluding|but\\s+not)\\s+)?(?<![\\w-])(${phrases})(?:s|'s)?(?![\\w-])(\\s*\\+|\\s+(?:or|and)\\s+(?:higher|above|up|worse|more\\s+severe|more\\s+urgent))?(\\s+(?:priority|${optionFields}))?`, (match) => {
       const phrase = vocabulary.options.find((option) => samePhrase(option.phrase, match[2]!))!;
       const list = mentioned.get(phrase.path) ?? [];
       list.push({ phrase, negated: Boolean(match[1]), orHigher: Boolean(match[3]), at: match.index });
@@ -232,6 +234,19 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
       }
     });
   }
+  if (numberFields.length) {
+    // The amount before the field: "over $50k contract value", "at least 100k ARR".
+    const phrases = numberFields.map((entry) => escapeRegExp(entry.phrase)).join('|');
+    take(`\\b(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|>=|<=|>|<)\\s+(\\$?[\\d.,]+\\s*[kmb]?)\\s+(?:in\\s+|of\\s+)?(${phrases})\\b`, (match) => {
+      const entry = numberFields.find((candidate) => candidate.phrase === match[3]!.toLowerCase())!;
+      const operator = ({ over: 'gt', above: 'gt', 'more than': 'gt', 'greater than': 'gt', '>': 'gt', 'at least': 'gte', '>=': 'gte', under: 'lt', below: 'lt', 'less than': 'lt', '<': 'lt', 'at most': 'lte', '<=': 'lte' } as const)[match[1]!.toLowerCase().replace(/\s+/g, ' ') as 'over'];
+      try {
+        add({ field: entry.path, operator, value: parseNumber(match[2]!.trim()) });
+      } catch {
+        return false;
+      }
+    });
+  }
   const valueField = numberFields.find((entry) => /value|arr|acv|revenue|amount/i.test(entry.field.name));
   if (valueField) {
     take(`\\b(?:worth|valued\\s+at|paying|value)\\s+(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|>=|<=|>|<)\\s+(\\$?[\\d.,]+\\s*[kmb]?)`, (match) => {
@@ -246,7 +261,7 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   const dateFields = vocabulary.fields.filter((entry) => entry.field.type === 'date');
   if (dateFields.length) {
     const phrases = dateFields.map((entry) => escapeRegExp(entry.phrase)).join('|');
-    take(`\\b(${phrases}|renewing|renews)\\s+(?:is\\s+|date\\s+)?(?:within|in)\\s+(?:the\\s+)?(?:next\\s+)?(${durationPattern})`, (match) => {
+    take(`\\b(${phrases}|renewing|renews|renew|renewals?|(?:up\\s+)?for\\s+renewal|due\\s+(?:for\\s+|to\\s+)?renew(?:al)?)\\s+(?:is\\s+|date\\s+|comes\\s+up\\s+|is\\s+due\\s+)?(?:within|in|over)\\s+(?:the\\s+)?(?:next|coming|upcoming)?\\s*(${durationPattern})`, (match) => {
       const word = match[1]!.toLowerCase();
       const entry = dateFields.find((candidate) => candidate.phrase === word) ?? dateFields.find((candidate) => /renew/i.test(candidate.field.name));
       const duration = durationValue(match[2]!);
@@ -343,6 +358,7 @@ function samePhrase(phrase: string, text: string): boolean {
 }
 
 const qualifiers = /^(?:with|without|whose|where|having)$/;
+const accountNoun = /^(?:accounts?|customers?|companies|company|clients?|logos?)$/;
 const filler = new Set('no a an the any some more less than yet still been being got gotten it them they'.split(' '));
 
 /** Leftovers that look meaningful: numbers, and words right after "with"/"without"/"whose" (a condition on something unknown). */
@@ -352,6 +368,8 @@ function meaningful(rest: string, leftovers: string[]): string[] {
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
     if (/\d/.test(word) && leftovers.includes(word)) flagged.add(word);
+    // A word qualifying the accounts that names no option: "from a strategic account", "key customers".
+    if (leftovers.includes(word) && !filler.has(word) && accountNoun.test(words[index + 1] ?? '')) flagged.add(word);
     if (!qualifiers.test(word)) continue;
     let next = index + 1;
     while (next < words.length && filler.has(words[next]!)) next++;

@@ -12,6 +12,7 @@ import { lookUpTicket, ticketObject, whichOne } from './ticket-lookup';
 import { callTool, reply, sayBack, type IntentResult, type Turn } from './turn';
 import { tierOption, vocabularyOf, type Vocabulary } from './vocabulary';
 import { escapeRegExp } from './words';
+import { entryChangeIntent } from './entry-change';
 import { correctTypos, workspaceWords } from './parts/typos';
 
 const ticketNoun = '(?:ticket|issue|case|incident|bug)';
@@ -71,7 +72,8 @@ export async function entryIntent(turn: Turn, original: string): Promise<IntentR
   if (match && findField(definition, match[1]!)) return setField(turn, definition, match[2]!, findField(definition, match[1]!)!.name, optionValue(vocabulary, findField(definition, match[1]!)!.name, match[3]!));
   match = /^(?:please\s+)?(?:set|change|update)\s+(.+?)(?:'s)?\s+([a-z][a-z ]*?)\s+to\s+(.+?)\s*[.!]?$/i.exec(text);
   if (match && findField(definition, match[2]!)) return setField(turn, definition, match[1]!, findField(definition, match[2]!)!.name, optionValue(vocabulary, findField(definition, match[2]!)!.name, match[3]!));
-  return undefined;
+  // A field of an entry of another object, by its name: "set Wayne's contract value to 250k".
+  return entryChangeIntent(turn, original, [objectName]);
 }
 
 /** "critical" → "P1 - Critical" for an enum field; other values as written. */

@@ -11,10 +11,22 @@ import { durationPattern, durationValue, escapeRegExp } from './words';
 type Active = 'business_hours' | { days?: string[]; hours?: string };
 type Edit = { kind: 'enabled'; enabled: boolean } | { kind: 'delete' } | { kind: 'update'; input: Record<string, unknown>; words: string[]; notes?: string[] };
 
-const jobWord = /\b(?:it|that|this|the\s+(?:job|monitor|rule|automation)|that\s+(?:job|one)|this\s+job|jobs?|(?:the|that|this|my)\s+(?:[\w-]+\s+){0,2}(?:report|summary|digest))\b/i;
+const jobWord = /\b(?:it|that|this|the\s+(?:job|monitor|rule|automation)|that\s+(?:job|one)|this\s+job|jobs?|(?:the|that|this|my|our)\s+(?:[\w-]+\s+){0,2}(?:job|monitor|rule|automation|report|summary|digest))\b/i;
+/** A saved job spoken of ("the escalation job", "the p1 rule", "that monitor"). */
+const savedJobWord = /\b(?:the|that|this|my|our)\s+(?:[\w-]+\s+){0,2}(?:job|monitor|rule|automation)s?\b/i;
+const dayNames: [RegExp, string][] = [
+  [/\bmon(?:day)?s?\b/i, 'mon'],
+  [/\btue(?:s(?:day)?)?s?\b/i, 'tue'],
+  [/\bwed(?:nesday)?s?\b/i, 'wed'],
+  [/\bthu(?:rs?(?:day)?)?s?\b/i, 'thu'],
+  [/\bfri(?:day)?s?\b/i, 'fri'],
+  [/\bsat(?:urday)?s?\b/i, 'sat'],
+  [/\bsun(?:day)?s?\b/i, 'sun'],
+];
+const allDays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
 const editWords =
-  /\b(?:delete|remove|drop|rid|trash|resume|unpause|re-?enable|enable|re-?start|turn|switch|start|pause|disable|suspend|stop|don'?t|not|no|quit|threshold|limit|wait|after|lower|raise|bump|reduce|increase|shorten|lengthen|change|make|set|business|working|office|weekends?|weekdays?|only|between|monday)\b/i;
+  /\b(?:delete|remove|drop|rid|trash|resume|unpause|re-?enable|enable|re-?start|turn|switch|start|pause|disable|suspend|stop|don'?t|not|no|quit|skip|threshold|limit|wait|waits|after|lower|raise|bump|reduce|increase|shorten|lengthen|change|make|set|business|working|office|weekends?|weekdays?|only|between|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i;
 
 /**
  * The job a message edits: one it names, else — for "the report" — the only report job, else the last one saved in
@@ -58,7 +70,14 @@ export function activeOf(text: string): Active | undefined {
     if (hours[6]?.toLowerCase() === 'pm' || (!hours[6] && to <= from && to < 12)) to += 12;
     if (from < to && to <= 24) range = `${String(from).padStart(2, '0')}:${hours[2] ?? '00'}-${String(to).padStart(2, '0')}:${hours[5] ?? '00'}`;
   }
-  const noWeekends = /\b(?:pause|stop|skip|off|no|not|never|except|without|quiet)\b[^.]*\bweekends?\b|\bweekends?\s+off\b|\bweekdays?\s+only\b|\bonly\s+(?:on\s+)?weekdays\b|\bon\s+weekdays\b|\bweekdays\b|\bmonday\s+(?:to|through|-)\s+friday\b/i.test(text);
+  // Named days: "not on saturdays and sundays", "skip fridays" (every day but those), "only on mondays and thursdays".
+  const named = /\bweekends?\b|\bweekdays?\b/i.test(text) ? [] : dayNames.filter(([pattern]) => pattern.test(text)).map(([, day]) => day);
+  if (named.length && named.length < 7) {
+    const negative = /\b(?:stop|skip|off|no|not|never|except|without|don'?t|pause|quiet|exclude|excluding|but)\b/i.test(text);
+    const days = negative ? allDays.filter((day) => !named.includes(day)) : /\b(?:only|just|run\s+on|runs\s+on|active\s+on)\b/i.test(text) ? allDays.filter((day) => named.includes(day)) : undefined;
+    if (days?.length) return { days, ...(range ? { hours: range } : {}) };
+  }
+  const noWeekends = /\b(?:pause|stop|skip|off|no|not|never|except|without|quiet|don'?t|do\s+not)\b[^.]*\bweekends?\b|\bweekends?\s+off\b|\bweekdays?\s+only\b|\bonly\s+(?:on\s+)?weekdays\b|\bon\s+weekdays\b|\bweekdays\b|\bmonday\s+(?:to|through|-)\s+friday\b/i.test(text);
   if (!noWeekends && !range) return undefined;
   return { ...(noWeekends ? { days: weekdays } : {}), ...(range ? { hours: range } : {}) };
 }
@@ -86,7 +105,13 @@ export async function jobEditIntent(turn: Turn, text: string): Promise<IntentRes
   // Words an edit needs, checked before any job file is read (most messages are not edits).
   if (!editWords.test(text)) return undefined;
   const name = await targetJob(turn, text);
-  if (!name) return undefined;
+  if (!name) {
+    // "stop the escalation job on weekends" with no job saved: say so, rather than read it as a new schedule.
+    if (jobNames(turn.workspace).length === 0 && savedJobWord.test(text) && !/^\s*(?:please\s+)?(?:set\s+up|create|add|make\s+(?:a|an|me)\b|build|new)\b/i.test(text) && (activeOf(text) || thresholdOf(text) || /\b(?:pause|resume|delete|remove|disable|enable|stop|rename)\b/i.test(text))) {
+      return reply('There are no jobs yet, so there is nothing to change. Describe one, e.g. "Every 30 minutes, escalate P1 tickets open more than 30 minutes without a first response to Tier 2 and notify me".');
+    }
+    return undefined;
+  }
   let job: JobDefinition;
   try {
     job = await readJob(turn.workspace, name);
@@ -139,7 +164,7 @@ export function deleteJobProposal(turn: Turn, job: { name: string; schedule: str
 }
 
 function readEdit(text: string, job: JobDefinition): Edit | undefined {
-  if (!jobWord.test(text) && !/\b(?:threshold|weekends?|weekdays?|business\s+hours|messaging|alerting|before\s+escalating|only|between)\b/i.test(text)) return undefined;
+  if (!jobWord.test(text) && !/\b(?:threshold|weekends?|weekdays?|(?:mon|tues|wednes|thurs|fri|satur|sun)days|business\s+hours|messaging|alerting|before\s+escalating|only|between)\b/i.test(text)) return undefined;
   if (/\b(?:delete|remove|drop|get\s+rid\s+of|trash)\b/i.test(text) && !/\b(?:rule|recipient|notify|alert)\b/i.test(text)) return { kind: 'delete' };
   const active = activeOf(text);
   if (active) return { kind: 'update', input: { active }, words: [active === 'business_hours' ? 'acts during business hours only' : `acts ${active.days ? 'on weekdays' : ''}${active.days && active.hours ? ', ' : ''}${active.hours ? active.hours : ''}`] };

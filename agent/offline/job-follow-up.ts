@@ -18,7 +18,9 @@ const followUpWords = /^(?:actually|instead|also|and|ok(?:ay)?|no|wait|oh)\b|\b(
 export async function jobFollowUp(turn: Turn, text: string): Promise<IntentResult | undefined> {
   const { workspace, memory } = turn;
   const named = jobNames(workspace).find((name) => new RegExp(`\\b${name}\\b`, 'i').test(text));
-  if (!followUpWords.test(text) || (!named && !memory.pendingJob && !memory.lastJob)) return undefined;
+  // A bare schedule ("every 30 minutes", "hourly") while a job waits for its yes changes that job's schedule.
+  const bareSchedule = Boolean(memory.pendingJob) && text.split(/\s+/).length <= 6 && findSchedule(text)?.kind === 'schedule' && !/\b(?:escalate|notify|alert|tell|message|ping|tickets?|p[1-4])\b/i.test(text);
+  if ((!followUpWords.test(text) && !bareSchedule) || (!named && !memory.pendingJob && !memory.lastJob)) return undefined;
   if (text.split(/\s+/).length > 16) return undefined;
   const schedule = findSchedule(text);
   const pending = !named && memory.pendingJob ? memory.pendingJob : undefined;

@@ -29,6 +29,9 @@ export type JobParse =
   | { kind: 'ask'; question: string; resume: (answer: string) => string }
   | { kind: 'problem'; message: string };
 
+/** How often a monitoring job checks when the instruction names no schedule. */
+export const defaultSchedule = 'every 15 minutes';
+
 const bullet = /^\s*(?:[-*•·]|\d+[.)])\s+(.*)$/;
 
 /** Whether the text reads as a monitoring job: a schedule and something to check or do, or a rule over many tickets. */
@@ -38,6 +41,10 @@ export function looksLikeJob(text: string): boolean {
   if (findSchedule(text) && verbs && !/^\s*(?:show|list|how\s+many|which|what|who)\b/.test(lower)) return true;
   if (/\b(check|monitor|watch|scan)\b/.test(lower) && /\b(escalate|notify|alert|message)\b/.test(lower)) return true;
   if (/:\s*(?:escalate|bump)\s+(?:it\s+|them\s+)?to\b/.test(lower)) return true;
+  // "notify the account owner when a P2 from a strategic account is older than 4 hours": what to do, then when.
+  if (/^\s*(?:please\s+)?(?:notify|alert|tell|message|ping|page|escalate|bump|email|text|let\s+\w+(?:\s+\w+)?\s+know)\b[\s\S]*?\b(?:when(?:ever)?|if|once|as\s+soon\s+as|any\s+time)\b[\s\S]*\b(?:p[1-4]s?|tickets?|unassigned|unanswered|older|open(?:ed)?|hours?|minutes?|mins?|days?|breach\w*|escalated)\b/.test(lower)) return true;
+  // "if an Enterprise ticket sits unassigned for an hour, tell the support lead": a condition, then what to do.
+  if (/^\s*(?:if|when|whenever|once|as\s+soon\s+as|any\s+time)\b[\s\S]+?,\s*(?:then\s+)?(?:please\s+)?(?:escalate|notify|alert|tell|message|ping|page|let\s+\w+(?:\s+\w+)?\s+know|send|bump|email|text|move)\b/.test(lower) && !/^\s*(?:if|when)\s+(?:is|are|does|do|did|was|will)\b/.test(lower)) return true;
   // "Escalate P1 tickets open more than 30 minutes without a first response to Tier 2": a rule over many tickets.
   if (/\b(?:escalate|bump)\b/.test(lower) && /\btickets\b|\bp\d+s\b|\bany\s+(?:p\d|ticket)|\ball\s+tickets\b/.test(lower) && /\d|\bhours?\b|\bminutes?\b|\bdays?\b|\bunanswered\b|\bno\s+(?:first\s+)?response\b/.test(lower) && !/\bthe\s+[\w\s']*?\bticket\b(?!s)/.test(lower)) return true;
   return /\b(set\s+up|create|add|make)\s+(?:an?\s+)?(escalation\s+)?(monitoring|monitor|job|rule|automation)\b/.test(lower) || /\bescalation\s+monitoring\b/.test(lower);
@@ -73,13 +80,12 @@ export async function parseJobInstruction(workspace: Workspace, original: string
     text = text.slice(0, always.index);
   }
 
-  const schedule = findSchedule(text);
+  // No schedule named: a monitoring rule checks every 15 minutes (and each ticket as it changes), said back so the
+  // person can change it ("make it hourly", "every 30 minutes") before saying yes.
+  let schedule = findSchedule(text);
   if (!schedule) {
-    return {
-      kind: 'ask',
-      question: 'How often should I check? For example "every 30 minutes", "hourly" or "every weekday at 9am".',
-      resume: (answer) => `${answer.trim().replace(/[.,]$/, '')}, ${original}`,
-    };
+    schedule = { kind: 'schedule', schedule: defaultSchedule, start: text.length, end: text.length };
+    notes.push(`(No schedule was named, so it checks ${defaultSchedule}; say e.g. "every 30 minutes" or "hourly" to change that.)`);
   }
   if (schedule.kind === 'needs-time') {
     const phrase = text.slice(schedule.start, schedule.end);
@@ -194,6 +200,31 @@ export async function parseJobInstruction(workspace: Workspace, original: string
   }
   if (shared.escalating && !rules.some((rule) => rule.then.some((action) => 'escalate' in action))) {
     problems.push('you said "When escalating …", but no rule escalates (say "escalate to Tier 2" in a rule)');
+  }
+  // A word left over that looks meaningful ("a P2 from a strategic account") is asked about, not refused wholesale:
+  // the answer takes its place ("Enterprise"), or "ignore it" drops it.
+  const unknown = [...new Set(ruleSegments.flatMap((segment) => segment.conditions.leftovers))];
+  if (unknown.length && problems.length === unknown.length + (common.leftovers.length ? 1 : 0) && problems.every((problem) => /^I did not understand /.test(problem))) {
+    const word = unknown[0]!;
+    const known = new Map<string, string[]>();
+    // A word qualifying the accounts is one of the accounts' options; any other, of the watched object's too.
+    const ofAccounts = new RegExp(`\\b${escapeRegExp(word)}\\s+(?:accounts?|customers?|companies|company|clients?|logos?)\\b`, 'i').test(original);
+    for (const option of ofAccounts && vocabulary.relatedOptions.length ? vocabulary.relatedOptions : [...vocabulary.relatedOptions, ...vocabulary.options]) {
+      if (/^(?:none)$/i.test(option.option)) continue;
+      const list = known.get(option.path) ?? [];
+      if (!list.includes(option.option)) list.push(option.option);
+      known.set(option.path, list);
+    }
+    const listed = [...known].slice(0, 4).map(([path, options]) => `${path}: ${options.join(', ')}`).join('; ');
+    return {
+      kind: 'ask',
+      question: `What do you mean by "${word}"? I know ${listed}. Answer with one of those (e.g. "${[...known.values()][0]?.[0] ?? 'P1'}"), or "ignore it".`,
+      resume: (answer) => {
+        const said = answer.trim().replace(/[.!]+$/, '').replace(/\s+(?:accounts?|customers?|companies|tickets?)$/i, '');
+        const dropped = /^(?:ignore(?:\s+it)?|skip(?:\s+it)?|drop(?:\s+it)?|any|none|nothing|never\s*mind|leave\s+it\s+out)$/i.test(said);
+        return original.replace(new RegExp(`\\b${escapeRegExp(word)}\\b`, 'i'), dropped ? ' ' : said.replace(/^(?:it\s+means|i\s+mean|means)\s+/i, ''));
+      },
+    };
   }
   if (problems.length) return { kind: 'problem', message: `${[...new Set(problems)].map((problem) => `- ${problem}`).join('\n')}\nNothing was saved.` };
 

@@ -71,7 +71,7 @@ export function reportSchedule(text: string): { schedule: string; defaulted: boo
   if (/\b(?:quarterly|every\s+quarter|each\s+quarter|once\s+a\s+quarter)\b/i.test(text)) return { schedule: `${clock.minute} ${clock.hour} 1 1,4,7,10 *`, defaulted: !time };
   if (/\b(?:monthly|every\s+month|each\s+month|once\s+a\s+month)\b/i.test(text)) return cron('*', '1');
   if (/\b(?:weekly|every\s+week|each\s+week|once\s+a\s+week)\b/i.test(text)) return cron('1');
-  if (/\b(?:daily|every\s+day|each\s+day|nightly)\b/i.test(text)) return cron('*');
+  if (/\b(?:daily|every\s+day|each\s+day|nightly|(?:every|each)\s+(?:morning|afternoon|evening|night))\b/i.test(text)) return cron('*');
   return undefined;
 }
 
@@ -181,4 +181,30 @@ function freeName(workspace: Workspace, wanted: string): string {
   const taken = new Set(jobNames(workspace));
   if (!taken.has(wanted)) return wanted;
   for (let index = 2; ; index++) if (!taken.has(`${wanted}-${index}`)) return `${wanted}-${index}`;
+}
+
+/**
+ * "every morning at 8 send me the list of tickets breaching today": a scheduled list of SLA clocks. A report job runs
+ * the escalation report or a read-only SQL report, and SLA clocks are not in SQL, so this says so and proposes the
+ * escalation report on that schedule (said back; "yes" saves it), or asks when even that cannot be read; never a
+ * monitoring job read on a guess.
+ */
+export async function slaReportQuestion(turn: Turn, text: string): Promise<IntentResult | undefined> {
+  if (!/\b(?:breach\w*|sla|at[\s-]risk|overdue)\b/i.test(text) || !sendVerb.test(text)) return undefined;
+  const listed =
+    /\b(?:the\s+|a\s+|an\s+|my\s+)?(?:list|report|summary|digest|rundown|overview|roundup|round-up)\s+(?:of\s+)?[^,.;]*?(?:breach\w*|sla|at\s+risk|overdue)[^,.;]*/i.exec(text) ??
+    /\b(?:sla\s+)?(?:breach\w*|at[\s-]risk|overdue)(?:\s+tickets?)?\s+(?:list|report|summary|digest|rundown|overview)\b/i.exec(text) ??
+    /\bthe\s+(?:sla\s+)?(?:breaches|(?:breached|breaching|overdue|at[\s-]risk)\s+(?:tickets|ones|cases)|tickets\s+(?:breaching|in\s+breach|that\s+breach(?:ed)?)(?:\s+(?:sla|today))?)\b/i.exec(text);
+  if (!listed || !(findSchedule(text) || /\b(?:every|each|daily|weekly|monthly|weekdays?|mornings?|evenings?|nightly)\b/i.test(text))) return undefined;
+  const before = text.slice(0, listed.index);
+  const article = /\b(?:the|a|an|my)\s+(?:\w+\s+)?$/i.test(before) ? '' : 'the ';
+  const instead = `${before}${article}escalation report${text.slice(listed.index + listed[0].length)}`.replace(/\s+/g, ' ').trim();
+  const why = 'A scheduled report is the escalation report or a SQL report, and SLA clocks are not in SQL, so I cannot send the SLA list on a schedule offline (ask me "which tickets breach SLA" at any time).';
+  const proposal = looksLikeReportJob(instead, turn.workspace) ? await reportIntent(turn, instead) : undefined;
+  if (proposal?.kind === 'confirm') return { ...proposal, text: `${why}\nInstead, the escalation report on that schedule:\n${proposal.text}` };
+  return {
+    kind: 'ask',
+    question: `${why}\nShall I send the escalation report on that schedule instead? Say it like "every morning at 8 send me the escalation report", or set a job that alerts on the tickets themselves ("every 15 minutes notify me about P1 tickets open more than 30 minutes without a first response").`,
+    resume: (answer) => answer,
+  };
 }

@@ -21,7 +21,7 @@ interface ViewSpec {
 }
 
 export function looksLikeView(text: string): boolean {
-  return (/\bviews?\b/i.test(text) && /\b(create|build|make|save|add|set\s+up|define|new)\b/i.test(text)) || /^\s*-?\s*name:\s*.+\n[\s\S]*\bfilters?:/im.test(text);
+  return (/\bviews?\b/i.test(text) && /\b(create|build|make|save|add|set\s+up|define|new)\b/i.test(text)) || /^\s*(?:an?\s+)?(?:saved\s+)?view\s+(?:of|for|with|showing|listing|called|named)\b/i.test(text) || /^\s*-?\s*name:\s*.+\n[\s\S]*\bfilters?:/im.test(text);
 }
 
 export async function viewIntent(turn: Turn, original: string): Promise<IntentResult> {
@@ -35,7 +35,7 @@ export async function viewIntent(turn: Turn, original: string): Promise<IntentRe
     if (typeof parsed === 'string') return reply(`${parsed}. Nothing was saved.`);
     spec = parsed;
   }
-  const objectName = chooseObject(turn, intro, spec);
+  const objectName = chooseObject(turn, intro, spec) ?? (spec ? undefined : await objectFromWords(turn, intro));
   if (!objectName) return { kind: 'ask', question: `Which object is the view on? (objects: ${[...turn.workspace.objects.keys()].join(', ')})`, resume: (answer) => `${original}\n(on ${answer.trim()})` };
   if (!spec) {
     const parsed = await viewFromWords(turn, intro, objectName);
@@ -74,6 +74,24 @@ async function saveView(turn: Turn, objectName: string, name: string, input: Rec
 function describeFilter(filter: Filter): string {
   return filterWords(filter);
 }
+
+/**
+ * The object a view in words is on when no object is named: the one whose own fields and options read the most of
+ * its conditions ("open P1s" → support_tickets by Status and Priority), when exactly one reads most.
+ */
+async function objectFromWords(turn: Turn, text: string): Promise<string | undefined> {
+  const words = text.replace(namedPattern, ' ').replace(/\b(?:sorted|ordered|sort(?:ed)?)\s+by\s+.+?(?=[.;,]|$)/i, ' ');
+  const scored: { name: string; score: number }[] = [];
+  for (const definition of turn.workspace.objects.values()) {
+    const vocabulary = vocabularyOf(definition, turn.workspace.objects);
+    const parsed = parseConditions(words, vocabulary, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone, entities: await entityNames(turn.workspace, definition.name), lenient: true });
+    scored.push({ name: definition.name, score: parsed.conditions.length * 2 - parsed.leftovers.length });
+  }
+  scored.sort((a, b) => b.score - a.score);
+  return scored[0] && scored[0].score > 0 && (scored.length === 1 || scored[1]!.score < scored[0].score) ? scored[0].name : undefined;
+}
+
+const namedPattern = /\b(?:called|named|titled|(?:call|name)\s+it)\s+["']([^"']+)["']|["']([^"']+)["']|\b(?:called|named|titled|(?:call|name)\s+it)\s+(.+?)(?=\s+(?:that|which|showing|of|for|with|listing|to\s+show|sorted|ordered)\b|\s+on\s+(?:the\s+)?(?:compan\w*|accounts?|tickets?|people|contacts?)\b|[,:]|$)/i;
 
 function chooseObject(turn: Turn, intro: string, spec: ViewSpec | undefined): string | undefined {
   const mentioned = mentionedObjects(turn.workspace, intro);
@@ -166,7 +184,7 @@ function listValue(value: string): unknown {
 
 /** "a view called Hot P1s showing open P1 tickets from Enterprise accounts, sorted by opened date (newest first)". */
 async function viewFromWords(turn: Turn, text: string, objectName: string): Promise<{ kind: 'view'; spec: ViewSpec } | { kind: 'other'; result: IntentResult }> {
-  const named = /\b(?:called|named|titled)\s+["']([^"']+)["']|["']([^"']+)["']|\b(?:called|named|titled)\s+(.+?)(?=\s+(?:that|which|showing|of|for|with|listing|to\s+show|sorted|ordered)\b|\s+on\s+(?:the\s+)?(?:compan\w*|accounts?|tickets?|people|contacts?)\b|[,:]|$)/i.exec(text);
+  const named = namedPattern.exec(text);
   if (!named) {
     return { kind: 'other', result: { kind: 'ask', question: 'What should the view be called? (say: called "Hot P1s")', resume: (answer) => `${text} called "${answer.trim().replace(/^(?:call\s+it|name\s+it|it'?s|called|named)\s+/i, '').replace(/^["']|["']$/g, '')}"` } };
   }
@@ -176,10 +194,12 @@ async function viewFromWords(turn: Turn, text: string, objectName: string): Prom
   const definition = turn.workspace.object(objectName);
   const sortMatch = /\b(?:sorted|ordered|sort(?:ed)?)\s+by\s+(.+?)(?=[.;]|$)/i.exec(rest);
   if (sortMatch) {
-    for (const part of sortMatch[1]!.split(/\s*,\s*|\s+then\s+(?:by\s+)?|\s+and\s+(?:then\s+)?(?:by\s+)?/i)) {
+    for (const part of sortMatch[1]!.split(/\s*,\s*|\s+then\s+(?:by\s+)?|\s+and\s+(?:then\s+)?(?:by\s+)?/i).filter((item) => item.trim())) {
       const direction: 'asc' | 'desc' = /\b(desc|descending|newest\s+first|latest\s+first|highest\s+first|largest\s+first)\b/i.test(part) ? 'desc' : 'asc';
       const fieldName = part.replace(/\(.*?\)|\b(asc|ascending|desc|descending|newest|oldest|latest|earliest|highest|lowest|largest|smallest)\s*(first)?\b/gi, '').trim();
-      const field = findField(definition, fieldName);
+      // "sorted by oldest first": by the date the entry was opened (or created), oldest first.
+      const byAge = !fieldName && /\b(?:newest|oldest|latest|earliest)\b/i.test(part) ? vocabularyOf(definition, turn.workspace.objects).opened ?? definition.fields.find((candidate) => candidate.type === 'date') : undefined;
+      const field = byAge ?? findField(definition, fieldName);
       if (!field) return { kind: 'other', result: reply(`${objectName} has no field "${fieldName}" to sort by (fields: ${definition.fields.map((candidate) => candidate.name).join(', ')}). Nothing was saved.`) };
       sort.push({ field: field.name, direction });
     }
@@ -198,7 +218,7 @@ async function viewFromWords(turn: Turn, text: string, objectName: string): Prom
     }
     rest = rest.replace(/\bwith\s+(?:the\s+)?account\s+context\b/i, ' ');
   }
-  rest = rest.replace(/\b(?:create|build|make|save|add|set\s+up|define|new)\s+(?:me\s+)?(?:an?\s+|the\s+|new\s+)*(?:[a-z_]+\s+)?(?:saved\s+)?view\b/gi, ' ').replace(/\b(?:that|which)\s+(?:shows?|lists?)\b|\b(?:showing|listing|to\s+show|of|for)\b/gi, ' ');
+  rest = rest.replace(/\b(?:create|build|make|save|add|set\s+up|define|new)\s+(?:me\s+)?(?:an?\s+|the\s+|new\s+)*(?:[a-z_]+\s+)?(?:saved\s+)?view\b/gi, ' ').replace(/^\s*(?:an?\s+)?(?:saved\s+)?view\b/i, ' ').replace(/\b(?:that|which)\s+(?:shows?|lists?)\b|\b(?:showing|listing|to\s+show|of|for)\b/gi, ' ');
   const vocabulary = vocabularyOf(definition, turn.workspace.objects);
   const parsed = parseConditions(rest, vocabulary, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone, entities: await entityNames(turn.workspace, objectName), lenient: true });
   if (parsed.leftovers.length) {
@@ -209,4 +229,32 @@ async function viewFromWords(turn: Turn, text: string, objectName: string): Prom
   if (sort.length) spec.sort = sort;
   if (columns.length) spec.columns = columns;
   return { kind: 'view', spec };
+}
+
+const deleteView = /^(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:delete|remove|drop|get\s+rid\s+of|trash|kill|discard)\s+(?:the\s+|my\s+|our\s+|that\s+)?(?:saved\s+)?(?:view\s+(?:called\s+|named\s+)?)?["'“]?([^"'”]+?)["'”]?(?:\s+(?:saved\s+)?view)?(?:\s+(?:please|for\s+good))?\s*[.!]?$/i;
+
+/** "delete the p1 queue view": said back, and on "yes" the object is saved without it. Undefined when not a view's deletion. */
+export async function deleteViewIntent(turn: Turn, text: string): Promise<IntentResult | undefined> {
+  if (!/\bviews?\b/i.test(text)) return undefined;
+  const match = deleteView.exec(text.trim());
+  if (!match) return undefined;
+  const wanted = match[1]!.trim().toLowerCase().replace(/\s+view$/, '');
+  const found = [...turn.workspace.objects.values()].flatMap((definition) => definition.views.filter((view) => view.name.toLowerCase() === wanted).map((view) => ({ definition, view })));
+  if (found.length === 0) {
+    const all = [...turn.workspace.objects.values()].flatMap((definition) => definition.views.map((view) => `${view.name} (${definition.name})`));
+    return reply(`There is no view "${match[1]!.trim()}" (views: ${all.join(', ') || 'none yet'}). Nothing was deleted.`);
+  }
+  if (found.length > 1) return reply(`Several objects have a view "${match[1]!.trim()}": ${found.map((item) => item.definition.name).join(', ')}. Say which, e.g. "delete the ${found[0]!.view.name} view on ${found[0]!.definition.name}".`);
+  const { definition, view } = found[0]!;
+  return {
+    kind: 'confirm',
+    what: `the deletion of the view "${view.name}"`,
+    text: `Delete the view "${view.name}" on ${definition.name}? Its entries stay; only the saved filter goes. Reply "yes" to delete it.`,
+    confirm: async () => {
+      const raw = structuredClone(turn.workspace.object(definition.name).raw) as Record<string, unknown>;
+      raw.views = ((raw.views as { name?: unknown }[] | undefined) ?? []).filter((candidate) => String(candidate.name).toLowerCase() !== view.name.toLowerCase());
+      await turn.workspace.saveObject(raw);
+      return reply(`Deleted the view "${view.name}" on ${definition.name}.`);
+    },
+  };
 }
