@@ -7,6 +7,8 @@
 // While the load runs, routed CLI commands (`node dist/bin/escalator.js query …` and `jobs list`, as separate
 // processes) go through the owner socket to the bench's open workspace, as they would to `serve`, one after another;
 // it prints "routed cli p50 X ms, p90 Y ms" (BENCH_CLI=off leaves them out).
+// The server runs in this process (the load generator in a worker thread): `node --cpu-prof dist/bench/ingest.js`
+// profiles it, one .cpuprofile per thread.
 import { execFile } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -179,7 +181,9 @@ async function main(): Promise<void> {
       worker.once('error', reject);
     });
     const cli = owner ? routedCli(workspaceDir, load) : undefined;
+    const cpuBefore = process.cpuUsage();
     const result = await load;
+    const cpu = process.cpuUsage(cpuBefore);
     const cliResult = await cli;
     await owner?.close();
     await server.close();
@@ -206,6 +210,8 @@ async function main(): Promise<void> {
     console.log(`statuses: ${Object.entries(result.statuses).map(([status, count]) => `${status}×${count}`).join(', ')}`);
     console.log(`stored: ${row!.tickets} Zendesk tickets, ${row!.deliveries} deliveries remembered; ${logged} log lines`);
     console.log(`latency: p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p90 ${percentile(sorted, 0.9).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`);
+    // CPU of this process's threads (server, DuckDB, load generator): steadier than the rate on a shared machine.
+    console.log(`cpu: ${((cpu.user + cpu.system) / total).toFixed(0)} µs per delivery (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s, this process with the load generator)`);
     if (cliResult) {
       const times = [...cliResult.times].sort((a, b) => a - b);
       console.log(`routed cli p50 ${percentile(times, 0.5).toFixed(0)} ms, p90 ${percentile(times, 0.9).toFixed(0)} ms (${times.length} commands while the load ran: query, jobs list${cliResult.failures.length ? `; ${cliResult.failures.length} failed: ${cliResult.failures[0]}` : ''})`);

@@ -49,6 +49,40 @@ describe('the webhook app in-process (no socket)', () => {
     expect(await findEntries(test.workspace, 'support_tickets')).toEqual([expect.objectContaining({ 'External Id': 'in-process-1', Customer: 'Acme Corp' })]);
   });
 
+  it('answers deliveries that keep arriving while a batch commits only after their own commit, and close() writes those still gathering', async () => {
+    const busy = new IngestQueue(test.workspace, { createUnknownCompanies: true, accounts, by: () => 'webhook:zendesk' });
+    const mapping = await prepareIngestion(test.workspace);
+    const busyApp = createWebhookApp({ workspace: test.workspace, mapping, queue: busy, secrets: { zendesk: zendeskSecret }, log: () => undefined, clock: test.clock });
+    const deliver = async (id: string): Promise<{ id: string; status: number; storedWhenAnswered: boolean }> => {
+      const body = JSON.stringify(zendeskTrigger({ id }));
+      const timestamp = zendeskTimestamp(test.clock.now());
+      const response = await busyApp.request('/webhooks/zendesk', {
+        method: 'POST',
+        body,
+        headers: { 'x-zendesk-webhook-signature-timestamp': timestamp, 'x-zendesk-webhook-signature': zendeskSignature(zendeskSecret, timestamp, body) },
+      });
+      const stored = await test.workspace.db.query(`SELECT id FROM obj_support_tickets WHERE external_id = $1`, [id]);
+      return { id, status: response.status, storedWhenAnswered: stored.length === 1 };
+    };
+    // Eight senders, each sending again as soon as it is answered (as the bench does): later batches gather.
+    const rounds = await Promise.all(
+      Array.from({ length: 8 }, async (_, sender) => {
+        const answers = [];
+        for (let round = 0; round < 3; round++) answers.push(await deliver(`busy-${sender}-${round}`));
+        return answers;
+      }),
+    );
+    // A last wave, and close() called while it waits for company: every one is still written and answered.
+    const last = Array.from({ length: 5 }, (_, index) => deliver(`closing-${index}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    await busy.close();
+    const answers = [...rounds.flat(), ...(await Promise.all(last))];
+    expect(answers).toHaveLength(29);
+    for (const answer of answers) expect(answer).toEqual({ id: answer.id, status: 201, storedWhenAnswered: true });
+    const stored = await test.workspace.db.query<{ count: number }>(`SELECT count(*)::INTEGER AS count FROM obj_support_tickets WHERE external_id LIKE 'busy-%' OR external_id LIKE 'closing-%'`);
+    expect(stored[0]!.count).toBe(29);
+  });
+
   it('refuses a delivery arriving while ingestion shuts down with 503', async () => {
     const closing = new IngestQueue(test.workspace, { createUnknownCompanies: true, accounts, by: () => 'webhook:zendesk' });
     await closing.close();

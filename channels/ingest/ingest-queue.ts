@@ -15,6 +15,12 @@ interface Waiting {
 export interface IngestQueueOptions extends UpsertOptions {
   /** Most tickets in one transaction (default 500). */
   maxBatch?: number;
+  /**
+   * Under load, how long (ms) the next batch may wait for more tickets before it is written (default 6). It waits
+   * only right after a commit while tickets keep arriving, so a lone delivery never waits: the senders just
+   * answered come back and join it, and one transaction's fixed cost is shared by twice as many tickets.
+   */
+  lingerMs?: number;
 }
 
 /**
@@ -57,17 +63,24 @@ export function ingestActivity(workspace: Workspace): IngestActivity {
   return activity;
 }
 
+/** The least a busy queue waits before deciding that nothing more is coming (the senders' round trip). */
+const minimumLingerMs = 2;
+
 export class IngestQueue {
   private waiting: Waiting[] = [];
   private running: Promise<void> | undefined;
   private closed = false;
   private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  /** Tickets submitted so far, to see whether more keep arriving. */
+  private arrivals = 0;
 
   constructor(
     private readonly workspace: Workspace,
     private readonly options: IngestQueueOptions,
   ) {
     this.maxBatch = options.maxBatch ?? 500;
+    this.lingerMs = options.lingerMs ?? 6;
   }
 
   /** True once close() was called: new tickets are refused. */
@@ -80,6 +93,7 @@ export class IngestQueue {
     if (this.closed) return Promise.reject(new Error('ingestion is shutting down'));
     return new Promise<UpsertOutcome>((resolve, reject) => {
       this.waiting.push({ ticket, resolve, reject });
+      this.arrivals += 1;
       // setImmediate lets requests parsed in the same turn of the event loop join the first batch.
       if (!this.running) {
         ingestActivity(this.workspace).begin();
@@ -96,13 +110,28 @@ export class IngestQueue {
 
   private async drainWaiting(): Promise<void> {
     try {
-      while (this.waiting.length > 0) {
+      for (let first = true; this.waiting.length > 0; first = false) {
+        if (!first) await this.gather();
         const batch = this.waiting.splice(0, this.maxBatch);
         await this.write(batch);
       }
     } finally {
       this.running = undefined;
       ingestActivity(this.workspace).end();
+    }
+  }
+
+  /**
+   * After a commit with tickets already waiting (the server is busy): waits, a millisecond at a time, while more
+   * keep arriving, at most lingerMs and never past a full batch or a close.
+   */
+  private async gather(): Promise<void> {
+    const started = performance.now();
+    let seen = this.arrivals;
+    while (this.waiting.length < this.maxBatch && !this.closed && performance.now() - started < this.lingerMs) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      if (this.arrivals === seen && performance.now() - started >= minimumLingerMs) return;
+      seen = this.arrivals;
     }
   }
 
