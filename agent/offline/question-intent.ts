@@ -16,7 +16,7 @@ import { ticketObject } from './ticket-lookup';
 import { deleteJobProposal } from './job-edit';
 import { callTool, reply, type IntentResult, type Turn } from './turn';
 import { vocabularyOf } from './vocabulary';
-import { countValue } from './words';
+import { countValue, durationPattern, durationValue } from './words';
 import { parsePeriod } from '../../objects/filter-compiler';
 import { formatTime } from '../../objects/values';
 import { quoteIdentifier } from '../../objects/object-schema';
@@ -134,7 +134,13 @@ const slaWords =
 /** When a breach happened: "this week", "today", "in the last 24 hours". */
 const breachPeriod = /\b(?:this\s+(?:week|month|quarter|year)|last\s+(?:week|month)|today|yesterday|in\s+the\s+(?:last|past)\s+(?:\d+|an?|one|two|three)\s+(?:hours?|days?|weeks?))\b/i;
 
+/** A horizon ahead: "in the next 2 hours", "within 30 min", "over the coming hour" — the sla tool's `within`. */
+const breachHorizon = new RegExp(`\\b(?:in|within|over)\\s+(?:the\\s+)?(?:(?:next|coming|upcoming)\\s+)?(${durationPattern}|(?<=(?:next|coming|upcoming)\\s+)(?:hour|day))\\b`, 'i');
+
 async function sla(turn: Turn, text: string): Promise<IntentResult> {
+  const ahead = /\b(?:last|past|ago)\b/i.test(text) ? null : breachHorizon.exec(text);
+  const horizon = ahead ? durationValue(/^(?:hour|day)$/i.test(ahead[1]!) ? `1 ${ahead[1]}` : ahead[1]!) : undefined;
+  if (ahead && horizon) text = `${text.slice(0, ahead.index)} ${text.slice(ahead.index + ahead[0].length)}`;
   const lower = text.toLowerCase();
   const show = /\bat\s+risk\b/.test(lower) && !/\bbreach/.test(lower) ? 'at_risk' : /\bbreach/.test(lower) && !/\bat\s+risk\b/.test(lower) ? 'breached' : 'attention';
   // Conditions beside the SLA words ("over $50k contract value", "enterprise", "P1", "this week") are applied, or said.
@@ -166,7 +172,7 @@ async function sla(turn: Turn, text: string): Promise<IntentResult> {
     } else since = parsePeriod(words, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone })?.[0];
   }
   const filtered = ids !== undefined || since !== undefined;
-  const result = await callTool(turn, 'sla_status', { show: since ? 'breached' : show, limit: filtered ? 200 : 20 });
+  const result = await callTool(turn, 'sla_status', { show: since ? 'breached' : show, limit: filtered || horizon ? 200 : 20, ...(horizon ? { within: horizon.compact } : {}) });
   const now = turn.workspace.clock.now().getTime();
   const breachedSince = (ticket: Record<string, unknown>) => {
     const minutes = (ticket.minutes ?? {}) as Record<string, { left: number } | undefined>;
@@ -175,10 +181,12 @@ async function sla(turn: Turn, text: string): Promise<IntentResult> {
   const tickets = (result.tickets as Record<string, unknown>[]).filter((ticket) => (!ids || ids.has(String(ticket.id))) && (!since || breachedSince(ticket))).slice(0, 20);
   const scope = [applied, since ? `breached since ${formatTime(since, turn.workspace.timeZone).slice(0, 16)}` : ''].filter(Boolean).join('; ');
   const note = unread.length ? `\n(I could not apply ${unread.map((word) => `"${word}"`).join(', ')}; the list is not narrowed by ${unread.length === 1 ? 'it' : 'them'}.)` : '';
-  const head = filtered
+  const head = horizon
+    ? `${tickets.length} open ticket${tickets.length === 1 ? '' : 's'} breach${tickets.length === 1 ? 'es' : ''} SLA within ${String(result.within)}${applied ? ` where ${applied}` : ''} (of ${String(result.open_tickets)} open: ${String(result.breached)} breached already, ${String(result.at_risk)} at risk).`
+    : filtered
     ? `${tickets.length} open ticket${tickets.length === 1 ? '' : 's'} ${since || show === 'breached' ? 'breaching SLA' : show === 'at_risk' ? 'at risk' : 'needing attention'} where ${scope} (of ${String(result.open_tickets)} open: ${String(result.breached)} breached, ${String(result.at_risk)} at risk).`
     : `${String(result.open_tickets)} open tickets: ${String(result.breached)} breached, ${String(result.at_risk)} at risk, ${String(result.within)} within SLA.`;
-  if (tickets.length === 0) return reply(`${head}${filtered ? '' : ` None ${show === 'at_risk' ? 'at risk' : show === 'breached' ? 'breach SLA' : 'need attention'}.`}${note}`);
+  if (tickets.length === 0) return reply(`${head}${filtered || horizon ? '' : ` None ${show === 'at_risk' ? 'at risk' : show === 'breached' ? 'breach SLA' : 'need attention'}.`}${note}`);
   const lines = tickets.map((ticket) => `- [${String(ticket.state).replace('_', ' ')}] ${String(ticket.title)}${ticket.customer ? ` — ${String(ticket.customer)}` : ''}${ticket.priority ? ` (${String(ticket.priority).split(' - ')[0]}${ticket.account_tier ? `, ${String(ticket.account_tier)}` : ''})` : ''}: first response ${String(ticket.first_response ?? '—')}; resolution ${String(ticket.resolution ?? '—')}`);
   return reply(`${head}\n${lines.join('\n')}${note}`);
 }
