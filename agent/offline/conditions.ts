@@ -7,6 +7,7 @@
 import type { Condition } from '../../objects/filter';
 import { parsePeriod } from '../../objects/filter-compiler';
 import { parseNumber } from '../../objects/values';
+import { DateTime } from 'luxon';
 import type { FieldPhrase, OptionPhrase, Vocabulary } from './vocabulary';
 import { durationPattern, durationValue, escapeRegExp, objectWords } from './words';
 
@@ -268,6 +269,13 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
       if (!entry || !duration) return false;
       add({ field: entry.path, operator: 'relative_next', value: duration.compact });
     });
+    // A renewal in a period ahead: "renewals coming up this quarter", "renewing next month", "up for renewal in Q1".
+    take(`\\b(?:renewing|renews|renew|renewals?|(?:up\\s+)?for\\s+renewal|due\\s+(?:for\\s+|to\\s+)?renew(?:al)?)\\s+(?:(?:is|are|date|dates|comes?|coming|up|due)\\s+)*(?:(?:in|during|for|within|by)\\s+)?(?:the\\s+)?(${periodAhead})\\b`, (match) => {
+      const entry = dateFields.find((candidate) => /renew/i.test(candidate.field.name));
+      const value = entry ? periodValue(match[1]!, options.now, options.timeZone) : undefined;
+      if (!entry || value === undefined) return false;
+      add({ field: entry.path, operator: Array.isArray(value) ? 'between' : 'on', value });
+    });
   }
   // Periods on the opened date: "in Q1", "last month", "this quarter", "in March 2026".
   if (vocabulary.opened) {
@@ -380,4 +388,33 @@ function meaningful(rest: string, leftovers: string[]): string[] {
 
 function fieldByPhrase(fields: readonly FieldPhrase[], phrase: string): FieldPhrase {
   return fields.find((entry) => entry.phrase === phrase.toLowerCase())!;
+}
+
+const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+/** Regex source for a period that can lie ahead: "this quarter", "next month", "Q1", "Q3 2027", "March". */
+const periodAhead = `(?:this|next|the\\s+coming)\\s+(?:week|month|quarter|year)|q[1-4](?:\\s+(?:of\\s+)?\\d{4})?|(?:${monthNames.join('|')})(?:\\s+\\d{4})?`;
+
+/**
+ * A period ahead as a filter value: "this month" as said; "next month" → "2026-05", "next quarter" → "Q3 2026";
+ * "next week" → [monday, sunday]; a quarter or month without a year is the next one not yet over (renewals lie ahead).
+ */
+export function periodValue(words: string, now: Date, timeZone: string): string | [string, string] | undefined {
+  const text = words.toLowerCase().replace(/\s+/g, ' ').replace(/^the coming /, 'next ');
+  const at = DateTime.fromJSDate(now).setZone(timeZone);
+  if (/^this (?:week|month|quarter|year)$/.test(text)) return text;
+  const next = /^next (week|month|quarter|year)$/.exec(text);
+  if (next) {
+    const unit = next[1] as 'week' | 'month' | 'quarter' | 'year';
+    const start = at.startOf(unit).plus({ [`${unit}s`]: 1 });
+    if (unit === 'month') return start.toFormat('yyyy-MM');
+    if (unit === 'quarter') return `Q${start.quarter} ${start.year}`;
+    if (unit === 'year') return String(start.year);
+    return [start.toISODate()!, start.plus({ days: 6 }).toISODate()!];
+  }
+  const quarter = /^q([1-4])(?: (?:of )?(\d{4}))?$/.exec(text);
+  if (quarter) return `Q${quarter[1]} ${quarter[2] ?? (Number(quarter[1]) < at.quarter ? at.year + 1 : at.year)}`;
+  const month = /^([a-z]+)(?: (\d{4}))?$/.exec(text);
+  const index = month ? monthNames.indexOf(month[1]!) : -1;
+  if (index >= 0) return `${month![2] ?? (index + 1 < at.month ? at.year + 1 : at.year)}-${String(index + 1).padStart(2, '0')}`;
+  return parsePeriod(text, { now, timeZone }) ? text : undefined;
 }

@@ -40,6 +40,12 @@ export async function routeQuestion(turn: Turn, text: string): Promise<IntentRes
   if (/^\s*(?:please\s+)?(?:set|change|update|delete|remove|drop|rename|escalate|assign|mark|close|resolve|make|move|add|create)\b/i.test(text)) return undefined;
   const view = await savedView(turn, text);
   if (view) return view;
+  // Renewals are the accounts' ("renewals in Q1", "who renews this month?"): listed from the object that has a renewal date.
+  const renewals = /\brenew(?:s|al|als|ing)?\b/i.test(text) && !/\btickets?\b/i.test(text) ? renewalObject(turn) : undefined;
+  if (renewals) {
+    const phrase = text.replace(/^(?:who|which|what|whose|show(?:\s+me)?|list|give\s+me|any)\s+/i, '').replace(/\b(?:(?:customers?|accounts?|companies|clients?)\s+)?(?:have|has|are|is|do|does|got)\b/gi, ' ').replace(/\b(?:coming\s+up|upcoming|due)\b/gi, ' ').replace(/\s+/g, ' ').trim();
+    return listOrCount(turn, phrase, /^how\s+many\b/i.test(text) ? 'count' : 'list', renewals);
+  }
   const count = /^(?:how\s+many|count(?:\s+the)?|number\s+of)\s+([\s\S]+?)\s*(?:are\s+there|do\s+we\s+have|have\s+we\s+got|are\s+open|exist)?\s*\??$/i.exec(text);
   if (count) return listOrCount(turn, count[1]!, 'count');
   const list = /^(?:please\s+)?(?:show|list|find|display|get|give)\s+(?:me\s+)?(?:all\s+|the\s+|any\s+)*([\s\S]+?)\s*\??$/i.exec(text) ?? /^(?:which|what)\s+([\s\S]+?)\s*\??$/i.exec(text) ?? /^(?:are\s+there\s+any\s+)([\s\S]+?)\s*\??$/i.exec(text);
@@ -239,8 +245,13 @@ async function savedView(turn: Turn, text: string): Promise<IntentResult | undef
 
 const relatedTicketsPhrase = /\b(?:and\s+|that\s+|which\s+|who\s+)?(?:have|has|having|with|got)\s+((?:any\s+|an?\s+)?(?:open|active|current|unresolved|escalated|p[1-4]|critical|urgent|high|new)?\s*(?:escalations?|escalated\s+tickets?|tickets?|issues?|cases?)(?:\s+(?:open|right\s+now|now))?)\b/i;
 
-async function listOrCount(turn: Turn, phrase: string, mode: 'list' | 'count'): Promise<IntentResult | undefined> {
-  const objectName = mentionedObjects(turn.workspace, phrase)[0] ?? ticketObject(turn.workspace);
+/** The object whose entries renew (a date field named for renewal), e.g. company. */
+function renewalObject(turn: Turn): string | undefined {
+  return [...turn.workspace.objects.values()].find((definition) => definition.fields.some((field) => field.type === 'date' && /renew/i.test(field.name)))?.name;
+}
+
+async function listOrCount(turn: Turn, phrase: string, mode: 'list' | 'count', of?: string): Promise<IntentResult | undefined> {
+  const objectName = of ?? mentionedObjects(turn.workspace, phrase)[0] ?? ticketObject(turn.workspace);
   if (!objectName) return undefined;
   const definition = turn.workspace.object(objectName);
   const vocabulary = vocabularyOf(definition, turn.workspace.objects);
