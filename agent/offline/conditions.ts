@@ -291,7 +291,8 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   // Assignment.
   if (vocabulary.assignee) {
     const assignee = vocabulary.assignee.name;
-    take('\\b(?:unassigned|not\\s+(?:yet\\s+)?assigned(?:\\s+to\\s+anyone)?|with\\s+no\\s+(?:assignee|owner)|no\\s+assignee|(?:nobody|no\\s+one)\\s+(?:is\\s+|has\\s+been\\s+)?assigned(?:\\s+to(?:\\s+(?:it|them))?)?)\\b', () => add({ field: assignee, operator: 'is_empty' }));
+    // Nobody on it: "unassigned", "without an owner", "no assignee", "nobody assigned", "unowned", "ownerless".
+    take("\\b(?:unassigned|unowned|ownerless|not\\s+(?:yet\\s+)?(?:assigned|owned)(?:\\s+(?:to|by)\\s+anyone)?|(?:with(?:out)?|has\\s+no|have\\s+no)\\s+(?:an?\\s+|any\\s+|no\\s+)?(?:assignee|owner)|no\\s+(?:assignee|owner)|(?:nobody|no\\s+one|no-one)\\s+(?:is\\s+|has\\s+been\\s+|was\\s+)?(?:assigned|owning\\s+(?:it|them))(?:\\s+to(?:\\s+(?:it|them))?)?|(?:has|have)\\s+(?:nobody|no\\s+one)\\s+assigned)\\b(?!\\s*['’]s)", () => add({ field: assignee, operator: 'is_empty' }));
     take("\\bassigned\\s+to\\s+([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)", (match) => add({ field: assignee, operator: 'contains', value: match[1]!.replace(/\b[a-z]/g, (letter) => letter.toUpperCase()) }));
   }
   // Any field by name: "without a Backup Owner", "Assigned To is empty", "with a Description".
