@@ -167,6 +167,12 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     else if (vocabulary.status?.options?.includes('Escalated')) add({ field: vocabulary.status.name, operator: 'is', value: 'Escalated' });
     else return false;
   });
+  // The ball in our court: "waiting on us", "waiting for us", "on our side" — open, and not waiting on the customer.
+  take("\\b(?:(?:been\\s+)?waiting\\s+(?:on|for)\\s+us|on\\s+our\\s+(?:side|plate)|in\\s+our\\s+court)\\b", () => {
+    if (!vocabulary.status) return false;
+    const theirs = (vocabulary.status.options ?? []).filter((option) => /waiting\s+(?:on|for)\s+(?:the\s+)?(?:customer|client|requester|them|user)|pending\s+customer|on\s+hold/i.test(option));
+    add({ field: vocabulary.status.name, operator: 'is_none_of', value: [...vocabulary.closedOptions, ...theirs] });
+  });
   take('\\b(?:still\\s+|currently\\s+)?(?:open|active|unsolved)\\b', () => {
     if (!vocabulary.status || vocabulary.closedOptions.length === 0) return false;
     openGuard();
