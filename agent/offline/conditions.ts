@@ -80,7 +80,10 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     for (const [start, end] of spans) rest = rest.slice(0, start) + ' '.repeat(end - start) + rest.slice(end);
   };
   const openGuard = () => {
-    if (vocabulary.status && vocabulary.closedOptions.length) add({ field: vocabulary.status.name, operator: 'is_none_of', value: vocabulary.closedOptions });
+    // Already implied by a wider exclusion ("waiting on us" excludes the closed options and more).
+    const status = vocabulary.status?.name;
+    const covered = found.some(({ condition }) => condition.field === status && condition.operator === 'is_none_of' && Array.isArray(condition.value) && vocabulary.closedOptions.every((option) => (condition.value as unknown[]).includes(option)));
+    if (vocabulary.status && vocabulary.closedOptions.length && !covered) add({ field: vocabulary.status.name, operator: 'is_none_of', value: vocabulary.closedOptions });
   };
   const firstResponseEmpty = () => {
     if (!vocabulary.firstResponse) return false;
@@ -171,7 +174,11 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   take("\\b(?:(?:been\\s+)?waiting\\s+(?:on|for)\\s+us|on\\s+our\\s+(?:side|plate)|in\\s+our\\s+court)\\b", () => {
     if (!vocabulary.status) return false;
     const theirs = (vocabulary.status.options ?? []).filter((option) => /waiting\s+(?:on|for)\s+(?:the\s+)?(?:customer|client|requester|them|user)|pending\s+customer|on\s+hold/i.test(option));
-    add({ field: vocabulary.status.name, operator: 'is_none_of', value: [...vocabulary.closedOptions, ...theirs] });
+    // It replaces a plain open guard read before it ("open more than a day … waiting on us").
+    const status = vocabulary.status.name;
+    const guard = found.findIndex(({ condition }) => condition.field === status && condition.operator === 'is_none_of' && JSON.stringify(condition.value) === JSON.stringify(vocabulary.closedOptions));
+    if (guard >= 0) found.splice(guard, 1);
+    add({ field: status, operator: 'is_none_of', value: [...vocabulary.closedOptions, ...theirs] });
   });
   take('\\b(?:still\\s+|currently\\s+)?(?:open|active|unsolved)\\b', () => {
     if (!vocabulary.status || vocabulary.closedOptions.length === 0) return false;
