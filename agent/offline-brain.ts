@@ -70,7 +70,11 @@ export class OfflineBrain implements Brain {
         if (!('kind' in done)) return done;
         return this.settle(key, done, '');
       }
-      if (no.test(text)) return { text: `OK, I did not save ${pending.what}.` };
+      if (no.test(text)) {
+        // A plain "no" discards the proposal: a later "make it hourly" does not bring the job back.
+        delete memory.pendingJob;
+        return { text: `OK, I did not save ${pending.what}.` };
+      }
       preface = `(I did not save ${pending.what}.)\n`;
     } else if (pending?.kind === 'ask' && !startsNewRequest(text)) {
       text = pending.resume(text);
