@@ -8,7 +8,7 @@ import { addFieldsIntent, createObjectIntent, looksLikeAddFields, looksLikeCreat
 import { jobIntent } from './offline/job-intent';
 import { jobFollowUp } from './offline/job-follow-up';
 import { jobEditIntent } from './offline/job-edit';
-import { looksLikeJob } from './offline/job-instruction';
+import { classRuleInstruction, looksLikeClassRule, looksLikeJob } from './offline/job-instruction';
 import { routeQuestion } from './offline/question-intent';
 import { entryIntent } from './offline/entry-intent';
 import { alertIntent } from './offline/alert-intent';
@@ -70,7 +70,11 @@ export class OfflineBrain implements Brain {
         if (!('kind' in done)) return done;
         return this.settle(key, done, '');
       }
-      if (no.test(text)) return { text: `OK, I did not save ${pending.what}.` };
+      if (no.test(text)) {
+        // A plain "no" discards the proposal: a later "make it hourly" does not bring the job back.
+        delete memory.pendingJob;
+        return { text: `OK, I did not save ${pending.what}.` };
+      }
       preface = `(I did not save ${pending.what}.)\n`;
     } else if (pending?.kind === 'ask' && !startsNewRequest(text)) {
       text = pending.resume(text);
@@ -109,6 +113,8 @@ export class OfflineBrain implements Brain {
     if (edit) return edit;
     const followUp = await jobFollowUp(turn, text);
     if (followUp) return followUp;
+    // A rule over a class of tickets ("P1s without a response after 30 minutes should go to tier 2") is a job proposal.
+    if (looksLikeClassRule(text)) return jobIntent(turn, classRuleInstruction(text));
     const alertAction = await alertIntent(turn, text);
     if (alertAction) return alertAction;
     const report = await reportIntent(turn, text);

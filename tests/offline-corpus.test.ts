@@ -31,7 +31,7 @@ import { probes, type CorpusCase, type Expectation, type JobExpectation, type Pr
 /** What a case talks to: a copy of one demo workspace (made once; a fresh demo per case takes a second). */
 interface OfflineChat {
   workspace: Workspace;
-  say(text: string): Promise<{ text: string }>;
+  say(text: string, chatId?: string): Promise<{ text: string }>;
   cleanup(): Promise<void>;
 }
 
@@ -54,7 +54,7 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
   const chat: ChatRef = { channel: 'terminal', id: 'local' };
   return {
     workspace,
-    say: (text) => agent.handle({ chat, text }),
+    say: (text, chatId) => agent.handle({ chat: chatId ? { ...chat, id: chatId } : chat, text }),
     async cleanup() {
       await workspace.close();
       rmSync(root, { recursive: true, force: true });
@@ -63,7 +63,10 @@ async function offlineChat(options: { without?: string[] } = {}): Promise<Offlin
 }
 
 /**
- * The pass rate this corpus reached when last measured: 523/527 (99.2 %) with issue 12's round 5 (62 phrasings of
+ * The pass rate this corpus reached when last measured: 557/561 (99.3 %) with issue 12's round 6 (34 phrasings of
+ * the classes a second blind run missed — rules stated about a class of tickets, renewal periods, tickets without an
+ * owner, documents called/named/titled X, an SLA horizon ahead, follow-ups on the one saved job in a fresh chat:
+ * 6/34 before their code, 34/34 after). Before it: 523/527 (99.2 %) with issue 12's round 5 (62 phrasings of
  * the classes a blind run missed — dropped conditions, account questions, implied view objects and view deletion,
  * job edits in words, SLA filters and escalations in a period, workspace documents, entry changes and end-of-day
  * mutes, scheduled SLA lists: the first 50 passed 10/50 before their code; 6 on scheduled SLA lists, 1 more
@@ -216,7 +219,7 @@ async function check(chat: OfflineChat, expectation: Expectation, before: Row[],
   if ('workspaceDocument' in expectation) {
     const words = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
     const names = listWorkspaceDocuments(workspace);
-    const name = names.find((candidate) => words(candidate).includes(words(expectation.workspaceDocument.name)));
+    const name = names.find((candidate) => (expectation.workspaceDocument.exact ? words(candidate) === words(expectation.workspaceDocument.name) : words(candidate).includes(words(expectation.workspaceDocument.name))));
     if (!name) return `no document named like "${expectation.workspaceDocument.name}" (documents: ${names.join(', ') || 'none'})`;
     const text = readWorkspaceDocument(workspace, name) ?? '';
     const missing = expectation.workspaceDocument.contains.filter((words) => !text.toLowerCase().includes(words.toLowerCase()));
@@ -312,7 +315,7 @@ async function runCase(item: CorpusCase): Promise<Check> {
   try {
     await prepare(chat, item.expect);
     if (item.setup) {
-      for (const message of item.setup.say) await chat.say(message);
+      for (const message of item.setup.say) await chat.say(message, item.setup.otherChat ? 'setup' : undefined);
       if (item.setup.run) for (const job of await loadJobs(chat.workspace)) await runJob(chat.workspace, job.name);
       if (item.setup.holds && (await chat.workspace.db.query(item.setup.holds)).length === 0) return `the setup did not take: ${item.setup.holds}`;
     }
@@ -364,8 +367,10 @@ describe('offline corpus', () => {
     const round4Passed = round4.filter((item) => passedItems.has(item)).length;
     const round5 = cases.filter((item) => item.source === 'round5');
     const round5Passed = round5.filter((item) => passedItems.has(item)).length;
+    const round6 = cases.filter((item) => item.source === 'round6');
+    const round6Passed = round6.filter((item) => passedItems.has(item)).length;
     const rate = passed / cases.length;
-    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}; round 3 ${round3Passed}/${round3.length}, written after its code ${round3bPassed}/${round3b.length}; round 4 ${round4Passed}/${round4.length}; round 5 ${round5Passed}/${round5.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
+    const lines = [`offline corpus: ${passed}/${cases.length} passed (${(rate * 100).toFixed(1)} %); the seed's own ${seed.length - failures.filter((failure) => seed.some((item) => failure.includes((typeof item.say === 'string' ? item.say : item.say.join(' ⏎ ')).replace(/\s+/g, ' ').slice(0, 110)))).length}/${seed.length}; written after the rework ${laterPassed}/${later.length}; round 3 ${round3Passed}/${round3.length}, written after its code ${round3bPassed}/${round3b.length}; round 4 ${round4Passed}/${round4.length}; round 5 ${round5Passed}/${round5.length}; round 6 ${round6Passed}/${round6.length}`, ...failures.map((failure) => `  ✗ ${failure}`)];
     if (healed.length) lines.push('known misses that now pass:', ...healed.map((text) => `  ✓ ${text}`));
     lines.push(lines[0]!);
     console.log(lines.join('\n'));

@@ -64,6 +64,11 @@ describe('offline brain: monitoring jobs', () => {
     const reply = await chat.say('no');
     expect(reply.text).toMatch(/did not save the job "support-escalation"/);
     expect(existsSync(jobFile('support-escalation'))).toBe(false);
+    // The discarded proposal is gone: a follow-up finds no job to change and saves nothing on yes.
+    const later = await chat.say('make it hourly instead');
+    expect(later.text).not.toMatch(/support-escalation/);
+    await chat.say('yes');
+    expect(existsSync(jobFile('support-escalation'))).toBe(false);
   });
 
   it('reads "every half hour", "critical", "haven\'t been answered" and "engineering" in one sentence', async () => {

@@ -7,6 +7,7 @@
 import type { Condition } from '../../objects/filter';
 import { parsePeriod } from '../../objects/filter-compiler';
 import { parseNumber } from '../../objects/values';
+import { DateTime } from 'luxon';
 import type { FieldPhrase, OptionPhrase, Vocabulary } from './vocabulary';
 import { durationPattern, durationValue, escapeRegExp, objectWords } from './words';
 
@@ -79,7 +80,10 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     for (const [start, end] of spans) rest = rest.slice(0, start) + ' '.repeat(end - start) + rest.slice(end);
   };
   const openGuard = () => {
-    if (vocabulary.status && vocabulary.closedOptions.length) add({ field: vocabulary.status.name, operator: 'is_none_of', value: vocabulary.closedOptions });
+    // Already implied by a wider exclusion ("waiting on us" excludes the closed options and more).
+    const status = vocabulary.status?.name;
+    const covered = found.some(({ condition }) => condition.field === status && condition.operator === 'is_none_of' && Array.isArray(condition.value) && vocabulary.closedOptions.every((option) => (condition.value as unknown[]).includes(option)));
+    if (vocabulary.status && vocabulary.closedOptions.length && !covered) add({ field: vocabulary.status.name, operator: 'is_none_of', value: vocabulary.closedOptions });
   };
   const firstResponseEmpty = () => {
     if (!vocabulary.firstResponse) return false;
@@ -165,6 +169,16 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
     else if (vocabulary.tier) add({ field: vocabulary.tier.name, operator: 'is_any_of', value: (vocabulary.tier.options ?? []).filter((option) => !/^none$/i.test(option)) });
     else if (vocabulary.status?.options?.includes('Escalated')) add({ field: vocabulary.status.name, operator: 'is', value: 'Escalated' });
     else return false;
+  });
+  // The ball in our court: "waiting on us", "waiting for us", "on our side" — open, and not waiting on the customer.
+  take("\\b(?:(?:been\\s+)?waiting\\s+(?:on|for)\\s+us|on\\s+our\\s+(?:side|plate)|in\\s+our\\s+court)\\b", () => {
+    if (!vocabulary.status) return false;
+    const theirs = (vocabulary.status.options ?? []).filter((option) => /waiting\s+(?:on|for)\s+(?:the\s+)?(?:customer|client|requester|them|user)|pending\s+customer|on\s+hold/i.test(option));
+    // It replaces a plain open guard read before it ("open more than a day … waiting on us").
+    const status = vocabulary.status.name;
+    const guard = found.findIndex(({ condition }) => condition.field === status && condition.operator === 'is_none_of' && JSON.stringify(condition.value) === JSON.stringify(vocabulary.closedOptions));
+    if (guard >= 0) found.splice(guard, 1);
+    add({ field: status, operator: 'is_none_of', value: [...vocabulary.closedOptions, ...theirs] });
   });
   take('\\b(?:still\\s+|currently\\s+)?(?:open|active|unsolved)\\b', () => {
     if (!vocabulary.status || vocabulary.closedOptions.length === 0) return false;
@@ -268,6 +282,13 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
       if (!entry || !duration) return false;
       add({ field: entry.path, operator: 'relative_next', value: duration.compact });
     });
+    // A renewal in a period ahead: "renewals coming up this quarter", "renewing next month", "up for renewal in Q1".
+    take(`\\b(?:renewing|renews|renew|renewals?|(?:up\\s+)?for\\s+renewal|due\\s+(?:for\\s+|to\\s+)?renew(?:al)?)\\s+(?:(?:is|are|date|dates|comes?|coming|up|due)\\s+)*(?:(?:in|during|for|within|by)\\s+)?(?:the\\s+)?(${periodAhead})\\b`, (match) => {
+      const entry = dateFields.find((candidate) => /renew/i.test(candidate.field.name));
+      const value = entry ? periodValue(match[1]!, options.now, options.timeZone) : undefined;
+      if (!entry || value === undefined) return false;
+      add({ field: entry.path, operator: Array.isArray(value) ? 'between' : 'on', value });
+    });
   }
   // Periods on the opened date: "in Q1", "last month", "this quarter", "in March 2026".
   if (vocabulary.opened) {
@@ -283,7 +304,8 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   // Assignment.
   if (vocabulary.assignee) {
     const assignee = vocabulary.assignee.name;
-    take('\\b(?:unassigned|not\\s+(?:yet\\s+)?assigned(?:\\s+to\\s+anyone)?|with\\s+no\\s+(?:assignee|owner)|no\\s+assignee|(?:nobody|no\\s+one)\\s+(?:is\\s+|has\\s+been\\s+)?assigned(?:\\s+to(?:\\s+(?:it|them))?)?)\\b', () => add({ field: assignee, operator: 'is_empty' }));
+    // Nobody on it: "unassigned", "without an owner", "no assignee", "nobody assigned", "unowned", "ownerless".
+    take("\\b(?:unassigned|unowned|ownerless|not\\s+(?:yet\\s+)?(?:assigned|owned)(?:\\s+(?:to|by)\\s+anyone)?|(?:with(?:out)?|has\\s+no|have\\s+no)\\s+(?:an?\\s+|any\\s+|no\\s+)?(?:assignee|owner)|no\\s+(?:assignee|owner)|(?:nobody|no\\s+one|no-one)\\s+(?:is\\s+|has\\s+been\\s+|was\\s+)?(?:assigned|owning\\s+(?:it|them))(?:\\s+to(?:\\s+(?:it|them))?)?|(?:has|have)\\s+(?:nobody|no\\s+one)\\s+assigned)\\b(?!\\s*['’]s)", () => add({ field: assignee, operator: 'is_empty' }));
     take("\\bassigned\\s+to\\s+([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)", (match) => add({ field: assignee, operator: 'contains', value: match[1]!.replace(/\b[a-z]/g, (letter) => letter.toUpperCase()) }));
   }
   // Any field by name: "without a Backup Owner", "Assigned To is empty", "with a Description".
@@ -380,4 +402,33 @@ function meaningful(rest: string, leftovers: string[]): string[] {
 
 function fieldByPhrase(fields: readonly FieldPhrase[], phrase: string): FieldPhrase {
   return fields.find((entry) => entry.phrase === phrase.toLowerCase())!;
+}
+
+const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+/** Regex source for a period that can lie ahead: "this quarter", "next month", "Q1", "Q3 2027", "March". */
+const periodAhead = `(?:this|next|the\\s+coming)\\s+(?:week|month|quarter|year)|q[1-4](?:\\s+(?:of\\s+)?\\d{4})?|(?:${monthNames.join('|')})(?:\\s+\\d{4})?`;
+
+/**
+ * A period ahead as a filter value: "this month" as said; "next month" → "2026-05", "next quarter" → "Q3 2026";
+ * "next week" → [monday, sunday]; a quarter or month without a year is the next one not yet over (renewals lie ahead).
+ */
+export function periodValue(words: string, now: Date, timeZone: string): string | [string, string] | undefined {
+  const text = words.toLowerCase().replace(/\s+/g, ' ').replace(/^the coming /, 'next ');
+  const at = DateTime.fromJSDate(now).setZone(timeZone);
+  if (/^this (?:week|month|quarter|year)$/.test(text)) return text;
+  const next = /^next (week|month|quarter|year)$/.exec(text);
+  if (next) {
+    const unit = next[1] as 'week' | 'month' | 'quarter' | 'year';
+    const start = at.startOf(unit).plus({ [`${unit}s`]: 1 });
+    if (unit === 'month') return start.toFormat('yyyy-MM');
+    if (unit === 'quarter') return `Q${start.quarter} ${start.year}`;
+    if (unit === 'year') return String(start.year);
+    return [start.toISODate()!, start.plus({ days: 6 }).toISODate()!];
+  }
+  const quarter = /^q([1-4])(?: (?:of )?(\d{4}))?$/.exec(text);
+  if (quarter) return `Q${quarter[1]} ${quarter[2] ?? (Number(quarter[1]) < at.quarter ? at.year + 1 : at.year)}`;
+  const month = /^([a-z]+)(?: (\d{4}))?$/.exec(text);
+  const index = month ? monthNames.indexOf(month[1]!) : -1;
+  if (index >= 0) return `${month![2] ?? (index + 1 < at.month ? at.year + 1 : at.year)}-${String(index + 1).padStart(2, '0')}`;
+  return parsePeriod(text, { now, timeZone }) ? text : undefined;
 }

@@ -9,6 +9,12 @@ const docWord = '(?:doc|docs|document|documents|page|note|notes|runbook|writeup|
 const lead = '(?:please\\s+|pls\\s+|can\\s+you\\s+|could\\s+you\\s+)?';
 const writeVerb = '(?:write\\s+(?:down|up)|write|document|record|note\\s+down|jot\\s+down|put\\s+down|save|capture|create\\s+(?:a|the)\\s+' + docWord + '\\s+(?:called|named|for)|start\\s+(?:a|the)\\s+' + docWord + '\\s+(?:called|named|for)|new\\s+' + docWord + '(?:\\s+(?:called|named|for))?)';
 const write = new RegExp(`^${lead}${writeVerb}\\s+(?:down\\s+)?(?:our|the|a|an|my)?\\s*([\\w][\\w\\s'/&-]{0,60}?)(?:\\s+${docWord})?\\s*:\\s*([\\s\\S]+)$`, 'i');
+// "save a note called on-call rotation: …", "write a doc named holiday coverage - …", "create a document titled "X": …":
+// the words after called/named/titled give the name (never the verb's own words), up to a colon or a spaced dash.
+const titled = new RegExp(
+  `^${lead}(?:write(?:\\s+(?:down|up))?|save|create|make|start|add|jot\\s+down|note\\s+down|put\\s+down|record|capture|keep|new)\\s+(?:(?:a|an|the|our|my)\\s+)?(?:new\\s+)?${docWord}\\s+(?:called|named|titled|entitled)\\s+["“'‘]?([\\w][\\w\\s'/&-]{0,60}?)["”'’]?\\s*(?::|\\s[-–—]+\\s)\\s*([\\s\\S]+)$`,
+  'i',
+);
 const append = new RegExp(`^${lead}(?:add|append)\\s+(?:this\\s+|these\\s+|the\\s+following\\s+)?(?:to|onto|into)\\s+(?:our|the|my)?\\s*([\\w][\\w\\s'/&-]{0,60}?)(?:\\s+${docWord})?\\s*:\\s*([\\s\\S]+)$`, 'i');
 const appendAfter = new RegExp(`^${lead}(?:add|append)\\s+([\\s\\S]+?)\\s+(?:to|into)\\s+(?:our|the|my)\\s+([\\w][\\w\\s'/&-]{0,60}?)\\s+${docWord}\\s*[.!]?$`, 'i');
 const show = new RegExp(
@@ -54,6 +60,12 @@ export async function documentIntent(turn: Turn, text: string): Promise<IntentRe
     const existing = findDocument(turn, words);
     if (!existing && !new RegExp(`\\b${docWord}\\b`, 'i').test(text)) return undefined;
     return proposeWrite(turn, existing ?? words.join('-'), appended[2]!.trim(), Boolean(existing));
+  }
+  const named = titled.exec(text);
+  if (named && nameWords(named[1]!).length > 0 && nameWords(named[1]!).length <= 6) {
+    const words = nameWords(named[1]!);
+    const existing = findDocument(turn, words);
+    return proposeWrite(turn, existing ?? words.join('-'), named[2]!.trim(), false, Boolean(existing));
   }
   const written = write.exec(text);
   if (written && nameWords(written[1]!).length > 0 && nameWords(written[1]!).length <= 6) {

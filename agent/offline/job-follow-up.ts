@@ -20,11 +20,21 @@ export async function jobFollowUp(turn: Turn, text: string): Promise<IntentResul
   const named = jobNames(workspace).find((name) => new RegExp(`\\b${name}\\b`, 'i').test(text));
   // A bare schedule ("every 30 minutes", "hourly") while a job waits for its yes changes that job's schedule.
   const bareSchedule = Boolean(memory.pendingJob) && text.split(/\s+/).length <= 6 && findSchedule(text)?.kind === 'schedule' && !/\b(?:escalate|notify|alert|tell|message|ping|tickets?|p[1-4])\b/i.test(text);
-  if ((!followUpWords.test(text) && !bareSchedule) || (!named && !memory.pendingJob && !memory.lastJob)) return undefined;
+  if (!followUpWords.test(text) && !bareSchedule) return undefined;
   if (text.split(/\s+/).length > 16) return undefined;
+  // No job discussed in this chat: a change ("also notify the AE", "run it every 10 minutes") goes to the one saved
+  // job (said back by name); with several, the reader asks which.
+  let only: string | undefined;
+  if (!named && !memory.pendingJob && !memory.lastJob) {
+    const change = findSchedule(text)?.kind === 'schedule' || /\b(?:tell|notify|alert|message|ping|page|email|inform|cc)\b/i.test(text);
+    const names = change ? jobNames(workspace) : [];
+    if (names.length === 0) return undefined;
+    if (names.length > 1) return reply(`Which job should change? None was discussed in this chat, and there are ${names.length}: ${names.join(', ')}. Say e.g. "change the ${names[0]} job to run every 10 minutes". Nothing was changed.`);
+    only = names[0];
+  }
   const schedule = findSchedule(text);
   const pending = !named && memory.pendingJob ? memory.pendingJob : undefined;
-  const saved = pending ? undefined : named ?? memory.lastJob;
+  const saved = pending ? undefined : named ?? memory.lastJob ?? only;
   let base: JobData;
   try {
     // A saved job's rules are a superset of what the reader writes (any filter); they are passed back unchanged.
@@ -50,7 +60,7 @@ export async function jobFollowUp(turn: Turn, text: string): Promise<IntentResul
   return {
     kind: 'confirm',
     what: `the change to job "${base.name}"`,
-    text: [`I can change the job "${base.name}" to this:`, previewText(preview, { saved: false }), 'Reply "yes" to save that change.'].join('\n'),
+    text: [`I can change the job "${base.name}"${only ? ' (the only saved job)' : ''} to this:`, previewText(preview, { saved: false }), 'Reply "yes" to save that change.'].join('\n'),
     confirm: async () => {
       const input: Record<string, unknown> = { name: base.name, confirm: true };
       if (schedule?.kind === 'schedule') input.schedule = changed.schedule;

@@ -50,6 +50,29 @@ export function looksLikeJob(text: string): boolean {
   return /\b(set\s+up|create|add|make)\s+(?:an?\s+)?(escalation\s+)?(monitoring|monitor|job|rule|automation)\b/.test(lower) || /\bescalation\s+monitoring\b/.test(lower);
 }
 
+const ruleVerb = /\s+(?:should|must|shall|need\s+to|needs\s+to|ought\s+to|have\s+to|has\s+to|are\s+to|is\s+to)\s+(?:all\s+)?(?:be\s+)?(?:go(?:es)?\s+to|goes?\s+up\s+to|escalated(?:\s+to)?|escalate\s+to|bumped(?:\s+up)?\s+to|moved\s+(?:up\s+)?to|routed\s+to|sent\s+to|raised\s+to|handed\s+(?:over\s+)?to)\b/i;
+
+/**
+ * A rule stated about a class of entries — "P1 tickets with no first response after 30 minutes should go to tier 2",
+ * "unassigned P2s older than 3 hours should be escalated": the subject is many tickets under conditions (plural, or
+ * "any/every/a"), not one named or quoted ticket ("the Globex SSO ticket should go to tier 2" is a change of it).
+ */
+export function looksLikeClassRule(text: string): boolean {
+  const verb = ruleVerb.exec(text);
+  if (!verb) return false;
+  const subject = text.slice(0, verb.index).toLowerCase();
+  if (/["“”]/.test(subject) || /^\s*(?:the|this|that|our)\b(?![\s\S]*\b(?:tickets|p[1-4]s|ones|escalations)\b)/.test(subject)) return false;
+  const many = /\btickets\b|\bp[1-4]s\b|\bones\b|^\s*(?:any|all|every|each|an?|whenever)\b/.test(subject);
+  const general = /\d|\b(?:hours?|minutes?|mins?|days?|weeks?|p[1-4]s?|unassigned|unanswered|unowned|waiting|older|open|without|no\s+(?:first\s+)?(?:response|reply|owner|assignee)|enterprise|mid-market|smb|trial|critical|high|tier)\b/.test(subject);
+  return many && general;
+}
+
+/** A class rule as the job language's imperative: "escalate <subject> to tier 2 <rest>". */
+export function classRuleInstruction(text: string): string {
+  const verb = ruleVerb.exec(text)!;
+  return `escalate ${text.slice(0, verb.index).trim()} to ${text.slice(verb.index + verb[0].length).trim()}`;
+}
+
 /** Parses a job instruction by its parts: schedule, name, rules (conditions and actions found wherever they are). */
 export async function parseJobInstruction(workspace: Workspace, original: string): Promise<JobParse> {
   const companyNames = workspace.objects.has('company') ? await displayNames(workspace, 'company') : [];

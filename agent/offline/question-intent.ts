@@ -16,7 +16,7 @@ import { ticketObject } from './ticket-lookup';
 import { deleteJobProposal } from './job-edit';
 import { callTool, reply, type IntentResult, type Turn } from './turn';
 import { vocabularyOf } from './vocabulary';
-import { countValue } from './words';
+import { countValue, durationPattern, durationValue } from './words';
 import { parsePeriod } from '../../objects/filter-compiler';
 import { formatTime } from '../../objects/values';
 import { quoteIdentifier } from '../../objects/object-schema';
@@ -40,6 +40,12 @@ export async function routeQuestion(turn: Turn, text: string): Promise<IntentRes
   if (/^\s*(?:please\s+)?(?:set|change|update|delete|remove|drop|rename|escalate|assign|mark|close|resolve|make|move|add|create)\b/i.test(text)) return undefined;
   const view = await savedView(turn, text);
   if (view) return view;
+  // Renewals are the accounts' ("renewals in Q1", "who renews this month?"): listed from the object that has a renewal date.
+  const renewals = /\brenew(?:s|al|als|ing)?\b/i.test(text) && !/\btickets?\b/i.test(text) ? renewalObject(turn) : undefined;
+  if (renewals) {
+    const phrase = text.replace(/^(?:who|which|what|whose|show(?:\s+me)?|list|give\s+me|any)\s+/i, '').replace(/\b(?:(?:customers?|accounts?|companies|clients?)\s+)?(?:have|has|are|is|do|does|got)\b/gi, ' ').replace(/\b(?:coming\s+up|upcoming|due)\b/gi, ' ').replace(/\s+/g, ' ').trim();
+    return listOrCount(turn, phrase, /^how\s+many\b/i.test(text) ? 'count' : 'list', renewals);
+  }
   const count = /^(?:how\s+many|count(?:\s+the)?|number\s+of)\s+([\s\S]+?)\s*(?:are\s+there|do\s+we\s+have|have\s+we\s+got|are\s+open|exist)?\s*\??$/i.exec(text);
   if (count) return listOrCount(turn, count[1]!, 'count');
   const list = /^(?:please\s+)?(?:show|list|find|display|get|give)\s+(?:me\s+)?(?:all\s+|the\s+|any\s+)*([\s\S]+?)\s*\??$/i.exec(text) ?? /^(?:which|what)\s+([\s\S]+?)\s*\??$/i.exec(text) ?? /^(?:are\s+there\s+any\s+)([\s\S]+?)\s*\??$/i.exec(text);
@@ -134,7 +140,13 @@ const slaWords =
 /** When a breach happened: "this week", "today", "in the last 24 hours". */
 const breachPeriod = /\b(?:this\s+(?:week|month|quarter|year)|last\s+(?:week|month)|today|yesterday|in\s+the\s+(?:last|past)\s+(?:\d+|an?|one|two|three)\s+(?:hours?|days?|weeks?))\b/i;
 
+/** A horizon ahead: "in the next 2 hours", "within 30 min", "over the coming hour" — the sla tool's `within`. */
+const breachHorizon = new RegExp(`\\b(?:in|within|over)\\s+(?:the\\s+)?(?:(?:next|coming|upcoming)\\s+)?(${durationPattern}|(?<=(?:next|coming|upcoming)\\s+)(?:hour|day))\\b`, 'i');
+
 async function sla(turn: Turn, text: string): Promise<IntentResult> {
+  const ahead = /\b(?:last|past|ago)\b/i.test(text) ? null : breachHorizon.exec(text);
+  const horizon = ahead ? durationValue(/^(?:hour|day)$/i.test(ahead[1]!) ? `1 ${ahead[1]}` : ahead[1]!) : undefined;
+  if (ahead && horizon) text = `${text.slice(0, ahead.index)} ${text.slice(ahead.index + ahead[0].length)}`;
   const lower = text.toLowerCase();
   const show = /\bat\s+risk\b/.test(lower) && !/\bbreach/.test(lower) ? 'at_risk' : /\bbreach/.test(lower) && !/\bat\s+risk\b/.test(lower) ? 'breached' : 'attention';
   // Conditions beside the SLA words ("over $50k contract value", "enterprise", "P1", "this week") are applied, or said.
@@ -166,7 +178,7 @@ async function sla(turn: Turn, text: string): Promise<IntentResult> {
     } else since = parsePeriod(words, { now: turn.workspace.clock.now(), timeZone: turn.workspace.timeZone })?.[0];
   }
   const filtered = ids !== undefined || since !== undefined;
-  const result = await callTool(turn, 'sla_status', { show: since ? 'breached' : show, limit: filtered ? 200 : 20 });
+  const result = await callTool(turn, 'sla_status', { show: since ? 'breached' : show, limit: filtered || horizon ? 200 : 20, ...(horizon ? { within: horizon.compact } : {}) });
   const now = turn.workspace.clock.now().getTime();
   const breachedSince = (ticket: Record<string, unknown>) => {
     const minutes = (ticket.minutes ?? {}) as Record<string, { left: number } | undefined>;
@@ -175,10 +187,12 @@ async function sla(turn: Turn, text: string): Promise<IntentResult> {
   const tickets = (result.tickets as Record<string, unknown>[]).filter((ticket) => (!ids || ids.has(String(ticket.id))) && (!since || breachedSince(ticket))).slice(0, 20);
   const scope = [applied, since ? `breached since ${formatTime(since, turn.workspace.timeZone).slice(0, 16)}` : ''].filter(Boolean).join('; ');
   const note = unread.length ? `\n(I could not apply ${unread.map((word) => `"${word}"`).join(', ')}; the list is not narrowed by ${unread.length === 1 ? 'it' : 'them'}.)` : '';
-  const head = filtered
+  const head = horizon
+    ? `${tickets.length} open ticket${tickets.length === 1 ? '' : 's'} breach${tickets.length === 1 ? 'es' : ''} SLA within ${String(result.within)}${applied ? ` where ${applied}` : ''} (of ${String(result.open_tickets)} open: ${String(result.breached)} breached already, ${String(result.at_risk)} at risk).`
+    : filtered
     ? `${tickets.length} open ticket${tickets.length === 1 ? '' : 's'} ${since || show === 'breached' ? 'breaching SLA' : show === 'at_risk' ? 'at risk' : 'needing attention'} where ${scope} (of ${String(result.open_tickets)} open: ${String(result.breached)} breached, ${String(result.at_risk)} at risk).`
     : `${String(result.open_tickets)} open tickets: ${String(result.breached)} breached, ${String(result.at_risk)} at risk, ${String(result.within)} within SLA.`;
-  if (tickets.length === 0) return reply(`${head}${filtered ? '' : ` None ${show === 'at_risk' ? 'at risk' : show === 'breached' ? 'breach SLA' : 'need attention'}.`}${note}`);
+  if (tickets.length === 0) return reply(`${head}${filtered || horizon ? '' : ` None ${show === 'at_risk' ? 'at risk' : show === 'breached' ? 'breach SLA' : 'need attention'}.`}${note}`);
   const lines = tickets.map((ticket) => `- [${String(ticket.state).replace('_', ' ')}] ${String(ticket.title)}${ticket.customer ? ` — ${String(ticket.customer)}` : ''}${ticket.priority ? ` (${String(ticket.priority).split(' - ')[0]}${ticket.account_tier ? `, ${String(ticket.account_tier)}` : ''})` : ''}: first response ${String(ticket.first_response ?? '—')}; resolution ${String(ticket.resolution ?? '—')}`);
   return reply(`${head}\n${lines.join('\n')}${note}`);
 }
@@ -231,8 +245,13 @@ async function savedView(turn: Turn, text: string): Promise<IntentResult | undef
 
 const relatedTicketsPhrase = /\b(?:and\s+|that\s+|which\s+|who\s+)?(?:have|has|having|with|got)\s+((?:any\s+|an?\s+)?(?:open|active|current|unresolved|escalated|p[1-4]|critical|urgent|high|new)?\s*(?:escalations?|escalated\s+tickets?|tickets?|issues?|cases?)(?:\s+(?:open|right\s+now|now))?)\b/i;
 
-async function listOrCount(turn: Turn, phrase: string, mode: 'list' | 'count'): Promise<IntentResult | undefined> {
-  const objectName = mentionedObjects(turn.workspace, phrase)[0] ?? ticketObject(turn.workspace);
+/** The object whose entries renew (a date field named for renewal), e.g. company. */
+function renewalObject(turn: Turn): string | undefined {
+  return [...turn.workspace.objects.values()].find((definition) => definition.fields.some((field) => field.type === 'date' && /renew/i.test(field.name)))?.name;
+}
+
+async function listOrCount(turn: Turn, phrase: string, mode: 'list' | 'count', of?: string): Promise<IntentResult | undefined> {
+  const objectName = of ?? mentionedObjects(turn.workspace, phrase)[0] ?? ticketObject(turn.workspace);
   if (!objectName) return undefined;
   const definition = turn.workspace.object(objectName);
   const vocabulary = vocabularyOf(definition, turn.workspace.objects);
