@@ -137,7 +137,14 @@ export async function addFieldsIntent(turn: Turn, text: string): Promise<IntentR
   const target = verb ? addTarget(turn, first) : undefined;
   if (verb && target && 'object' in target) {
     objectName = target.object;
-    listText = `${first.slice(verb[0].length, target.start)} ${first.slice(target.end)}`.replace(/^\s*[,:]\s*/, ' ');
+    const before = first.slice(verb[0].length, target.start);
+    // "add a dropdown "Severity" to tickets: Sev1, Sev2, Sev3": after the object, a colon and a list are the options of
+    // the one choice field named before it.
+    const listed = /^\s*:\s*(\S[\s\S]*)$/.exec(first.slice(target.end));
+    listText =
+      listed && /\b(?:enum|dropdown|picklist|select|choice)\b/i.test(before) && !/[,;(]/.test(before)
+        ? `${before.replace(/^\s*(?:an?\s+)?(?:new\s+)?(?:enum|dropdown|picklist|select|choice)(?:\s+field)?\s+(?=\S)/i, '')} with options ${listed[1]}`
+        : `${before} ${first.slice(target.end)}`.replace(/^\s*[,:]\s*/, ' ');
   } else {
     const needs = needsPattern.exec(first);
     const phrase = target && 'phrase' in target ? target.phrase : needs?.[1];
