@@ -95,6 +95,16 @@ describe('offline brain: creating objects', () => {
     expect(findField(chat.workspace.object('incidents'), 'Started At')?.type).toBe('date');
   });
 
+  it('does not take a bare "yes" as the options it asked for, and asks again', async () => {
+    chat = await offlineChat({ demo: false });
+    await chat.write('Create an incidents object with fields: title (text), impact (enum)');
+    const again = await chat.write('yes');
+    expect(again.text).toMatch(/options should Impact have/);
+    expect(chat.workspace.objects.has('incidents')).toBe(false);
+    await chat.write('Minor, Major');
+    expect(findField(chat.workspace.object('incidents'), 'Impact')?.options).toEqual(['Minor', 'Major']);
+  });
+
   it('refuses an unknown field type or a relation to a missing object, creating nothing', async () => {
     chat = await offlineChat({ demo: false });
     const reply = await chat.write('create a gadgets object with fields: name (text), blob (binary)');

@@ -179,6 +179,11 @@ function fieldOf(workspace: Workspace, name: string, rawSpec: string, options: s
 /** Lines "Options for Priority: Low, High" that answer a question about enum options. */
 export function optionAnswers(text: string): Map<string, string[]> {
   const answers = new Map<string, string[]>();
-  for (const match of text.matchAll(/^options\s+for\s+(.+?):\s*(.+)$/gim)) answers.set(displayFieldName(match[1]!).toLowerCase(), optionList(match[2]!.replace(/^(?:the\s+)?(?:options?|choices?|values?)\s*(?:are|:|=)?\s*|^(?:they\s+are|it'?s|use)\s+/i, '')));
+  for (const match of text.matchAll(/^options\s+for\s+(.+?):\s*(.+)$/gim)) {
+    // A bare yes/no/ok is an answer to a different question (a piped "yes" meant for the say-back), never the options:
+    // left out, the field still needs them and the question is asked again.
+    if (/^\s*(?:y|yes|yeah|yep|ok|okay|sure|no|nope|n)\s*[.!]?\s*$/i.test(match[2]!)) continue;
+    answers.set(displayFieldName(match[1]!).toLowerCase(), optionList(match[2]!.replace(/^(?:the\s+)?(?:options?|choices?|values?)\s*(?:are|:|=)?\s*|^(?:they\s+are|it'?s|use)\s+/i, '')));
+  }
   return answers;
 }
