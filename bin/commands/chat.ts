@@ -35,7 +35,7 @@ export async function chatPerson(workspace: Workspace, given: string): Promise<s
   if (starts.length === 1 || team.length === 1) return (starts.length === 1 ? starts[0] : team[0])!;
   if (starts.length > 1) throw new UsageError(`--as: "${given}" could be ${starts.slice(0, 5).join(' or ')}; give the full name`);
   if (known.length > 0) throw new UsageError(`--as: no person named "${given}" in this workspace (workspace.yaml people or the people object), e.g. ${known.slice(0, 3).join(', ')}`);
-  // No people are kept here: any plain name (it becomes part of the changes' author, "chat:terminal:local:<name>").
+  // No people are kept here: a plain name is accepted (it becomes part of the changes' author, "chat:terminal:local:<name>").
   if (!/^[\p{L}\p{M}][\p{L}\p{M}' .-]{0,79}$/u.test(given.trim())) throw new UsageError('--as: a name is letters, spaces, apostrophes, dots or hyphens (at most 80)');
   return given.trim();
 }
