@@ -11,6 +11,9 @@ import { DateTime } from 'luxon';
 import type { FieldPhrase, OptionPhrase, Vocabulary } from './vocabulary';
 import { durationPattern, durationValue, escapeRegExp, objectWords } from './words';
 
+/** Words of a comparison in a condition ("over $100k", "at most 3") and the filter operator each means. */
+const comparisonOperators = { over: 'gt', above: 'gt', 'more than': 'gt', 'greater than': 'gt', '>': 'gt', 'at least': 'gte', '>=': 'gte', under: 'lt', below: 'lt', 'less than': 'lt', '<': 'lt', 'at most': 'lte', '<=': 'lte' } as const;
+
 /** Names of related entries to recognise in text: "Acme Corp" → Customer is Acme Corp. */
 export interface EntityNames {
   /** The relation field's path, e.g. "Customer". */
@@ -238,28 +241,20 @@ export function parseConditions(text: string, vocabulary: Vocabulary, options: C
   const numberFields = vocabulary.fields.filter((entry) => entry.field.type === 'number');
   if (numberFields.length) {
     const phrases = numberFields.map((entry) => escapeRegExp(entry.phrase)).join('|');
-    take(`\\b(${phrases})\\s+(?:is\\s+|of\\s+)?(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|>=|<=|>|<)\\s+(\\$?[\\d.,]+\\s*[kmb]?)`, (match) => {
-      const entry = numberFields.find((candidate) => candidate.phrase === match[1]!.toLowerCase())!;
-      const operator = ({ over: 'gt', above: 'gt', 'more than': 'gt', 'greater than': 'gt', '>': 'gt', 'at least': 'gte', '>=': 'gte', under: 'lt', below: 'lt', 'less than': 'lt', '<': 'lt', 'at most': 'lte', '<=': 'lte' } as const)[match[2]!.toLowerCase().replace(/\s+/g, ' ') as 'over'];
+    const comparison = 'over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|>=|<=|>|<';
+    const amount = '\\$?[\\d.,]+\\s*[kmb]?';
+    const compare = (phrase: string, words: string, value: string): false | void => {
+      const entry = numberFields.find((candidate) => candidate.phrase === phrase.toLowerCase())!;
+      const operator = comparisonOperators[words.toLowerCase().replace(/\s+/g, ' ') as keyof typeof comparisonOperators];
       try {
-        add({ field: entry.path, operator, value: parseNumber(match[3]!.trim()) });
+        add({ field: entry.path, operator, value: parseNumber(value.trim()) });
       } catch {
         return false;
       }
-    });
-  }
-  if (numberFields.length) {
-    // The amount before the field: "over $50k contract value", "at least 100k ARR".
-    const phrases = numberFields.map((entry) => escapeRegExp(entry.phrase)).join('|');
-    take(`\\b(over|above|more\\s+than|greater\\s+than|at\\s+least|under|below|less\\s+than|at\\s+most|>=|<=|>|<)\\s+(\\$?[\\d.,]+\\s*[kmb]?)\\s+(?:in\\s+|of\\s+)?(${phrases})\\b`, (match) => {
-      const entry = numberFields.find((candidate) => candidate.phrase === match[3]!.toLowerCase())!;
-      const operator = ({ over: 'gt', above: 'gt', 'more than': 'gt', 'greater than': 'gt', '>': 'gt', 'at least': 'gte', '>=': 'gte', under: 'lt', below: 'lt', 'less than': 'lt', '<': 'lt', 'at most': 'lte', '<=': 'lte' } as const)[match[1]!.toLowerCase().replace(/\s+/g, ' ') as 'over'];
-      try {
-        add({ field: entry.path, operator, value: parseNumber(match[2]!.trim()) });
-      } catch {
-        return false;
-      }
-    });
+    };
+    // The field, then the amount: "contract value over $100k"; the amount before the field: "over $50k contract value".
+    take(`\\b(${phrases})\\s+(?:is\\s+|of\\s+)?(${comparison})\\s+(${amount})`, (match) => compare(match[1]!, match[2]!, match[3]!));
+    take(`\\b(${comparison})\\s+(${amount})\\s+(?:in\\s+|of\\s+)?(${phrases})\\b`, (match) => compare(match[3]!, match[1]!, match[2]!));
   }
   const valueField = numberFields.find((entry) => /value|arr|acv|revenue|amount/i.test(entry.field.name));
   if (valueField) {
